@@ -1,0 +1,456 @@
+using System.Text.RegularExpressions;
+using Cake.Core;
+using Cake.Core.Diagnostics;
+using Cake.Core.IO;
+using Cake.Core.Tooling;
+using Cake.MultiArch.Docker;
+using Cake.MultiArch.Platforms;
+using Cake.MultiArch.Registry;
+
+namespace Cake.MultiArch.Build;
+
+/// <summary>Runs <c>docker buildx build</c> and reads its metadata file into a <see cref="BuildxBuildResult"/>.</summary>
+public sealed partial class BuildxBuildRunner : DockerRunner<BuildxBuildSettings>
+{
+    /// <summary>Initializes a new instance of the <see cref="BuildxBuildRunner"/> class.</summary>
+    /// <param name="fileSystem">The file system.</param>
+    /// <param name="environment">The environment.</param>
+    /// <param name="processRunner">The process runner.</param>
+    /// <param name="tools">The tool locator.</param>
+    /// <param name="log">The log.</param>
+    public BuildxBuildRunner(IFileSystem fileSystem, ICakeEnvironment environment, IProcessRunner processRunner, IToolLocator tools, ICakeLog log)
+        : base(fileSystem, environment, processRunner, tools, log)
+    {
+    }
+
+    /// <inheritdoc />
+    protected override string AliasName => "BuildxBuild";
+
+    /// <summary>Validates the settings, runs the build, and returns what its metadata file says.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <returns>The result.</returns>
+    /// <exception cref="CakeException">The settings are invalid (nothing was started), docker failed, or the metadata file is missing or invalid.</exception>
+    public BuildxBuildResult Run(BuildxBuildSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        Validate(settings);
+        WarnAboutTargetArgs(settings);
+        NoteEmulation(settings);
+
+        var temporaryMetadata = settings.MetadataFile is null;
+        var metadataFile = settings.MetadataFile?.MakeAbsolute(Environment)
+            ?? new FilePath(System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"cake-multiarch-{Guid.NewGuid():N}.json"));
+        try
+        {
+            var secretValues = settings.Secrets.Where(s => s.Value is not null).ToArray();
+            var started = DateTimeOffset.UtcNow;
+            Log.Information("BuildxBuild: building {0} for {1}…", DescribeTarget(settings), settings.Platforms.Count == 0 ? "the builder's platform" : PlatformList.Format(settings.Platforms));
+            RunDocker(settings, GetArguments(settings, metadataFile), new DockerRunOptions("docker buildx build")
+            {
+                Environment = secretValues.ToDictionary(s => s.EnvironmentVariable!, s => s.Value!),
+                Secrets = secretValues.Select(s => s.Value!).ToArray(),
+            });
+
+            var metadataOptional = settings.Check || (settings.Call is { } call && call != "build");
+            var file = FileSystem.GetFile(metadataFile);
+            if (!file.Exists)
+            {
+                if (metadataOptional)
+                {
+                    return BuildxBuildResult.Parse("{}", metadataFile.FullPath);
+                }
+
+                throw new CakeException($"BuildxBuild: docker buildx build succeeded but wrote no metadata file at '{metadataFile.FullPath}'; expected the JSON that --metadata-file asks for. Check that the docker CLI has the buildx plugin (docker buildx version).");
+            }
+
+            string json;
+            using (var stream = file.OpenRead())
+            using (var reader = new StreamReader(stream))
+            {
+                json = reader.ReadToEnd();
+            }
+
+            var result = BuildxBuildResult.Parse(json, metadataFile.FullPath);
+            Log.Information("BuildxBuild: done in {0:0.0}s: {1}", (DateTimeOffset.UtcNow - started).TotalSeconds, result);
+            return result;
+        }
+        finally
+        {
+            if (temporaryMetadata && FileSystem.Exist(metadataFile))
+            {
+                FileSystem.GetFile(metadataFile).Delete();
+            }
+        }
+    }
+
+    /// <summary>Renders the command line, in <c>docker buildx build --help</c> order, context last.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="metadataFile">The metadata file to ask for.</param>
+    /// <returns>The arguments.</returns>
+    internal ProcessArgumentBuilder GetArguments(BuildxBuildSettings settings, FilePath metadataFile)
+    {
+        var args = new ProcessArgumentBuilder();
+        args.Append("buildx");
+        args.Append("build");
+
+        foreach (var (host, ip) in settings.AddHosts)
+        {
+            args.AppendSwitchQuoted("--add-host", $"{host}={ip}");
+        }
+
+        foreach (var entitlement in settings.Allow)
+        {
+            args.AppendSwitchQuoted("--allow", entitlement);
+        }
+
+        foreach (var (key, value) in settings.Annotations)
+        {
+            args.AppendSwitchQuoted("--annotation", $"{key}={value}");
+        }
+
+        foreach (var attestation in settings.Attestations)
+        {
+            args.AppendSwitchQuoted("--attest", attestation);
+        }
+
+        foreach (var (key, value) in settings.BuildArgs)
+        {
+            args.AppendSwitchQuoted("--build-arg", $"{key}={value}");
+        }
+
+        foreach (var (name, value) in settings.BuildContexts)
+        {
+            args.AppendSwitchQuoted("--build-context", $"{name}={value}");
+        }
+
+        if (!string.IsNullOrEmpty(settings.Builder))
+        {
+            args.AppendSwitchQuoted("--builder", settings.Builder);
+        }
+
+        foreach (var cache in settings.CacheFrom)
+        {
+            args.AppendSwitchQuoted("--cache-from", cache.ToString());
+        }
+
+        foreach (var cache in settings.CacheTo)
+        {
+            args.AppendSwitchQuoted("--cache-to", cache.ToString());
+        }
+
+        if (!string.IsNullOrEmpty(settings.Call))
+        {
+            args.AppendSwitchQuoted("--call", settings.Call);
+        }
+
+        if (!string.IsNullOrEmpty(settings.CgroupParent))
+        {
+            args.AppendSwitchQuoted("--cgroup-parent", settings.CgroupParent);
+        }
+
+        if (settings.Check)
+        {
+            args.Append("--check");
+        }
+
+        if (settings.File is not null)
+        {
+            args.AppendSwitchQuoted("--file", settings.File.MakeAbsolute(Environment).FullPath);
+        }
+
+        if (settings.ImageIdFile is not null)
+        {
+            args.AppendSwitchQuoted("--iidfile", settings.ImageIdFile.MakeAbsolute(Environment).FullPath);
+        }
+
+        foreach (var (key, value) in settings.Labels)
+        {
+            args.AppendSwitchQuoted("--label", $"{key}={value}");
+        }
+
+        if (settings.Load)
+        {
+            args.Append("--load");
+        }
+
+        args.AppendSwitchQuoted("--metadata-file", metadataFile.FullPath);
+
+        if (!string.IsNullOrEmpty(settings.Network))
+        {
+            args.AppendSwitchQuoted("--network", settings.Network);
+        }
+
+        if (settings.NoCache)
+        {
+            args.Append("--no-cache");
+        }
+
+        foreach (var stage in settings.NoCacheFilter)
+        {
+            args.AppendSwitchQuoted("--no-cache-filter", stage);
+        }
+
+        foreach (var output in settings.Outputs)
+        {
+            args.AppendSwitchQuoted("--output", output.ToString());
+        }
+
+        if (settings.Platforms.Count > 0)
+        {
+            args.AppendSwitchQuoted("--platform", PlatformList.Format(settings.Platforms));
+        }
+
+        var progress = settings.Progress ?? (IsCi() ? BuildProgress.Plain : null);
+        if (progress is { } p)
+        {
+            args.AppendSwitch("--progress", p.ToString().ToLowerInvariant());
+        }
+
+        if (settings.Provenance is { } provenance)
+        {
+            args.AppendSwitch("--provenance", "=", provenance switch
+            {
+                ProvenanceMode.Disabled => "false",
+                ProvenanceMode.Enabled => "true",
+                ProvenanceMode.Min => "mode=min",
+                _ => "mode=max",
+            });
+        }
+
+        if (settings.Pull)
+        {
+            args.Append("--pull");
+        }
+
+        if (settings.Push)
+        {
+            args.Append("--push");
+        }
+
+        if (settings.Quiet)
+        {
+            args.Append("--quiet");
+        }
+
+        if (settings.Sbom is { } sbom)
+        {
+            args.AppendSwitch("--sbom", "=", sbom ? "true" : "false");
+        }
+
+        foreach (var secret in settings.Secrets)
+        {
+            args.AppendSwitchQuoted("--secret", secret.ToString());
+        }
+
+        if (!string.IsNullOrEmpty(settings.ShmSize))
+        {
+            args.AppendSwitchQuoted("--shm-size", settings.ShmSize);
+        }
+
+        foreach (var ssh in settings.Ssh)
+        {
+            args.AppendSwitchQuoted("--ssh", ssh);
+        }
+
+        foreach (var tag in settings.Tags)
+        {
+            args.AppendSwitchQuoted("--tag", tag);
+        }
+
+        if (!string.IsNullOrEmpty(settings.Target))
+        {
+            args.AppendSwitchQuoted("--target", settings.Target);
+        }
+
+        foreach (var ulimit in settings.Ulimits)
+        {
+            args.AppendSwitchQuoted("--ulimit", ulimit.ToString());
+        }
+
+        args.AppendQuoted(IsLocalContext(settings.Context) ? new DirectoryPath(settings.Context).MakeAbsolute(Environment).FullPath : settings.Context);
+        return args;
+    }
+
+    /// <summary>Checks the settings before anything starts; every problem is reported at once.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <exception cref="CakeException">One or more settings are invalid.</exception>
+    internal void Validate(BuildxBuildSettings settings)
+    {
+        var problems = new List<string>();
+        var multiPlatform = settings.Platforms.Count > 1;
+
+        var duplicates = PlatformList.Duplicates(settings.Platforms);
+        if (duplicates.Count > 0)
+        {
+            problems.Add($"Platforms lists {string.Join(", ", duplicates.Select(d => $"'{d}'"))} more than once (after normalisation: linux/arm64/v8 is linux/arm64); expected each platform once, found '{PlatformList.Format(settings.Platforms)}'.");
+        }
+
+        if (settings.Platforms.Any(p => p.Info is null))
+        {
+            problems.Add($"Platforms holds an empty value; expected platforms made by Platform.Parse, one of {Platform.AcceptedValues}.");
+        }
+
+        const string cannotLoad = "a multi-platform image cannot be loaded into the local image store; push it (Push = true) or write an OCI archive with an oci output (BuildOutput.OciArchive)";
+        if (multiPlatform && settings.Load)
+        {
+            problems.Add($"Load is set with {settings.Platforms.Count} platforms ({PlatformList.Format(settings.Platforms)}): {cannotLoad}.");
+        }
+
+        if (multiPlatform && settings.Outputs.Any(o => o.Type == BuildOutputType.Docker))
+        {
+            problems.Add($"Outputs has a docker-type output with {settings.Platforms.Count} platforms ({PlatformList.Format(settings.Platforms)}): {cannotLoad}.");
+        }
+
+        var imageOutputs = settings.Outputs.Where(o => o.Type is BuildOutputType.Image or BuildOutputType.Registry).ToArray();
+        if (settings.Push && settings.Tags.Count == 0 && !imageOutputs.Any(o => o.Names.Count > 0))
+        {
+            problems.Add("Push is set but there is nothing to push to: Tags is empty and no image output has a name. Add a tag (WithTag(\"registry.example.com/app:1.0\")) or an image output with a name.");
+        }
+
+        foreach (var output in imageOutputs.Where(o => o.Names.Count == 0 && (o.Push == true || o.Type == BuildOutputType.Registry) && settings.Tags.Count == 0))
+        {
+            problems.Add($"Outputs has '{output}', which pushes but names no image, and Tags is empty; add a name to the output or a tag.");
+        }
+
+        foreach (var output in settings.Outputs.Where(o => o.Type is BuildOutputType.Oci or BuildOutputType.Tar or BuildOutputType.Local && o.Destination is null))
+        {
+            problems.Add($"Outputs has '{output}' with no Destination; a {output.TypeName} output writes to a file or folder (dest=).");
+        }
+
+        foreach (var name in settings.Tags.Concat(imageOutputs.SelectMany(o => o.Names)))
+        {
+            if (ImageReference.TryParseCore(name, out _) is { } error)
+            {
+                problems.Add($"Tags has an invalid image reference: {error}");
+            }
+        }
+
+        if (IsLocalContext(settings.Context))
+        {
+            var context = new DirectoryPath(settings.Context).MakeAbsolute(Environment);
+            if (!FileSystem.Exist(context))
+            {
+                problems.Add($"Context '{settings.Context}' does not exist (looked at '{context.FullPath}'); expected a folder, a Git or HTTP URL, or '-'.");
+            }
+            else if (settings.File is null && !FileSystem.Exist(context.CombineWithFilePath("Dockerfile")))
+            {
+                problems.Add($"File is not set and the context '{context.FullPath}' has no Dockerfile; set File to the Dockerfile to build.");
+            }
+        }
+        else if (string.IsNullOrWhiteSpace(settings.Context))
+        {
+            problems.Add("Context is empty; expected a folder, a Git or HTTP URL, or '-'.");
+        }
+
+        if (settings.File is not null && settings.File.FullPath != "-" && !FileSystem.Exist(settings.File.MakeAbsolute(Environment)))
+        {
+            problems.Add($"File '{settings.File.FullPath}' does not exist (looked at '{settings.File.MakeAbsolute(Environment).FullPath}').");
+        }
+
+        foreach (var secret in settings.Secrets)
+        {
+            if (string.IsNullOrWhiteSpace(secret.Id))
+            {
+                problems.Add($"Secrets has a secret with an empty id ('{secret}'); every secret needs the id that RUN --mount=type=secret,id=… names.");
+                continue;
+            }
+
+            if (secret.File is not null && !FileSystem.Exist(secret.File.MakeAbsolute(Environment)))
+            {
+                problems.Add($"Secrets has secret '{secret.Id}' read from file '{secret.File.FullPath}', which does not exist.");
+            }
+            else if (secret.Value is null && secret.EnvironmentVariable is { } variable
+                && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(variable))
+                && !settings.EnvironmentVariables.ContainsKey(variable))
+            {
+                problems.Add($"Secrets has secret '{secret.Id}' read from environment variable '{variable}', which is not set; set it, or use BuildSecret.FromFile or BuildSecret.FromValue.");
+            }
+        }
+
+        var secretIds = settings.Secrets.Where(s => !string.IsNullOrWhiteSpace(s.Id)).GroupBy(s => s.Id).Where(g => g.Count() > 1).Select(g => $"'{g.Key}'").ToArray();
+        if (secretIds.Length > 0)
+        {
+            problems.Add($"Secrets has the id {string.Join(", ", secretIds)} more than once; each secret id must be unique.");
+        }
+
+        if (!string.IsNullOrEmpty(settings.ShmSize) && !ShmSizePattern().IsMatch(settings.ShmSize))
+        {
+            problems.Add($"ShmSize '{settings.ShmSize}' is not a size; expected a number with an optional unit b, k, m or g, such as '2g'.");
+        }
+
+        if (settings.Call is { } call && call is not ("build" or "check" or "outline" or "targets") && !call.StartsWith("subrequests.", StringComparison.Ordinal))
+        {
+            problems.Add($"Call '{call}' is not a frontend method; expected 'build', 'check', 'outline' or 'targets'.");
+        }
+
+        if (settings.Check && settings.Call is not null and not "check")
+        {
+            problems.Add($"Check is set together with Call '{settings.Call}'; Check is --call=check, so set only one of them.");
+        }
+
+        AddKeyProblems(problems, "BuildArgs", settings.BuildArgs.Keys);
+        AddKeyProblems(problems, "Labels", settings.Labels.Keys);
+        AddKeyProblems(problems, "BuildContexts", settings.BuildContexts.Keys);
+        AddKeyProblems(problems, "AddHosts", settings.AddHosts.Keys);
+
+        if (problems.Count > 0)
+        {
+            throw new CakeException("BuildxBuild: " + string.Join(System.Environment.NewLine + "BuildxBuild: ", problems));
+        }
+    }
+
+    private static void AddKeyProblems(List<string> problems, string setting, IEnumerable<string> keys)
+    {
+        foreach (var key in keys.Where(k => string.IsNullOrWhiteSpace(k) || k.Contains('=')))
+        {
+            problems.Add($"{setting} has an invalid key '{key}'; keys must be non-empty and contain no '='.");
+        }
+    }
+
+    private void WarnAboutTargetArgs(BuildxBuildSettings settings)
+    {
+        if (!IsLocalContext(settings.Context) || settings.Platforms.Count == 0)
+        {
+            return;
+        }
+
+        var dockerfile = (settings.File ?? new DirectoryPath(settings.Context).CombineWithFilePath("Dockerfile")).MakeAbsolute(Environment);
+        var file = FileSystem.GetFile(dockerfile);
+        if (!file.Exists)
+        {
+            return;
+        }
+
+        using var reader = new StreamReader(file.OpenRead());
+        foreach (var finding in DockerfileTargetArgs.Find(reader.ReadToEnd()))
+        {
+            Log.Warning("BuildxBuild: {0}:{1}", dockerfile.GetFilename(), finding);
+        }
+    }
+
+    private void NoteEmulation(BuildxBuildSettings settings)
+    {
+        var host = Platform.Host;
+        var emulated = settings.Platforms.Where(p => p.Info is not null && p.Info.QemuName != host.Info.QemuName && !(host.Architecture == "amd64" && p.Architecture == "386")).ToArray();
+        if (emulated.Length > 0)
+        {
+            Log.Information(
+                "BuildxBuild: {0} {1} not native on this {2} machine: unless the builder has a native node for {3}, its RUN steps run under QEMU emulation, often 5 to 20 times slower. Compile in a stage that starts 'FROM --platform=$BUILDPLATFORM' and cross-compile for $TARGETARCH to avoid that.",
+                PlatformList.Format(emulated),
+                emulated.Length == 1 ? "is" : "are",
+                host,
+                emulated.Length == 1 ? "it" : "them");
+        }
+    }
+
+    private static string DescribeTarget(BuildxBuildSettings settings) =>
+        settings.Tags.Count > 0 ? string.Join(", ", settings.Tags) : settings.Target is { } target ? $"target '{target}'" : $"context '{settings.Context}'";
+
+    private bool IsCi() => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsLocalContext(string context) =>
+        !string.IsNullOrWhiteSpace(context) && context != "-" && !context.Contains("://", StringComparison.Ordinal) && !context.StartsWith("git@", StringComparison.Ordinal);
+
+    [GeneratedRegex("^[0-9]+(?:[bkmgBKMG])?$")]
+    private static partial Regex ShmSizePattern();
+}

@@ -1,0 +1,239 @@
+using Cake.Core;
+using Cake.Core.Diagnostics;
+using Cake.Core.IO;
+using Cake.Core.Tooling;
+
+namespace Cake.MultiArch.Docker;
+
+/// <summary>
+/// The base of every runner that drives the docker CLI: finds the executable (ToolPath, then
+/// Cake's tool locator and PATH), passes <c>DOCKER_CONFIG</c>/<c>DOCKER_HOST</c> and any extra
+/// environment, streams docker's stderr into Cake's log while keeping its last lines, and turns a
+/// non-zero exit into an error that carries docker's own words.
+/// </summary>
+/// <typeparam name="TSettings">The alias's settings.</typeparam>
+public abstract class DockerRunner<TSettings> : Tool<TSettings>
+    where TSettings : DockerSettings
+{
+    /// <summary>How many of docker's last stderr lines an error message carries.</summary>
+    internal const int ErrorTailLines = 20;
+
+    private readonly IFileSystem _fileSystem;
+    private readonly ICakeEnvironment _environment;
+    private IReadOnlyDictionary<string, string> _extraEnvironment = new Dictionary<string, string>();
+
+    /// <summary>Initializes a new instance of the <see cref="DockerRunner{TSettings}"/> class.</summary>
+    /// <param name="fileSystem">The file system.</param>
+    /// <param name="environment">The environment.</param>
+    /// <param name="processRunner">The process runner.</param>
+    /// <param name="tools">The tool locator.</param>
+    /// <param name="log">The log.</param>
+    protected DockerRunner(IFileSystem fileSystem, ICakeEnvironment environment, IProcessRunner processRunner, IToolLocator tools, ICakeLog log)
+        : base(fileSystem, environment, processRunner, tools)
+    {
+        _fileSystem = fileSystem;
+        _environment = environment;
+        Log = log;
+    }
+
+    /// <summary>Gets the log.</summary>
+    protected ICakeLog Log { get; }
+
+    /// <summary>Gets the file system.</summary>
+    protected IFileSystem FileSystem => _fileSystem;
+
+    /// <summary>Gets the environment.</summary>
+    protected ICakeEnvironment Environment => _environment;
+
+    /// <summary>Gets the alias name that prefixes every message, such as <c>BuildxBuild</c>.</summary>
+    protected abstract string AliasName { get; }
+
+    /// <inheritdoc />
+    protected sealed override string GetToolName() => "docker";
+
+    /// <inheritdoc />
+    protected sealed override IEnumerable<string> GetToolExecutableNames() => ["docker", "docker.exe"];
+
+    /// <inheritdoc />
+    protected override IDictionary<string, string> GetEnvironmentVariables(TSettings settings)
+    {
+        var variables = new Dictionary<string, string>(base.GetEnvironmentVariables(settings) ?? new Dictionary<string, string>());
+        if (settings.DockerConfig is not null)
+        {
+            variables["DOCKER_CONFIG"] = settings.DockerConfig.MakeAbsolute(_environment).FullPath;
+        }
+
+        if (!string.IsNullOrEmpty(settings.DockerHost))
+        {
+            variables["DOCKER_HOST"] = settings.DockerHost;
+        }
+
+        foreach (var (name, value) in _extraEnvironment)
+        {
+            variables[name] = value;
+        }
+
+        return variables;
+    }
+
+    /// <summary>Runs docker with the arguments and waits for it.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="arguments">The arguments (secret ones render as <c>[REDACTED]</c> in the log).</param>
+    /// <param name="options">How to treat output, extra environment and values to keep out of messages.</param>
+    /// <returns>The exit code and what docker printed.</returns>
+    /// <exception cref="CakeException">docker is not found, or exits non-zero while <see cref="DockerRunOptions.AllowedExitCodes"/> does not allow it.</exception>
+    protected DockerRunResult RunDocker(TSettings settings, ProcessArgumentBuilder arguments, DockerRunOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(arguments);
+        ArgumentNullException.ThrowIfNull(options);
+
+        if (GetToolPath(settings) is null)
+        {
+            throw new CakeException(
+                $"{AliasName}: could not find the docker executable; looked for 'docker' on PATH and in Cake's tools. Install the Docker CLI (with the buildx plugin) or set ToolPath.");
+        }
+
+        var output = new List<string>();
+        var errors = new List<string>();
+        var gate = new object();
+        _extraEnvironment = options.Environment;
+        var processSettings = new ProcessSettings
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectedStandardOutputHandler = line =>
+            {
+                if (line is null)
+                {
+                    return line!;
+                }
+
+                lock (gate)
+                {
+                    output.Add(line);
+                }
+
+                if (options.LogOutput)
+                {
+                    Log.Information(Redact(line, options.Secrets));
+                }
+
+                return line;
+            },
+            RedirectedStandardErrorHandler = line =>
+            {
+                if (line is null)
+                {
+                    return line!;
+                }
+
+                lock (gate)
+                {
+                    errors.Add(line);
+                }
+
+                if (options.LogErrorOutput)
+                {
+                    Log.Information(Redact(line, options.Secrets));
+                }
+
+                return line;
+            },
+        };
+
+        int exitCode;
+        try
+        {
+            using var process = RunProcess(settings, arguments, processSettings);
+            var timeout = settings.ToolTimeout;
+            if (timeout is { } t)
+            {
+                if (!process.WaitForExit((int)Math.Min(int.MaxValue, t.TotalMilliseconds)))
+                {
+                    process.Kill();
+                    throw new TimeoutException($"{AliasName}: docker did not finish within {t} (ToolTimeout); it was stopped.");
+                }
+            }
+            else
+            {
+                process.WaitForExit();
+            }
+
+            exitCode = process.GetExitCode();
+
+            // Cake's ProcessWrapper fills its queues from the same events; draining them makes sure
+            // every line reached the handlers before the process object goes.
+            _ = process.GetStandardOutput().ToArray();
+            _ = process.GetStandardError().ToArray();
+        }
+        finally
+        {
+            _extraEnvironment = new Dictionary<string, string>();
+        }
+
+        string[] outLines, errLines;
+        lock (gate)
+        {
+            outLines = output.ToArray();
+            errLines = errors.ToArray();
+        }
+
+        if (exitCode != 0 && !options.AllowedExitCodes.Contains(exitCode))
+        {
+            throw new CakeException(FormatFailure(options.Subject, exitCode, errLines, options.Secrets));
+        }
+
+        return new DockerRunResult(exitCode, outLines, errLines);
+    }
+
+    private string FormatFailure(string subject, int exitCode, IReadOnlyList<string> errors, IReadOnlyCollection<string> secrets)
+    {
+        var tail = errors.Where(l => !string.IsNullOrWhiteSpace(l)).TakeLast(ErrorTailLines).Select(l => "  " + Redact(l, secrets)).ToArray();
+        var said = tail.Length == 0 ? " docker printed nothing on stderr." : " docker said:" + System.Environment.NewLine + string.Join(System.Environment.NewLine, tail);
+        return $"{AliasName}: {subject} failed with exit code {exitCode}.{said}";
+    }
+
+    /// <summary>Replaces each secret value in a line with <c>[REDACTED]</c>.</summary>
+    /// <param name="line">The line.</param>
+    /// <param name="secrets">The secret values.</param>
+    /// <returns>The line without the secrets.</returns>
+    internal static string Redact(string line, IReadOnlyCollection<string> secrets)
+    {
+        foreach (var secret in secrets)
+        {
+            if (!string.IsNullOrEmpty(secret))
+            {
+                line = line.Replace(secret, "[REDACTED]", StringComparison.Ordinal);
+            }
+        }
+
+        return line;
+    }
+}
+
+/// <summary>How <see cref="DockerRunner{TSettings}.RunDocker"/> treats one docker call.</summary>
+/// <param name="Subject">What the call does, for messages (<c>docker buildx build</c>).</param>
+public sealed record DockerRunOptions(string Subject)
+{
+    /// <summary>Gets a value indicating whether stdout lines go to Cake's log (default: no, they are only captured).</summary>
+    public bool LogOutput { get; init; }
+
+    /// <summary>Gets a value indicating whether stderr lines (buildx's progress) go to Cake's log (default: yes).</summary>
+    public bool LogErrorOutput { get; init; } = true;
+
+    /// <summary>Gets extra environment variables for the process (such as secret values), never logged.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Gets values that must never reach the log or an error message.</summary>
+    public IReadOnlyCollection<string> Secrets { get; init; } = [];
+
+    /// <summary>Gets the non-zero exit codes the caller handles itself.</summary>
+    public IReadOnlyCollection<int> AllowedExitCodes { get; init; } = [];
+}
+
+/// <summary>What one docker call returned.</summary>
+/// <param name="ExitCode">The exit code.</param>
+/// <param name="Output">The stdout lines.</param>
+/// <param name="Errors">The stderr lines.</param>
+public sealed record DockerRunResult(int ExitCode, IReadOnlyList<string> Output, IReadOnlyList<string> Errors);

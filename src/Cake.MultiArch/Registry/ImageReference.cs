@@ -1,0 +1,178 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.RegularExpressions;
+
+namespace Cake.MultiArch.Registry;
+
+/// <summary>
+/// A container image reference, <c>[registry[:port]/]repository[:tag][@digest]</c>, parsed and
+/// validated by the distribution reference grammar
+/// (https://github.com/distribution/reference/blob/main/reference.go), with Docker's defaults:
+/// no registry means <c>docker.io</c>, and a one-part repository there gets <c>library/</c>.
+/// </summary>
+public sealed partial record ImageReference
+{
+    /// <summary>The registry that a reference without one names.</summary>
+    public const string DefaultRegistry = "docker.io";
+
+    private ImageReference(string registry, string repository, string? tag, string? digest, string original)
+    {
+        Registry = registry;
+        Repository = repository;
+        Tag = tag;
+        Digest = digest;
+        Original = original;
+    }
+
+    /// <summary>Gets the registry host, with its port when it has one (<c>docker.io</c> when the reference names none).</summary>
+    public string Registry { get; }
+
+    /// <summary>Gets the repository path, such as <c>library/alpine</c>.</summary>
+    public string Repository { get; }
+
+    /// <summary>Gets the tag, or <see langword="null"/>.</summary>
+    public string? Tag { get; }
+
+    /// <summary>Gets the digest (<c>sha256:…</c>), or <see langword="null"/>.</summary>
+    public string? Digest { get; }
+
+    /// <summary>Gets the text the reference was parsed from.</summary>
+    public string Original { get; }
+
+    /// <summary>Parses and validates an image reference.</summary>
+    /// <param name="value">The reference, such as <c>registry.example.com:5000/team/app:1.0</c>.</param>
+    /// <returns>The parsed reference.</returns>
+    /// <exception cref="FormatException">The text is not a valid reference; the message says which part and why.</exception>
+    public static ImageReference Parse(string value)
+    {
+        var error = TryParseCore(value, out var reference);
+        return error is null ? reference! : throw new FormatException(error);
+    }
+
+    /// <summary>Tries to parse an image reference.</summary>
+    /// <param name="value">The reference text.</param>
+    /// <param name="reference">The parsed reference, when valid.</param>
+    /// <returns><see langword="true"/> when the text is a valid reference.</returns>
+    public static bool TryParse([NotNullWhen(true)] string? value, [NotNullWhen(true)] out ImageReference? reference) =>
+        TryParseCore(value, out reference) is null;
+
+    /// <summary>Parses a reference, returning the reason it is invalid instead of throwing.</summary>
+    /// <param name="value">The reference text.</param>
+    /// <param name="reference">The parsed reference, when valid.</param>
+    /// <returns><see langword="null"/> on success, otherwise why the text is not a reference.</returns>
+    internal static string? TryParseCore(string? value, out ImageReference? reference)
+    {
+        reference = null;
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return "An image reference is empty.";
+        }
+
+        if (value != value.Trim())
+        {
+            return $"Image reference '{value}' has leading or trailing white space.";
+        }
+
+        var rest = value;
+        string? digest = null;
+        var at = rest.IndexOf('@', StringComparison.Ordinal);
+        if (at >= 0)
+        {
+            digest = rest[(at + 1)..];
+            rest = rest[..at];
+            if (!DigestPattern().IsMatch(digest))
+            {
+                return $"Image reference '{value}' has an invalid digest '{digest}'; expected 'sha256:' followed by 64 lower-case hex digits.";
+            }
+        }
+
+        string? tag = null;
+        var lastSlash = rest.LastIndexOf('/');
+        var colon = rest.LastIndexOf(':');
+        if (colon > lastSlash)
+        {
+            tag = rest[(colon + 1)..];
+            rest = rest[..colon];
+            if (!TagPattern().IsMatch(tag))
+            {
+                return $"Image reference '{value}' has an invalid tag '{tag}'; a tag is 1 to 128 characters of [A-Za-z0-9_.-] and does not start with '.' or '-'.";
+            }
+        }
+
+        var registry = DefaultRegistry;
+        var path = rest;
+        var firstSlash = rest.IndexOf('/');
+        if (firstSlash > 0)
+        {
+            var first = rest[..firstSlash];
+            if (first.Contains('.') || first.Contains(':') || first == "localhost" || first.Any(char.IsUpper))
+            {
+                if (!DomainPattern().IsMatch(first))
+                {
+                    return $"Image reference '{value}' has an invalid registry host '{first}'; expected a host name or IP address with an optional ':port'.";
+                }
+
+                registry = first;
+                path = rest[(firstSlash + 1)..];
+            }
+        }
+
+        if (path.Length == 0)
+        {
+            return $"Image reference '{value}' has no repository name.";
+        }
+
+        if (path.Any(char.IsUpper))
+        {
+            return $"Image reference '{value}' has upper-case letters in its repository '{path}'; repository names must be lower-case.";
+        }
+
+        if (!path.Split('/').All(c => PathComponentPattern().IsMatch(c)))
+        {
+            return $"Image reference '{value}' has an invalid repository '{path}'; each '/'-separated part is lower-case letters and digits, joined by '.', '_', '__' or '-'.";
+        }
+
+        if (registry.Length + 1 + path.Length > 255)
+        {
+            return $"Image reference '{value}' has a name longer than 255 characters.";
+        }
+
+        if (registry == DefaultRegistry && !path.Contains('/'))
+        {
+            path = "library/" + path;
+        }
+
+        reference = new ImageReference(registry, path, tag, digest, value);
+        return null;
+    }
+
+    /// <summary>Gets the host that serves the registry API (<c>registry-1.docker.io</c> for Docker Hub).</summary>
+    public string ApiHost => Registry == DefaultRegistry ? "registry-1.docker.io" : Registry;
+
+    /// <summary>Gets the manifest reference to ask the registry for: the digest when there is one, else the tag, else <c>latest</c>.</summary>
+    public string ManifestReference => Digest ?? Tag ?? "latest";
+
+    /// <summary>Gets this reference pinned to a digest (its tag dropped).</summary>
+    /// <param name="digest">The digest, <c>sha256:…</c>.</param>
+    /// <returns>The pinned reference.</returns>
+    public ImageReference WithDigest(string digest) =>
+        DigestPattern().IsMatch(digest)
+            ? new ImageReference(Registry, Repository, null, digest, $"{Registry}/{Repository}@{digest}")
+            : throw new FormatException($"'{digest}' is not a digest; expected 'sha256:' followed by 64 lower-case hex digits.");
+
+    /// <summary>Formats the fully qualified reference, <c>registry/repository[:tag][@digest]</c>.</summary>
+    /// <returns>The reference text.</returns>
+    public override string ToString() =>
+        $"{Registry}/{Repository}{(Tag is null ? string.Empty : ":" + Tag)}{(Digest is null ? string.Empty : "@" + Digest)}";
+
+    [GeneratedRegex("^sha256:[a-f0-9]{64}$")]
+    private static partial Regex DigestPattern();
+
+    [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]
+    private static partial Regex TagPattern();
+
+    [GeneratedRegex(@"^(?:(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])(?:\.(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9]))*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?$")]
+    private static partial Regex DomainPattern();
+
+    [GeneratedRegex("^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$")]
+    private static partial Regex PathComponentPattern();
+}
