@@ -85,10 +85,11 @@ public sealed partial class BuildxBuildRunner : DockerRunner<BuildxBuildSettings
 
     /// <summary>Renders the command line, in <c>docker buildx build --help</c> order, context last.</summary>
     /// <param name="settings">The settings.</param>
-    /// <param name="metadataFile">The metadata file to ask for.</param>
+    /// <param name="temporaryMetadataFile">The metadata file to ask for when the settings name none.</param>
     /// <returns>The arguments.</returns>
-    internal ProcessArgumentBuilder GetArguments(BuildxBuildSettings settings, FilePath metadataFile)
+    internal ProcessArgumentBuilder GetArguments(BuildxBuildSettings settings, FilePath temporaryMetadataFile)
     {
+        var metadataFile = settings.MetadataFile?.MakeAbsolute(Environment) ?? temporaryMetadataFile;
         var args = new ProcessArgumentBuilder();
         args.Append("buildx");
         args.Append("build");

@@ -1,0 +1,105 @@
+using System.Text;
+
+namespace Cake.MultiArch.Tests.Fixtures;
+
+/// <summary>
+/// A fake <c>docker</c> executable: a bash script written into a temp folder that records each
+/// call's argv and environment and replays real captured output. Rules match on the start of
+/// the joined arguments, first match wins; a <c>buildx build</c> rule can copy a metadata
+/// fixture to the path that follows <c>--metadata-file</c>, as buildx does.
+/// </summary>
+internal sealed class FakeDocker : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+    private readonly List<Rule> _rules = [];
+
+    public FakeDocker()
+    {
+        Directory.CreateDirectory(RecordDir);
+    }
+
+    /// <summary>Gets the fake executable's path, for ToolPath.</summary>
+    public string Path => _dir.Combine("bin", "docker");
+
+    /// <summary>Gets the folder holding the fake (put it first on PATH to test tool resolution).</summary>
+    public string BinDir => _dir.Combine("bin");
+
+    private string RecordDir => _dir.Combine("calls");
+
+    /// <summary>Adds a rule: calls whose arguments start with <paramref name="prefix"/> print and exit as given.</summary>
+    public FakeDocker On(string prefix, string? stdout = null, string? stderr = null, int exitCode = 0, string? metadataFixture = null)
+    {
+        _rules.Add(new Rule(prefix, stdout, stderr, exitCode, metadataFixture));
+        Write();
+        return this;
+    }
+
+    /// <summary>Gets each call's argv, in call order.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> Calls =>
+        Enumerable.Range(1, CallCount).Select(i => (IReadOnlyList<string>)File.ReadAllText(System.IO.Path.Combine(RecordDir, $"{i}.argv")).Split('\0', StringSplitOptions.None)[..^1]).ToArray();
+
+    /// <summary>Gets the environment a call saw.</summary>
+    public IReadOnlyDictionary<string, string> EnvironmentOf(int call) =>
+        File.ReadAllText(System.IO.Path.Combine(RecordDir, $"{call}.env")).Split('\0', StringSplitOptions.RemoveEmptyEntries)
+            .Select(kv => kv.Split('=', 2)).Where(kv => kv.Length == 2)
+            .GroupBy(kv => kv[0]).ToDictionary(g => g.Key, g => g.Last()[1]);
+
+    private int CallCount
+    {
+        get
+        {
+            var count = System.IO.Path.Combine(RecordDir, "count");
+            return File.Exists(count) ? int.Parse(File.ReadAllText(count).Trim(), System.Globalization.CultureInfo.InvariantCulture) : 0;
+        }
+    }
+
+    public void Dispose() => _dir.Dispose();
+
+    private void Write()
+    {
+        var script = new StringBuilder();
+        script.Append("#!/bin/bash\n");
+        script.Append($"rec={Quote(RecordDir)}\n");
+        script.Append("n=$(( $(cat \"$rec/count\" 2>/dev/null || echo 0) + 1 )); echo $n > \"$rec/count\"\n");
+        script.Append("printf '%s\\0' \"$@\" > \"$rec/$n.argv\"\n");
+        script.Append("env -0 > \"$rec/$n.env\"\n");
+        script.Append("args=\"$*\"\n");
+        var i = 0;
+        foreach (var rule in _rules)
+        {
+            i++;
+            var stdout = rule.Stdout is null ? null : _dir.WriteFile($"rules/{i}.out", rule.Stdout);
+            var stderr = rule.Stderr is null ? null : _dir.WriteFile($"rules/{i}.err", rule.Stderr);
+            script.Append($"if [[ \"$args\" == {Quote(rule.Prefix)}* ]]; then\n");
+            if (rule.MetadataFixture is not null)
+            {
+                script.Append("  prev=; for a in \"$@\"; do if [ \"$prev\" = --metadata-file ]; then cp " + Quote(rule.MetadataFixture) + " \"$a\"; fi; prev=$a; done\n");
+            }
+
+            if (stdout is not null)
+            {
+                script.Append($"  cat {Quote(stdout)}\n");
+            }
+
+            if (stderr is not null)
+            {
+                script.Append($"  cat {Quote(stderr)} >&2\n");
+            }
+
+            script.Append($"  exit {rule.ExitCode}\n");
+            script.Append("fi\n");
+        }
+
+        script.Append("echo \"fake docker: no rule for: $args\" >&2\nexit 97\n");
+        Directory.CreateDirectory(BinDir);
+        File.WriteAllText(Path, script.ToString());
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
+        }
+    }
+
+    private static string Quote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    private sealed record Rule(string Prefix, string? Stdout, string? Stderr, int ExitCode, string? MetadataFixture);
+}

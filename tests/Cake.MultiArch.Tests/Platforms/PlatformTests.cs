@@ -1,0 +1,160 @@
+using Cake.MultiArch.Platforms;
+
+namespace Cake.MultiArch.Tests.Platforms;
+
+public sealed class PlatformTests
+{
+    public sealed class TheParseMethod
+    {
+        // Normalisation rows after containerd platforms_test.go / database.go normalizeArch.
+        [Theory]
+        [InlineData("linux/amd64", "linux/amd64")]
+        [InlineData("linux/x86_64", "linux/amd64")]
+        [InlineData("linux/x86-64", "linux/amd64")]
+        [InlineData("linux/amd64/v1", "linux/amd64")]
+        [InlineData("linux/aarch64", "linux/arm64")]
+        [InlineData("linux/arm64/v8", "linux/arm64")]
+        [InlineData("linux/arm64/8", "linux/arm64")]
+        [InlineData("linux/aarch64/v8", "linux/arm64")]
+        [InlineData("linux/arm", "linux/arm/v7")]
+        [InlineData("linux/arm/7", "linux/arm/v7")]
+        [InlineData("linux/arm/v7", "linux/arm/v7")]
+        [InlineData("linux/armhf", "linux/arm/v7")]
+        [InlineData("linux/armel", "linux/arm/v6")]
+        [InlineData("linux/arm/6", "linux/arm/v6")]
+        [InlineData("linux/arm/v5", "linux/arm/v5")]
+        [InlineData("linux/arm/5", "linux/arm/v5")]
+        [InlineData("linux/i386", "linux/386")]
+        [InlineData("linux/386", "linux/386")]
+        [InlineData("linux/ppc64le", "linux/ppc64le")]
+        [InlineData("linux/s390x", "linux/s390x")]
+        [InlineData("linux/riscv64", "linux/riscv64")]
+        [InlineData("linux/loong64", "linux/loong64")]
+        [InlineData("linux/loongarch64", "linux/loong64")]
+        [InlineData("linux/mips64le", "linux/mips64le")]
+        [InlineData("LINUX/ARM64", "linux/arm64")]
+        [InlineData(" linux/arm64 ", "linux/arm64")]
+        [InlineData("windows/amd64", "windows/amd64")]
+        public void Should_Normalise_When_Parsing(string input, string expected)
+        {
+            // Given / When
+            var platform = Platform.Parse(input);
+
+            // Then
+            Assert.Equal(expected, platform.ToString());
+        }
+
+        [Fact]
+        public void Should_Treat_Arm64V8_And_Arm64_As_Equal()
+        {
+            // Given
+            var a = Platform.Parse("linux/arm64/v8");
+            var b = Platform.Parse("linux/aarch64");
+
+            // Then
+            Assert.Equal(a, b);
+            Assert.Equal(a.GetHashCode(), b.GetHashCode());
+            Assert.NotEqual(Platform.Parse("linux/arm/v6"), Platform.Parse("linux/arm/v7"));
+        }
+
+        [Theory]
+        [InlineData("linux/arm/v7", "arm", "v7")]
+        [InlineData("linux/arm64", "arm64", null)]
+        public void Should_Expose_Parts(string input, string arch, string? variant)
+        {
+            var platform = Platform.Parse(input);
+            Assert.Equal("linux", platform.Os);
+            Assert.Equal(arch, platform.Architecture);
+            Assert.Equal(variant, platform.Variant);
+        }
+
+        [Fact]
+        public void Should_Reject_One_Part_Input_With_A_Suggestion()
+        {
+            var ex = Assert.Throws<ArgumentException>(() => Platform.Parse("arm64"));
+            Assert.StartsWith("Platform 'arm64' has no operating system; expected os/architecture[/variant] such as 'linux/arm64'. Accepted: 'linux/386', 'linux/amd64', 'linux/arm/v5', 'linux/arm/v6', 'linux/arm/v7', 'linux/arm64', 'linux/ppc64le', 'linux/s390x', 'linux/riscv64', 'linux/loong64', 'linux/mips64le'.", ex.Message);
+        }
+
+        [Theory]
+        [InlineData("linux/sparc64", "Platform 'linux/sparc64' has an unknown architecture 'sparc64'. Accepted: ")]
+        [InlineData("plan9/amd64", "Platform 'plan9/amd64' has an unknown operating system 'plan9'; expected one of 'linux', 'windows', 'freebsd'.")]
+        [InlineData("linux/arm/v9", "Platform 'linux/arm/v9' has an unknown variant 'v9' for architecture 'arm'. Accepted: ")]
+        [InlineData("linux//arm64", "Platform 'linux//arm64' is not of the form os/architecture[/variant]. Accepted: ")]
+        [InlineData("linux/arm/v7/x", "Platform 'linux/arm/v7/x' is not of the form os/architecture[/variant]. Accepted: ")]
+        [InlineData("", "A platform is empty; expected os/architecture[/variant], one of ")]
+        public void Should_Explain_What_Is_Accepted_When_Invalid(string input, string expectedStart)
+        {
+            var ex = Assert.Throws<ArgumentException>(() => Platform.Parse(input));
+            Assert.StartsWith(expectedStart, ex.Message);
+        }
+
+        [Fact]
+        public void Should_Return_False_From_TryParse_When_Invalid()
+        {
+            Assert.False(Platform.TryParse("linux/sparc64", out _));
+            Assert.False(Platform.TryParse(null, out _));
+            Assert.True(Platform.TryParse("linux/aarch64", out var p));
+            Assert.Equal("linux/arm64", p.ToString());
+        }
+    }
+
+    public sealed class TheInfoProperty
+    {
+        [Theory]
+        [InlineData("linux/386", "qemu-i386", "386", 3, false, true)]
+        [InlineData("linux/amd64", "qemu-x86_64", "amd64", 62, true, true)]
+        [InlineData("linux/arm/v5", "qemu-arm", "arm", 40, false, true)]
+        [InlineData("linux/arm/v6", "qemu-arm", "arm", 40, false, true)]
+        [InlineData("linux/arm/v7", "qemu-arm", "arm", 40, false, true)]
+        [InlineData("linux/arm64", "qemu-aarch64", "arm64", 183, true, true)]
+        [InlineData("linux/ppc64le", "qemu-ppc64le", "ppc64le", 21, true, true)]
+        [InlineData("linux/s390x", "qemu-s390x", "s390x", 22, true, false)]
+        [InlineData("linux/riscv64", "qemu-riscv64", "riscv64", 243, true, true)]
+        [InlineData("linux/loong64", "qemu-loongarch64", "loong64", 258, true, true)]
+        [InlineData("linux/mips64le", "qemu-mips64el", "mips64le", 8, true, true)]
+        public void Should_Know_Qemu_And_Elf_Facts(string platform, string qemu, string binfmt, int machine, bool is64, bool little)
+        {
+            var info = Platform.Parse(platform).Info;
+            Assert.Equal(qemu, info.QemuName);
+            Assert.Equal(binfmt, info.BinfmtName);
+            Assert.Equal(machine, info.ElfMachine);
+            Assert.Equal(is64, info.Is64Bit);
+            Assert.Equal(little, info.IsLittleEndian);
+        }
+
+        [Fact]
+        public void Should_Match_The_Real_Binfmt_Entry_Names()
+        {
+            // The fixtures are entries a real kernel listed after Debian's qemu-user-static registered.
+            foreach (var name in new[] { "qemu-aarch64", "qemu-arm", "qemu-riscv64" })
+            {
+                Assert.True(File.Exists(Fixtures.TestPaths.Fixture("binfmt/" + name)));
+                Assert.Contains(Platform.Supported, p => p.Info.QemuName == name);
+            }
+        }
+    }
+}
+
+public sealed class PlatformListTests
+{
+    [Fact]
+    public void Should_Parse_A_Comma_List_And_Drop_Duplicates_In_Order()
+    {
+        var list = PlatformList.Parse("linux/arm64/v8, linux/amd64,linux/aarch64,linux/arm");
+        Assert.Equal("linux/arm64,linux/amd64,linux/arm/v7", PlatformList.Format(list));
+    }
+
+    [Fact]
+    public void Should_Find_Duplicates_After_Normalisation()
+    {
+        var duplicates = PlatformList.Duplicates(new Platform[] { "linux/arm64", "linux/amd64", "linux/aarch64", "linux/arm64/v8", "linux/x86_64" });
+        Assert.Equal(["linux/arm64", "linux/amd64"], duplicates.Select(d => d.ToString()));
+    }
+
+    [Fact]
+    public void Should_Name_The_Bad_Item_In_A_List()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => PlatformList.Parse("linux/amd64,linux/arm65"));
+        Assert.StartsWith("Platform 'linux/arm65' has an unknown architecture 'arm65'.", ex.Message);
+    }
+}
