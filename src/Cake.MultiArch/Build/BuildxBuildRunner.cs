@@ -48,7 +48,7 @@ public sealed partial class BuildxBuildRunner : DockerRunner<BuildxBuildSettings
             RunDocker(settings, GetArguments(settings, metadataFile), new DockerRunOptions("docker buildx build")
             {
                 Environment = secretValues.ToDictionary(s => s.EnvironmentVariable!, s => s.Value!),
-                Secrets = secretValues.Select(s => s.Value!).ToArray(),
+                Secrets = SecretValues(settings),
             });
 
             var metadataOptional = settings.Check || (settings.Call is { } call && call != "build");
@@ -240,7 +240,8 @@ public sealed partial class BuildxBuildRunner : DockerRunner<BuildxBuildSettings
 
         foreach (var secret in settings.Secrets)
         {
-            args.AppendSwitchQuoted("--secret", secret.ToString());
+            var absolute = secret.File is null ? secret : BuildSecret.FromFile(secret.Id, secret.File.MakeAbsolute(Environment));
+            args.AppendSwitchQuoted("--secret", absolute.ToString());
         }
 
         if (!string.IsNullOrEmpty(settings.ShmSize))
@@ -399,6 +400,17 @@ public sealed partial class BuildxBuildRunner : DockerRunner<BuildxBuildSettings
             throw new CakeException("BuildxBuild: " + string.Join(System.Environment.NewLine + "BuildxBuild: ", problems));
         }
     }
+
+    // Every secret value this build can see, so that none of them reaches the log or an error
+    // even if a tool echoes it: values given directly, and those buildx reads from variables.
+    private string[] SecretValues(BuildxBuildSettings settings) =>
+        settings.Secrets
+            .Select(s => s.Value ?? (s.EnvironmentVariable is { } name
+                ? settings.EnvironmentVariables.TryGetValue(name, out var v) ? v : Environment.GetEnvironmentVariable(name)
+                : null))
+            .Where(v => !string.IsNullOrEmpty(v))
+            .Select(v => v!)
+            .ToArray();
 
     private static void AddKeyProblems(List<string> problems, string setting, IEnumerable<string> keys)
     {

@@ -114,12 +114,14 @@ public abstract class DockerRunner<TSettings> : Tool<TSettings>
                     output.Add(line);
                 }
 
-                if (options.LogOutput)
+                // Cake's ProcessRunner logs what this handler returns (at Debug): never a secret.
+                var safe = Redact(line, options.Secrets);
+                if (options.LogOutput && safe.Length > 0)
                 {
-                    Log.Information(Redact(line, options.Secrets));
+                    Log.Information(safe);
                 }
 
-                return line;
+                return safe;
             },
             RedirectedStandardErrorHandler = line =>
             {
@@ -133,12 +135,14 @@ public abstract class DockerRunner<TSettings> : Tool<TSettings>
                     errors.Add(line);
                 }
 
-                if (options.LogErrorOutput)
+                // Cake's ProcessRunner logs what this handler returns (at Debug): never a secret.
+                var safe = Redact(line, options.Secrets);
+                if (options.LogErrorOutput && safe.Length > 0)
                 {
-                    Log.Information(Redact(line, options.Secrets));
+                    Log.Information(safe);
                 }
 
-                return line;
+                return safe;
             },
         };
 
