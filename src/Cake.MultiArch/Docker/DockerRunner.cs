@@ -158,6 +158,9 @@ public abstract class DockerRunner<TSettings> : Tool<TSettings>
                     process.Kill();
                     throw new TimeoutException($"{AliasName}: docker did not finish within {t} (ToolTimeout); it was stopped.");
                 }
+
+                process.WaitForExit(); // exited: this only waits for the last redirected lines
+
             }
             else
             {
