@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using Cake.MultiArch.Tests.Fixtures;
+
+namespace Cake.MultiArch.Tests.Integration;
+
+/// <summary>
+/// The real <c>dotnet cake</c> runner (Cake.Tool 7.0.0 from the tool manifest) loads the built
+/// addin with <c>#r</c>, finds its aliases, and runs BuildxBuild against the fake docker.
+/// </summary>
+public sealed class CakeRunnerTests
+{
+    [Fact]
+    public void Should_Load_The_Addin_And_Run_BuildxBuild_From_A_Script()
+    {
+        // Given
+        using var docker = new FakeDocker();
+        docker.On("buildx build", stderr: TestPaths.ReadFixture("buildx/build-multiarch-push.txt"), metadataFixture: TestPaths.Fixture("buildx/meta.json"));
+        using var dir = new TempDirectory();
+        dir.WriteFile("app/Dockerfile", BuildxHarness.Dockerfile);
+        var addin = Path.Combine(AppContext.BaseDirectory, "Cake.MultiArch.dll");
+        var script = dir.WriteFile("build.cake", $$"""
+            #r "{{addin}}"
+            var result = BuildxBuild("./app", s => s
+                .WithPlatform("linux/amd64", "linux/arm64")
+                .WithTag("127.0.0.1:5001/tb/hello:1")
+                .WithPush()
+                .WithToolPath("{{docker.Path}}"));
+            Information("DIGEST=" + result.Digest);
+            Information("INDEX=" + result.IsIndex);
+            """);
+
+        // When
+        var (exitCode, output) = Run("dotnet", TestPaths.RepositoryRoot, "tool", "run", "dotnet-cake", script, "--verbosity=normal");
+
+        // Then
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("DIGEST=sha256:efdfd8702163a616e2f45cc4fd31a940dbec56346b6567425ac55841ef373315", output, StringComparison.Ordinal);
+        Assert.Contains("INDEX=True", output, StringComparison.Ordinal);
+        Assert.Contains("#9 exporting manifest list sha256:efdfd8702163a616e2f45cc4fd31a940dbec56346b6567425ac55841ef373315 done", output, StringComparison.Ordinal);
+        var argv = docker.Calls.Single();
+        Assert.Equal(["buildx", "build", "--metadata-file"], argv.Take(3));
+        Assert.Equal(["--platform", "linux/amd64,linux/arm64", "--push", "--tag", "127.0.0.1:5001/tb/hello:1", dir.Combine("app")], argv.Skip(4).SkipWhile(a => a == "--progress" || a == "plain"));
+    }
+
+    [Fact]
+    public void Should_Fail_The_Script_With_The_Validation_Message()
+    {
+        using var dir = new TempDirectory();
+        dir.WriteFile("app/Dockerfile", BuildxHarness.Dockerfile);
+        var addin = Path.Combine(AppContext.BaseDirectory, "Cake.MultiArch.dll");
+        var script = dir.WriteFile("build.cake", $$"""
+            #r "{{addin}}"
+            BuildxBuild("./app", s => s.WithPlatform("linux/amd64", "linux/arm64").WithLoad().WithToolPath("/nonexistent/docker"));
+            """);
+
+        var (exitCode, output) = Run("dotnet", TestPaths.RepositoryRoot, "tool", "run", "dotnet-cake", script);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("BuildxBuild: Load is set with 2 platforms (linux/amd64,linux/arm64): a multi-platform image cannot be loaded into the local image store", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Should_Run_The_Readme_Quick_Start_And_The_Recipe()
+    {
+        // Given: the README's csharp blocks, with the #r line pointed at the built addin and a
+        // fake docker first on PATH.
+        using var docker = new FakeDocker();
+        docker.On("buildx build", metadataFixture: TestPaths.Fixture("buildx/meta.json"));
+        using var dir = new TempDirectory();
+        dir.WriteFile("src/app/Dockerfile", BuildxHarness.Dockerfile);
+        dir.WriteFile("Dockerfile", BuildxHarness.Dockerfile);
+        var addin = Path.Combine(AppContext.BaseDirectory, "Cake.MultiArch.dll");
+        var readme = File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, "README.md"));
+        var blocks = System.Text.RegularExpressions.Regex.Matches(readme, "```csharp\n(.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline)
+            .Select(m => m.Groups[1].Value.Replace("#r \"src/Cake.MultiArch/bin/Release/net10.0/Cake.MultiArch.dll\"", $"#r \"{addin}\"", StringComparison.Ordinal)
+                .Replace("#load \"recipe.cake\"", $"#load \"{Path.Combine(TestPaths.RepositoryRoot, "recipe.cake")}\"", StringComparison.Ordinal))
+            .ToArray();
+        Assert.Equal(2, blocks.Length);
+        var quickStart = dir.WriteFile("build.cake", blocks[0]);
+        var recipe = dir.WriteFile("recipe-build.cake", blocks[1]);
+        var path = docker.BinDir + ":" + Environment.GetEnvironmentVariable("PATH");
+
+        // When
+        var (quickExit, quickOutput) = Run("dotnet", TestPaths.RepositoryRoot, new Dictionary<string, string> { ["PATH"] = path, ["NPM_TOKEN"] = "npm-secret-4711" }, "tool", "run", "dotnet-cake", quickStart, "--target=Publish");
+        var (recipeExit, recipeOutput) = Run("dotnet", TestPaths.RepositoryRoot, new Dictionary<string, string> { ["PATH"] = path }, "tool", "run", "dotnet-cake", recipe, "--target=Publish", "--image=registry.example.com/team/app:1.0", "--platforms=linux/amd64,linux/arm64");
+
+        // Then
+        Assert.True(quickExit == 0, quickOutput);
+        Assert.Contains("Pushed 127.0.0.1:5001/tb/hello:1@sha256:efdfd8702163a616e2f45cc4fd31a940dbec56346b6567425ac55841ef373315 (application/vnd.oci.image.index.v1+json)", quickOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("npm-secret-4711", quickOutput, StringComparison.Ordinal);
+        Assert.True(recipeExit == 0, recipeOutput);
+        var calls = docker.Calls;
+        Assert.Equal(2, calls.Count);
+        Assert.Contains("id=npm,env=NPM_TOKEN", calls[0]);
+        Assert.Equal(["--platform", "linux/amd64,linux/arm64", "--push", "--tag", "registry.example.com/team/app:1.0", dir.Path], calls[1].Skip(4));
+    }
+
+    internal static (int ExitCode, string Output) Run(string file, string workingDirectory, params string[] arguments) =>
+        Run(file, workingDirectory, new Dictionary<string, string>(), arguments);
+
+    internal static (int ExitCode, string Output) Run(string file, string workingDirectory, IDictionary<string, string> environment, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(file)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment.Remove("CI");
+        start.Environment["NO_COLOR"] = "1";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(4)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"{file} {string.Join(' ', arguments)} did not finish in 4 minutes.");
+        }
+
+        return (process.ExitCode, stdout.Result + stderr.Result);
+    }
+}
