@@ -45,14 +45,9 @@ public sealed class BuildxBuildProcessTests
     {
         using var harness = new BuildxHarness();
         harness.Run(harness.NewSettings().WithPlatform("linux/amd64", "linux/arm64", "linux/riscv64"));
-        var expected = Cake.MultiArch.Platforms.Platform.Host.Architecture == "amd64"
-            ? "BuildxBuild: linux/arm64,linux/riscv64 are not native on this linux/amd64 machine: unless the builder has a native node for them, its RUN steps run under QEMU emulation, often 5 to 20 times slower. Compile in a stage that starts 'FROM --platform=$BUILDPLATFORM' and cross-compile for $TARGETARCH to avoid that."
-            : null;
-        if (expected is null)
-        {
-            Assert.Skip("this note's text is written for an amd64 host");
-        }
-
+        var host = Cake.MultiArch.Platforms.Platform.Host;
+        var foreign = Cake.MultiArch.Platforms.PlatformList.Format(new Cake.MultiArch.Platforms.Platform[] { "linux/amd64", "linux/arm64", "linux/riscv64" }.Where(p => p.Info.QemuName != host.Info.QemuName));
+        var expected = $"BuildxBuild: {foreign} are not native on this {host} machine: unless the builder has a native node for them, its RUN steps run under QEMU emulation, often 5 to 20 times slower. Compile in a stage that starts 'FROM --platform=$BUILDPLATFORM' and cross-compile for $TARGETARCH to avoid that.";
         Assert.Contains(expected, harness.Cake.Log.Lines.Select(l => l.Text));
     }
 
