@@ -194,6 +194,13 @@ public abstract class DockerRunner<TSettings> : Tool<TSettings>
         return new DockerRunResult(exitCode, outLines, errLines);
     }
 
+    /// <summary>Makes the error for a docker call whose non-zero exit the caller allowed but cannot handle.</summary>
+    /// <param name="subject">What the call does.</param>
+    /// <param name="result">What it returned.</param>
+    /// <returns>The exception to throw, carrying docker's last stderr lines.</returns>
+    protected CakeException Failure(string subject, DockerRunResult result) =>
+        new(FormatFailure(subject, result.ExitCode, result.Errors, []));
+
     private string FormatFailure(string subject, int exitCode, IReadOnlyList<string> errors, IReadOnlyCollection<string> secrets)
     {
         var tail = errors.Where(l => !string.IsNullOrWhiteSpace(l)).TakeLast(ErrorTailLines).Select(l => "  " + Redact(l, secrets)).ToArray();

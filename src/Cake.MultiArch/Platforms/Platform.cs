@@ -19,6 +19,9 @@ public readonly record struct Platform
     [
         new("386", null, "qemu-i386", "386", 3, false, true),
         new("amd64", null, "qemu-x86_64", "amd64", 62, true, true),
+        new("amd64", "v2", "qemu-x86_64", "amd64", 62, true, true),
+        new("amd64", "v3", "qemu-x86_64", "amd64", 62, true, true),
+        new("amd64", "v4", "qemu-x86_64", "amd64", 62, true, true),
         new("arm", "v5", "qemu-arm", "arm", 40, false, true),
         new("arm", "v6", "qemu-arm", "arm", 40, false, true),
         new("arm", "v7", "qemu-arm", "arm", 40, false, true),

@@ -27,9 +27,9 @@ internal sealed class FakeDocker : IDisposable
     private string RecordDir => _dir.Combine("calls");
 
     /// <summary>Adds a rule: calls whose arguments start with <paramref name="prefix"/> print and exit as given.</summary>
-    public FakeDocker On(string prefix, string? stdout = null, string? stderr = null, int exitCode = 0, string? metadataFixture = null)
+    public FakeDocker On(string prefix, string? stdout = null, string? stderr = null, int exitCode = 0, string? metadataFixture = null, int? times = null)
     {
-        _rules.Add(new Rule(prefix, stdout, stderr, exitCode, metadataFixture));
+        _rules.Add(new Rule(prefix, stdout, stderr, exitCode, metadataFixture, times));
         Write();
         return this;
     }
@@ -70,7 +70,10 @@ internal sealed class FakeDocker : IDisposable
             i++;
             var stdout = rule.Stdout is null ? null : _dir.WriteFile($"rules/{i}.out", rule.Stdout);
             var stderr = rule.Stderr is null ? null : _dir.WriteFile($"rules/{i}.err", rule.Stderr);
-            script.Append($"if [[ \"$args\" == {Quote(rule.Prefix)}* ]]; then\n");
+            var used = Quote(_dir.Combine("calls", $"rule-{i}.used"));
+            var limit = rule.Times is { } times ? $" && [ $(cat {used} 2>/dev/null || echo 0) -lt {times} ]" : string.Empty;
+            script.Append($"if [[ \"$args\" == {Quote(rule.Prefix)}* ]]{limit}; then\n");
+            script.Append($"  echo $(( $(cat {used} 2>/dev/null || echo 0) + 1 )) > {used}\n");
             if (rule.MetadataFixture is not null)
             {
                 script.Append("  prev=; for a in \"$@\"; do if [ \"$prev\" = --metadata-file ]; then cp " + Quote(rule.MetadataFixture) + " \"$a\"; fi; prev=$a; done\n");
@@ -101,5 +104,5 @@ internal sealed class FakeDocker : IDisposable
 
     private static string Quote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
-    private sealed record Rule(string Prefix, string? Stdout, string? Stderr, int ExitCode, string? MetadataFixture);
+    private sealed record Rule(string Prefix, string? Stdout, string? Stderr, int ExitCode, string? MetadataFixture, int? Times);
 }

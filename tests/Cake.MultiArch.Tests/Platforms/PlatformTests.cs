@@ -72,7 +72,7 @@ public sealed class PlatformTests
         public void Should_Reject_One_Part_Input_With_A_Suggestion()
         {
             var ex = Assert.Throws<ArgumentException>(() => Platform.Parse("arm64"));
-            Assert.StartsWith("Platform 'arm64' has no operating system; expected os/architecture[/variant] such as 'linux/arm64'. Accepted: 'linux/386', 'linux/amd64', 'linux/arm/v5', 'linux/arm/v6', 'linux/arm/v7', 'linux/arm64', 'linux/ppc64le', 'linux/s390x', 'linux/riscv64', 'linux/loong64', 'linux/mips64le'.", ex.Message);
+            Assert.StartsWith("Platform 'arm64' has no operating system; expected os/architecture[/variant] such as 'linux/arm64'. Accepted: 'linux/386', 'linux/amd64', 'linux/amd64/v2', 'linux/amd64/v3', 'linux/amd64/v4', 'linux/arm/v5', 'linux/arm/v6', 'linux/arm/v7', 'linux/arm64', 'linux/ppc64le', 'linux/s390x', 'linux/riscv64', 'linux/loong64', 'linux/mips64le'.", ex.Message);
         }
 
         [Theory]

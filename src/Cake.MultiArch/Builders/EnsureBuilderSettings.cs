@@ -1,0 +1,95 @@
+using Cake.Core.IO;
+using Cake.MultiArch.Docker;
+using Cake.MultiArch.Platforms;
+
+namespace Cake.MultiArch.Builders;
+
+/// <summary>The buildx driver of a builder (<c>--driver</c>).</summary>
+public enum BuilderDriver
+{
+    /// <summary><c>docker-container</c>: BuildKit in a container of the local engine; builds several platforms and exports anywhere.</summary>
+    DockerContainer,
+
+    /// <summary><c>docker</c>: the engine's built-in BuildKit; one platform per build.</summary>
+    Docker,
+
+    /// <summary><c>remote</c>: a BuildKit daemon you run yourself, reached at the endpoint.</summary>
+    Remote,
+
+    /// <summary><c>kubernetes</c>: BuildKit pods in a cluster.</summary>
+    Kubernetes,
+}
+
+/// <summary>A node to append to a builder (<c>docker buildx create --append</c>), such as a native arm64 machine.</summary>
+public sealed class BuilderNodeSettings
+{
+    /// <summary>Gets or sets the node's name (<c>--node</c>). Required: it is how an existing node is recognised.</summary>
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets the node's endpoint, such as <c>ssh://build@arm64-host</c> or <c>tcp://10.0.0.7:1234</c> (the last argument).</summary>
+    public string? Endpoint { get; set; }
+
+    /// <summary>Gets the platforms this node serves (<c>--platform</c>).</summary>
+    public IList<Platform> Platforms { get; } = new List<Platform>();
+
+    /// <summary>Gets the node's driver options (<c>--driver-opt key=value</c>).</summary>
+    public IDictionary<string, string> DriverOptions { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+}
+
+/// <summary>Settings for <c>EnsureBuilder</c>: the builder to find or create with <c>docker buildx create</c>.</summary>
+public sealed class EnsureBuilderSettings : DockerSettings
+{
+    /// <summary>Gets or sets the builder's name (<c>--name</c>). Default: <c>multiarch</c>.</summary>
+    public string Name { get; set; } = "multiarch";
+
+    /// <summary>Gets or sets the driver (<c>--driver</c>). Default: <see cref="BuilderDriver.DockerContainer"/>.</summary>
+    public BuilderDriver Driver { get; set; } = BuilderDriver.DockerContainer;
+
+    /// <summary>
+    /// Gets the driver options (<c>--driver-opt key=value</c>), such as <c>image</c> for the BuildKit
+    /// image (a mirror of <c>moby/buildkit:buildx-stable-1</c> behind a firewall) or <c>network=host</c>.
+    /// </summary>
+    public IDictionary<string, string> DriverOptions { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Gets or sets the BuildKit daemon flags (<c>--buildkitd-flags</c>), such as <c>--allow-insecure-entitlement network.host</c>.</summary>
+    public string? BuildkitdFlags { get; set; }
+
+    /// <summary>
+    /// Gets or sets the BuildKit daemon config file, <c>buildkitd.toml</c> (<c>--buildkitd-config</c>
+    /// with buildx 0.13+, <c>--config</c> before): registry mirrors, insecure or private registries with a CA.
+    /// </summary>
+    public FilePath? BuildkitdConfig { get; set; }
+
+    /// <summary>Gets or sets the first node's endpoint (a docker context, <c>tcp://…</c>, <c>unix://…</c>); required for the remote driver.</summary>
+    public string? Endpoint { get; set; }
+
+    /// <summary>Gets the platforms the first node serves (<c>--platform</c>); default: what BuildKit detects.</summary>
+    public IList<Platform> NodePlatforms { get; } = new List<Platform>();
+
+    /// <summary>Gets the extra nodes to append; only those whose name the builder lacks are appended.</summary>
+    public IList<BuilderNodeSettings> AppendNodes { get; } = new List<BuilderNodeSettings>();
+
+    /// <summary>Gets or sets a value indicating whether the builder becomes the current one (<c>--use</c> / <c>docker buildx use</c>). Default: <see langword="true"/>.</summary>
+    public bool Use { get; set; } = true;
+
+    /// <summary>Gets or sets a value indicating whether the builder is started now (<c>--bootstrap</c>), so that its platforms are known. Default: <see langword="true"/>.</summary>
+    public bool Bootstrap { get; set; } = true;
+
+    /// <summary>Gets the platforms the build needs; EnsureBuilder fails, naming the missing ones, when the builder's nodes do not cover them.</summary>
+    public IList<Platform> RequiredPlatforms { get; } = new List<Platform>();
+
+    /// <summary>Gets or sets a value indicating whether an existing builder of this name whose driver or options differ is removed and created again. Default: <see langword="false"/> (fail and say what differs).</summary>
+    public bool Recreate { get; set; }
+}
+
+/// <summary>Settings for <c>RemoveBuilder</c> (<c>docker buildx rm NAME</c>).</summary>
+public sealed class RemoveBuilderSettings : DockerSettings
+{
+    /// <summary>Gets or sets a value indicating whether BuildKit's state (its cache) is kept (<c>--keep-state</c>).</summary>
+    public bool KeepState { get; set; }
+}
+
+/// <summary>Settings for <c>BuildxVersion</c> (<c>docker buildx version</c>).</summary>
+public sealed class BuildxVersionSettings : DockerSettings
+{
+}
