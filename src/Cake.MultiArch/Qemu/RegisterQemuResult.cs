@@ -1,0 +1,35 @@
+using Cake.MultiArch.Platforms;
+
+namespace Cake.MultiArch.Qemu;
+
+/// <summary>What RegisterQemu found or did for one platform.</summary>
+public enum QemuPlatformState
+{
+    /// <summary>The host runs it natively: no emulator needed.</summary>
+    Native,
+
+    /// <summary>An enabled entry with the <c>F</c> flag was already there: nothing changed.</summary>
+    AlreadyRegistered,
+
+    /// <summary>Registered by this call.</summary>
+    RegisteredNow,
+
+    /// <summary>Still missing after this call.</summary>
+    Failed,
+}
+
+/// <summary>One platform's line of the RegisterQemu report.</summary>
+/// <param name="Platform">The platform.</param>
+/// <param name="State">What was found or done.</param>
+/// <param name="EntryName">The binfmt_misc entry (<c>qemu-aarch64</c>), or <see langword="null"/> for native platforms.</param>
+/// <param name="Interpreter">The registered interpreter, when there is one.</param>
+/// <param name="Flags">The entry's flags, when there is one.</param>
+public sealed record QemuPlatformStatus(Platform Platform, QemuPlatformState State, string? EntryName, string? Interpreter, string? Flags);
+
+/// <summary>The result of RegisterQemu: one line per wanted platform.</summary>
+/// <param name="Platforms">The per-platform report.</param>
+public sealed record RegisterQemuResult(IReadOnlyList<QemuPlatformStatus> Platforms)
+{
+    /// <summary>Gets a value indicating whether anything was registered by this call.</summary>
+    public bool Changed => Platforms.Any(p => p.State == QemuPlatformState.RegisteredNow);
+}

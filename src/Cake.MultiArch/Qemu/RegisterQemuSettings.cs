@@ -1,0 +1,72 @@
+using Cake.MultiArch.Docker;
+using Cake.MultiArch.Platforms;
+
+namespace Cake.MultiArch.Qemu;
+
+/// <summary>How RegisterQemu registers the emulators.</summary>
+public enum QemuRegistrationMode
+{
+    /// <summary>
+    /// Run an installer image: <c>docker run --privileged --rm IMAGE --install ARCHS</c>
+    /// (tonistiigi/binfmt), the way docker/setup-qemu-action does. Needs a docker engine.
+    /// </summary>
+    Container,
+
+    /// <summary>
+    /// No container: register the host's own static QEMU (Debian/Ubuntu <c>qemu-user-static</c>,
+    /// <c>/usr/lib/binfmt.d/qemu-*.conf</c>) by writing to binfmt_misc's <c>register</c> with the <c>F</c> flag.
+    /// </summary>
+    Host,
+}
+
+/// <summary>The kind of installer image that container mode runs.</summary>
+public enum QemuInstallerStyle
+{
+    /// <summary><c>tonistiigi/binfmt</c> and images like it: <c>--install arm64,riscv64</c>.</summary>
+    Binfmt,
+
+    /// <summary>
+    /// <c>multiarch/qemu-user-static</c>: <c>--reset -p yes --credential yes</c>. Note that this image's
+    /// own <c>--reset</c> removes every <c>qemu-*</c> entry before registering all of its emulators.
+    /// </summary>
+    QemuUserStatic,
+}
+
+/// <summary>Settings for <c>RegisterQemu</c>.</summary>
+public sealed class RegisterQemuSettings : DockerSettings
+{
+    /// <summary>The default installer image (docker/setup-qemu-action's default).</summary>
+    public const string DefaultImage = "tonistiigi/binfmt:latest";
+
+    /// <summary>Gets the platforms to emulate. Default (empty): every platform the addin knows that the host does not run natively.</summary>
+    public IList<Platform> Platforms { get; } = new List<Platform>();
+
+    /// <summary>Gets or sets the registration mode. Default: <see cref="QemuRegistrationMode.Container"/>.</summary>
+    public QemuRegistrationMode Mode { get; set; } = QemuRegistrationMode.Container;
+
+    /// <summary>
+    /// Gets or sets the installer image for container mode. Default: <c>tonistiigi/binfmt:latest</c>.
+    /// Pin it (<c>tonistiigi/binfmt:qemu-v10.2.3</c>) or use a mirror
+    /// (<c>hub.example.com/tonistiigi/binfmt:qemu-v10.2.3</c>) where Docker Hub is out of reach.
+    /// </summary>
+    public string Image { get; set; } = DefaultImage;
+
+    /// <summary>Gets or sets the installer image's command style. Default: <see cref="QemuInstallerStyle.Binfmt"/>.</summary>
+    public QemuInstallerStyle InstallerStyle { get; set; } = QemuInstallerStyle.Binfmt;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the <c>qemu-*</c> entries of the wanted platforms are
+    /// removed and registered again (to replace an emulator). Entries of other platforms, and
+    /// non-QEMU entries (Java, Wine, Python…), are never touched. Default: <see langword="false"/>.
+    /// </summary>
+    public bool Reset { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether <see cref="Reset"/> removes every <c>qemu-*</c> entry, not only the wanted ones (still never a non-QEMU entry).</summary>
+    public bool ResetAllQemu { get; set; }
+
+    /// <summary>Gets or sets where binfmt_misc is mounted. Default: <c>/proc/sys/fs/binfmt_misc</c>.</summary>
+    public string BinfmtMiscPath { get; set; } = BinfmtTable.DefaultPath;
+
+    /// <summary>Gets or sets the folder of the host's QEMU registrations for host mode. Default: <c>/usr/lib/binfmt.d</c> (Debian/Ubuntu qemu-user-static).</summary>
+    public string HostConfigDirectory { get; set; } = "/usr/lib/binfmt.d";
+}

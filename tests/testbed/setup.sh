@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Sets up the real test bed the integration tests use (run as root; .ci/run calls it):
+# Debian's docker.io, docker-registry, qemu-user-static, podman, skopeo; binfmt_misc mounted;
+# an arm64 busybox-static binary; dockerd running; a local QEMU installer image.
+# Everything it makes goes to $TESTBED (default /var/cache/cake-multiarch), which the tests read.
+set -euo pipefail
+TESTBED=${TESTBED:-/var/cache/cake-multiarch}
+mkdir -p "$TESTBED"
+log() { printf 'testbed: %s\n' "$*"; }
+
+need=()
+for pkg in docker.io docker-registry qemu-user-static podman skopeo busybox-static jq; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
+if [ ${#need[@]} -gt 0 ] || ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
+  log "apt-get update"
+  apt-get update -qq
+fi
+if [ ${#need[@]} -gt 0 ]; then
+  log "installing ${need[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+# binfmt_misc
+if [ ! -e /proc/sys/fs/binfmt_misc/status ]; then
+  log "mounting binfmt_misc"
+  mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+fi
+
+# An arm64 static binary to run under emulation.
+if [ ! -x "$TESTBED/arm64/bin/busybox" ]; then
+  log "fetching busybox-static:arm64"
+  tmp=$(mktemp -d)
+  (cd "$tmp" && apt-get download -qq busybox-static:arm64)
+  dpkg-deb -x "$tmp"/busybox-static_*_arm64.deb "$TESTBED/arm64"
+  rm -rf "$tmp"
+fi
+
+# dockerd 20.10 asks for every capability for --privileged containers; these VMs' bounding set
+# lacks CAP_SYS_RESOURCE, so runc is wrapped to drop it (test bed only; see shared/DESIGN.md).
+if [ ! -x /usr/local/sbin/runc ]; then
+  log "installing the runc wrapper"
+  cat > /usr/local/sbin/runc <<'WRAP'
+#!/bin/sh
+# Drop CAP_SYS_RESOURCE, which this VM's capability bounding set lacks, then run the real runc.
+prev=
+for a in "$@"; do
+  if [ "$prev" = "--bundle" ] || [ "$prev" = "-b" ]; then bundle=$a; fi
+  prev=$a
+done
+if [ -n "${bundle:-}" ] && [ -f "$bundle/config.json" ]; then
+  tmp="$bundle/config.json.tmp"
+  jq '(.process.capabilities // {}) |= with_entries(.value |= map(select(. != "CAP_SYS_RESOURCE")))' "$bundle/config.json" > "$tmp" && mv "$tmp" "$bundle/config.json"
+fi
+exec /usr/sbin/runc "$@"
+WRAP
+  chmod +x /usr/local/sbin/runc
+fi
+
+# dockerd
+if ! docker info >/dev/null 2>&1; then
+  log "starting dockerd"
+  (PATH=/usr/local/sbin:$PATH nohup dockerd >"$TESTBED/dockerd.log" 2>&1 &)
+  for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
+  docker info >/dev/null 2>&1 || { log "dockerd did not start"; tail -20 "$TESTBED/dockerd.log"; exit 1; }
+fi
+
+# A local QEMU installer image in the style of tonistiigi/binfmt (Docker Hub is out of reach):
+# busybox + Debian's static QEMU + a script that takes --install ARCH[,ARCH…].
+if ! docker image inspect cake-multiarch/binfmt:test >/dev/null 2>&1; then
+  log "building the local installer image cake-multiarch/binfmt:test"
+  root=$(mktemp -d)
+  mkdir -p "$root/bin" "$root/usr/bin" "$root/binfmt.d" "$root/proc" "$root/dev" "$root/sys"
+  cp /bin/busybox "$root/bin/busybox"
+  for a in sh mount cat grep sed echo ls test tr; do ln -s busybox "$root/bin/$a"; done
+  for q in aarch64 arm riscv64 ppc64le s390x loongarch64 mips64el; do
+    cp "/usr/bin/qemu-$q-static" "$root/usr/bin/"
+    sed "s#:/usr/libexec/qemu-binfmt/[^:]*-binfmt-P:#:/usr/bin/qemu-$q-static:#; s#:OPF\$#:OCF#; s#:POF\$#:OCF#" "/usr/lib/binfmt.d/qemu-$q.conf" > "$root/binfmt.d/qemu-$q.conf"
+  done
+  cat > "$root/install" <<'INSTALL'
+#!/bin/sh
+# usage: install --install arm64,riscv64   (tonistiigi/binfmt's interface, for the names it takes)
+[ "$1" = "--install" ] || { echo "usage: --install ARCHS" >&2; exit 2; }
+[ -e /proc/sys/fs/binfmt_misc/register ] || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+for arch in $(echo "$2" | tr ',' ' '); do
+  case $arch in
+    arm64) q=aarch64 ;; arm) q=arm ;; riscv64) q=riscv64 ;; ppc64le) q=ppc64le ;; s390x) q=s390x ;;
+    loong64) q=loongarch64 ;; mips64le) q=mips64el ;; *) echo "installing $arch: unknown architecture"; continue ;;
+  esac
+  if [ -e /proc/sys/fs/binfmt_misc/qemu-$q ]; then echo "installing $arch: already registered"; continue; fi
+  if cat /binfmt.d/qemu-$q.conf > /proc/sys/fs/binfmt_misc/register; then echo "installing $arch: OK"; else echo "installing $arch: failed"; fi
+done
+exit 0
+INSTALL
+  chmod +x "$root/install"
+  tar -C "$root" -cf "$TESTBED/binfmt-rootfs.tar" .
+  docker import --change 'ENTRYPOINT ["/install"]' "$TESTBED/binfmt-rootfs.tar" cake-multiarch/binfmt:test >/dev/null
+  rm -rf "$root"
+fi
+log "ready ($TESTBED)"
