@@ -6,10 +6,11 @@
 //   RunTarget(Argument("target", "Publish"));
 //
 // Every value can also come from the command line: --image, --platforms, --context, --file,
-// --builder, --push (default true).
+// --builder (default multiarch), --push (default true), --qemu-mode (container or host),
+// --qemu-image (an installer image or a mirror of tonistiigi/binfmt).
 //
-// Tasks: MultiArch-Build (docker buildx build) and Publish (depends on it). Later steps
-// (RegisterQemu, EnsureBuilder, VerifyManifest) join the graph in front of and behind the build.
+// Tasks: MultiArch-RegisterQemu → MultiArch-EnsureBuilder → MultiArch-Build → Publish.
+// VerifyManifest joins behind the build when it lands.
 
 public static class MultiArch
 {
@@ -17,7 +18,9 @@ public static class MultiArch
     public static string Platforms { get; set; } = "linux/amd64,linux/arm64";
     public static string Context { get; set; } = ".";
     public static string File { get; set; }
-    public static string Builder { get; set; }
+    public static string Builder { get; set; } = "multiarch";
+    public static string QemuMode { get; set; } = "container";
+    public static string QemuImage { get; set; } = RegisterQemuSettings.DefaultImage;
     public static bool Push { get; set; } = true;
     public static Action<BuildxBuildSettings> Configure { get; set; }
     public static BuildxBuildResult Result { get; set; }
@@ -29,9 +32,43 @@ MultiArch.Context = Argument("context", MultiArch.Context);
 MultiArch.File = Argument("file", MultiArch.File);
 MultiArch.Builder = Argument("builder", MultiArch.Builder);
 MultiArch.Push = Argument("push", MultiArch.Push);
+MultiArch.QemuMode = Argument("qemu-mode", MultiArch.QemuMode);
+MultiArch.QemuImage = Argument("qemu-image", MultiArch.QemuImage);
+
+Task("MultiArch-RegisterQemu")
+    .Description("Registers QEMU emulators for the platforms this host does not run natively.")
+    .Does(() =>
+    {
+        var settings = new RegisterQemuSettings
+        {
+            Mode = MultiArch.QemuMode == "host" ? QemuRegistrationMode.Host : QemuRegistrationMode.Container,
+            Image = MultiArch.QemuImage,
+        };
+        foreach (var platform in PlatformList.Parse(MultiArch.Platforms))
+        {
+            settings.Platforms.Add(platform);
+        }
+
+        RegisterQemu(settings);
+    });
+
+Task("MultiArch-EnsureBuilder")
+    .Description("Makes sure the buildx builder exists and covers every platform.")
+    .IsDependentOn("MultiArch-RegisterQemu")
+    .Does(() =>
+    {
+        var settings = new EnsureBuilderSettings { Name = MultiArch.Builder };
+        foreach (var platform in PlatformList.Parse(MultiArch.Platforms))
+        {
+            settings.RequiredPlatforms.Add(platform);
+        }
+
+        EnsureBuilder(settings);
+    });
 
 Task("MultiArch-Build")
     .Description("Builds (and pushes) the image for every platform with docker buildx build.")
+    .IsDependentOn("MultiArch-EnsureBuilder")
     .Does(() =>
     {
         if (string.IsNullOrWhiteSpace(MultiArch.Image))

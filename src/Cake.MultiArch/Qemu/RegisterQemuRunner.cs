@@ -71,6 +71,7 @@ public sealed class RegisterQemuRunner : DockerRunner<RegisterQemuSettings>
             }
 
             table = BinfmtTable.Read(settings.BinfmtMiscPath);
+            before = table; // what Reset removed counts as registered now
         }
 
         var missing = emulated.Where(p => !IsReady(table, p)).ToArray();

@@ -59,42 +59,6 @@ public sealed class CakeRunnerTests
         Assert.Contains("BuildxBuild: Load is set with 2 platforms (linux/amd64,linux/arm64): a multi-platform image cannot be loaded into the local image store", output, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Should_Run_The_Readme_Quick_Start_And_The_Recipe()
-    {
-        // Given: the README's csharp blocks, with the #r line pointed at the built addin and a
-        // fake docker first on PATH.
-        using var docker = new FakeDocker();
-        docker.On("buildx build", metadataFixture: TestPaths.Fixture("buildx/meta.json"));
-        using var dir = new TempDirectory();
-        dir.WriteFile("src/app/Dockerfile", BuildxHarness.Dockerfile);
-        dir.WriteFile("Dockerfile", BuildxHarness.Dockerfile);
-        var addin = Path.Combine(AppContext.BaseDirectory, "Cake.MultiArch.dll");
-        var readme = File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, "README.md"));
-        var blocks = System.Text.RegularExpressions.Regex.Matches(readme, "```csharp\n(.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline)
-            .Select(m => m.Groups[1].Value.Replace("#r \"src/Cake.MultiArch/bin/Release/net10.0/Cake.MultiArch.dll\"", $"#r \"{addin}\"", StringComparison.Ordinal)
-                .Replace("#load \"recipe.cake\"", $"#load \"{Path.Combine(TestPaths.RepositoryRoot, "recipe.cake")}\"", StringComparison.Ordinal))
-            .ToArray();
-        Assert.Equal(2, blocks.Length);
-        var quickStart = dir.WriteFile("build.cake", blocks[0]);
-        var recipe = dir.WriteFile("recipe-build.cake", blocks[1]);
-        var path = docker.BinDir + ":" + Environment.GetEnvironmentVariable("PATH");
-
-        // When
-        var (quickExit, quickOutput) = Run("dotnet", TestPaths.RepositoryRoot, new Dictionary<string, string> { ["PATH"] = path, ["NPM_TOKEN"] = "npm-secret-4711" }, "tool", "run", "dotnet-cake", quickStart, "--target=Publish");
-        var (recipeExit, recipeOutput) = Run("dotnet", TestPaths.RepositoryRoot, new Dictionary<string, string> { ["PATH"] = path }, "tool", "run", "dotnet-cake", recipe, "--target=Publish", "--image=registry.example.com/team/app:1.0", "--platforms=linux/amd64,linux/arm64");
-
-        // Then
-        Assert.True(quickExit == 0, quickOutput);
-        Assert.Contains("Pushed 127.0.0.1:5001/tb/hello:1@sha256:efdfd8702163a616e2f45cc4fd31a940dbec56346b6567425ac55841ef373315 (application/vnd.oci.image.index.v1+json)", quickOutput, StringComparison.Ordinal);
-        Assert.DoesNotContain("npm-secret-4711", quickOutput, StringComparison.Ordinal);
-        Assert.True(recipeExit == 0, recipeOutput);
-        var calls = docker.Calls;
-        Assert.Equal(2, calls.Count);
-        Assert.Contains("id=npm,env=NPM_TOKEN", calls[0]);
-        Assert.Equal(["--platform", "linux/amd64,linux/arm64", "--push", "--tag", "registry.example.com/team/app:1.0", dir.Path], calls[1].Skip(4));
-    }
-
     internal static (int ExitCode, string Output) Run(string file, string workingDirectory, params string[] arguments) =>
         Run(file, workingDirectory, new Dictionary<string, string>(), arguments);
 

@@ -1,0 +1,94 @@
+using System.Diagnostics;
+
+namespace Cake.MultiArch.Tests.Fixtures;
+
+/// <summary>
+/// The real parts tests/testbed/setup.sh provides (root, binfmt_misc, Debian's qemu-user-static,
+/// an arm64 busybox, dockerd with a local installer image). A missing part skips the test with
+/// the reason, except under CI=true, where it fails.
+/// </summary>
+internal static class TestBed
+{
+    public const string Binfmt = "/proc/sys/fs/binfmt_misc";
+
+    public const string InstallerImage = "cake-multiarch/binfmt:test";
+
+    public static string Root => Environment.GetEnvironmentVariable("TESTBED") is { Length: > 0 } path ? path : "/var/cache/cake-multiarch";
+
+    public static string Arm64Busybox => Path.Combine(Root, "arm64", "bin", "busybox");
+
+    public static void RequireKernel()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            TestPaths.SkipOrFail("binfmt_misc needs Linux");
+        }
+
+        if (Environment.UserName != "root")
+        {
+            TestPaths.SkipOrFail("registering binfmt_misc entries needs root (run tests/testbed/setup.sh and the tests as root)");
+        }
+
+        if (!File.Exists(Path.Combine(Binfmt, "register")))
+        {
+            TestPaths.SkipOrFail($"binfmt_misc is not mounted at {Binfmt} (tests/testbed/setup.sh mounts it)");
+        }
+
+        if (!File.Exists("/usr/lib/binfmt.d/qemu-aarch64.conf"))
+        {
+            TestPaths.SkipOrFail("Debian's qemu-user-static is not installed (tests/testbed/setup.sh installs it)");
+        }
+
+        if (!File.Exists(Arm64Busybox))
+        {
+            TestPaths.SkipOrFail($"no arm64 busybox at {Arm64Busybox} (tests/testbed/setup.sh fetches busybox-static:arm64)");
+        }
+    }
+
+    public static void RequireDocker()
+    {
+        var (code, output) = Run("docker", "image", "inspect", "--format", "{{.Id}}", InstallerImage);
+        if (code != 0)
+        {
+            TestPaths.SkipOrFail($"dockerd with the local installer image {InstallerImage} is not available (tests/testbed/setup.sh starts dockerd and builds it): {output.Trim()}");
+        }
+    }
+
+    /// <summary>Removes a binfmt_misc entry if present (test set-up on the test machine's kernel).</summary>
+    public static void RemoveEntry(string name)
+    {
+        var path = Path.Combine(Binfmt, name);
+        if (File.Exists(path))
+        {
+            File.WriteAllText(path, "-1");
+        }
+    }
+
+    public static (int ExitCode, string Output) Run(string file, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        try
+        {
+            using var process = Process.Start(start)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            process.WaitForExit(120_000);
+            return (process.ExitCode, stdout.Result + stderr.Result);
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            return (-1, ex.Message);
+        }
+    }
+}
+
+/// <summary>Tests that change the machine's binfmt_misc table run one at a time.</summary>
+[CollectionDefinition("kernel", DisableParallelization = true)]
+public sealed class KernelCollection
+{
+}

@@ -1,0 +1,149 @@
+using Cake.Core;
+using Cake.MultiArch.Qemu;
+using Cake.MultiArch.Tests.Fixtures;
+
+namespace Cake.MultiArch.Tests.Qemu;
+
+/// <summary>RegisterQemu's decisions, against a copy of a real binfmt_misc table in a folder (no kernel writes).</summary>
+public sealed class RegisterQemuRunnerTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+    private readonly FakeDocker _docker = new();
+    private readonly TestCakeContext _cake;
+    private readonly string _binfmt;
+
+    public RegisterQemuRunnerTests()
+    {
+        _cake = new TestCakeContext(_dir.Path);
+        _binfmt = _dir.Combine("binfmt_misc");
+        Directory.CreateDirectory(_binfmt);
+        foreach (var file in Directory.GetFiles(TestPaths.Fixture("binfmt")))
+        {
+            File.Copy(file, Path.Combine(_binfmt, Path.GetFileName(file)));
+        }
+    }
+
+    private RegisterQemuRunner Runner(string? kernel = "6.18.44") =>
+        new(_cake.FileSystem, _cake.Environment, _cake.ProcessRunner, _cake.Tools, _cake.Log.Log)
+        {
+            KernelRelease = () => kernel,
+            HostPlatform = "linux/amd64",
+        };
+
+    private RegisterQemuSettings Settings(params string[] platforms)
+    {
+        var settings = new RegisterQemuSettings { BinfmtMiscPath = _binfmt, ToolPath = _docker.Path, HostConfigDirectory = _dir.Combine("binfmt.d") };
+        foreach (var p in platforms)
+        {
+            settings.Platforms.Add(p);
+        }
+
+        return settings;
+    }
+
+    [Fact]
+    public void Should_Do_Nothing_When_Every_Platform_Is_Registered_With_F()
+    {
+        // Given: the real table has qemu-aarch64, qemu-arm and qemu-riscv64 with POF.
+        var before = Directory.GetFiles(_binfmt).ToDictionary(f => f, File.ReadAllText);
+
+        // When
+        var result = Runner().Run(Settings("linux/amd64", "linux/arm64", "linux/arm/v7", "linux/riscv64"));
+
+        // Then
+        Assert.Equal(
+            [QemuPlatformState.Native, QemuPlatformState.AlreadyRegistered, QemuPlatformState.AlreadyRegistered, QemuPlatformState.AlreadyRegistered],
+            result.Platforms.Select(p => p.State));
+        Assert.Equal("/usr/libexec/qemu-binfmt/aarch64-binfmt-P", result.Platforms[1].Interpreter);
+        Assert.Equal("POF", result.Platforms[1].Flags);
+        Assert.False(result.Changed);
+        Assert.Empty(_docker.Calls);
+        Assert.Equal(before, Directory.GetFiles(_binfmt).ToDictionary(f => f, File.ReadAllText));
+        Assert.Contains(_cake.Log.Lines, l => l.Text == "RegisterQemu: every wanted platform already has an enabled binfmt_misc entry with the F flag: nothing to do.");
+    }
+
+    [Fact]
+    public void Should_Run_The_Installer_For_Missing_Platforms_Only_And_Fail_When_It_Did_Not_Register()
+    {
+        // Given: tonistiigi/binfmt exits 0 even when an install fails.
+        _docker.On("run", stdout: "installing: s390x qemu-s390x: operation not permitted\n");
+
+        // When
+        var ex = Assert.Throws<CakeException>(() => Runner().Run(Settings("linux/arm64", "linux/s390x", "linux/386")));
+
+        // Then
+        Assert.Equal(["run", "--privileged", "--rm", "tonistiigi/binfmt:latest", "--install", "s390x"], _docker.Calls.Single());
+        Assert.Equal(
+            "RegisterQemu: linux/s390x (qemu-s390x) is still not registered with the F flag after the container registration. The installer said:" + System.Environment.NewLine +
+            "  installing: s390x qemu-s390x: operation not permitted",
+            ex.Message);
+    }
+
+    [Fact]
+    public void Should_Pass_A_Pinned_Mirror_Image_And_The_Legacy_Style()
+    {
+        _docker.On("run");
+        var settings = Settings("linux/ppc64le");
+        settings.Image = "hub.example.com/multiarch/qemu-user-static:7.2.0-1";
+        settings.InstallerStyle = QemuInstallerStyle.QemuUserStatic;
+        Assert.Throws<CakeException>(() => Runner().Run(settings));
+        Assert.Equal(["run", "--privileged", "--rm", "hub.example.com/multiarch/qemu-user-static:7.2.0-1", "--reset", "-p", "yes", "--credential", "yes"], _docker.Calls.Single());
+    }
+
+    [Fact]
+    public void Should_Ask_For_Each_Binfmt_Name_Once()
+    {
+        _docker.On("run");
+        Assert.Throws<CakeException>(() => Runner().Run(Settings("linux/s390x", "linux/loong64", "linux/mips64le", "linux/ppc64le")));
+        Assert.Equal("s390x,loong64,mips64le,ppc64le", _docker.Calls.Single()[^1]);
+    }
+
+    [Fact]
+    public void Should_Refuse_A_Kernel_Older_Than_4_8()
+    {
+        var ex = Assert.Throws<CakeException>(() => Runner("3.10.0-1160.el7.x86_64").Run(Settings("linux/arm64")));
+        Assert.Equal("RegisterQemu: kernel 3.10.0-1160.el7.x86_64 is older than 4.8 and has no binfmt_misc F (fix binary) flag, so emulators cannot run inside containers; upgrade the kernel (CentOS 7's 3.10 is too old) or build on native nodes (EnsureBuilder AppendNodes).", ex.Message);
+    }
+
+    [Fact]
+    public void Should_Name_The_Package_When_The_Host_Has_No_Emulator()
+    {
+        var settings = Settings("linux/s390x");
+        settings.Mode = QemuRegistrationMode.Host;
+        var ex = Assert.Throws<CakeException>(() => Runner().Run(settings));
+        Assert.Equal($"RegisterQemu: no QEMU interpreter for linux/s390x on this host: '{_dir.Combine("binfmt.d", "qemu-s390x.conf")}' does not exist. Install the static emulators (Debian/Ubuntu: apt-get install qemu-user-static), or use container mode.", ex.Message);
+    }
+
+    [Fact]
+    public void Should_Name_The_Package_When_The_Conf_Points_At_A_Missing_Interpreter()
+    {
+        _dir.WriteFile("binfmt.d/qemu-s390x.conf", ":qemu-s390x:M::\\x7fELF:\\xff\\xff\\xff\\xff:/usr/libexec/qemu-binfmt/nope-binfmt-P:OPF\n");
+        var settings = Settings("linux/s390x");
+        settings.Mode = QemuRegistrationMode.Host;
+        var ex = Assert.Throws<CakeException>(() => Runner().Run(settings));
+        Assert.Equal($"RegisterQemu: no QEMU interpreter for linux/s390x on this host: '/usr/libexec/qemu-binfmt/nope-binfmt-P' (named by '{_dir.Combine("binfmt.d", "qemu-s390x.conf")}') does not exist. Install the static emulators (Debian/Ubuntu: apt-get install qemu-user-static).", ex.Message);
+    }
+
+    [Fact]
+    public void Should_Say_How_To_Mount_When_Mounting_Fails()
+    {
+        var settings = Settings("linux/arm64");
+        settings.BinfmtMiscPath = _dir.Combine("no-such-folder"); // mount fails even for root
+        var ex = Assert.Throws<CakeException>(() => Runner().Run(settings));
+        Assert.StartsWith($"RegisterQemu: binfmt_misc is not mounted at '{settings.BinfmtMiscPath}' and mounting it failed (exit code ", ex.Message);
+        Assert.EndsWith($"Run the build as root, or mount it once: sudo mount -t binfmt_misc binfmt_misc {settings.BinfmtMiscPath}", ex.Message);
+    }
+
+    [Fact]
+    public void Should_Treat_386_As_Native_On_Amd64()
+    {
+        var result = Runner().Run(Settings("linux/386", "linux/amd64/v3"));
+        Assert.All(result.Platforms, p => Assert.Equal(QemuPlatformState.Native, p.State));
+    }
+
+    public void Dispose()
+    {
+        _docker.Dispose();
+        _dir.Dispose();
+    }
+}
