@@ -135,6 +135,41 @@ public sealed class RegisterQemuRunnerTests : IDisposable
     }
 
     [Fact]
+    public void Should_Say_Run_As_Root_When_The_Kernel_Refuses_The_Registration()
+    {
+        // Given: 'register' refuses writes with EACCES, as binfmt_misc does for an unprivileged
+        // user (a sysfs file that refuses even root stands in for it).
+        if (!File.Exists("/sys/kernel/notes"))
+        {
+            TestPaths.SkipOrFail("/sys/kernel/notes is not there to stand in for a refusing register file");
+        }
+
+        File.Delete(Path.Combine(_binfmt, "qemu-aarch64"));
+        File.CreateSymbolicLink(Path.Combine(_binfmt, "register"), "/sys/kernel/notes");
+        _dir.WriteFile("binfmt.d/qemu-aarch64.conf", ":qemu-aarch64:M::\\x7fELF:\\xff\\xff\\xff\\xff:/bin/sh:OP\n");
+        var settings = Settings("linux/arm64");
+        settings.Mode = QemuRegistrationMode.Host;
+
+        // When
+        var ex = Assert.Throws<CakeException>(() => Runner().Run(settings));
+
+        // Then
+        Assert.StartsWith($"RegisterQemu: not privileged to register 'qemu-aarch64': writing '{Path.Combine(_binfmt, "register")}' was refused (", ex.Message);
+        Assert.EndsWith("Run the build as root (or with CAP_SYS_ADMIN), or use container mode with a privileged docker engine.", ex.Message);
+    }
+
+    [Fact]
+    public void Should_Explain_That_Binfmt_Misc_Is_Linux_Only()
+    {
+        var mac = NSubstitute.Substitute.For<Cake.Core.ICakePlatform>();
+        NSubstitute.SubstituteExtensions.Returns(mac.Family, Cake.Core.PlatformFamily.OSX);
+        NSubstitute.SubstituteExtensions.Returns(_cake.Environment.Platform, mac);
+        var ex = Assert.Throws<CakeException>(() => Runner().Run(Settings("linux/arm64")));
+        Assert.Equal("RegisterQemu: this machine runs OSX, not Linux; binfmt_misc is a Linux kernel feature. On Docker Desktop (macOS, Windows) QEMU emulation is already set up.", ex.Message);
+        Assert.Empty(_docker.Calls);
+    }
+
+    [Fact]
     public void Should_Treat_386_As_Native_On_Amd64()
     {
         var result = Runner().Run(Settings("linux/386", "linux/amd64/v3"));
