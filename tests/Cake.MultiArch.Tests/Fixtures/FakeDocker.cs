@@ -94,13 +94,42 @@ internal sealed class FakeDocker : IDisposable
         }
 
         script.Append("echo \"fake docker: no rule for: $args\" >&2\nexit 97\n");
-        Directory.CreateDirectory(BinDir);
-        File.WriteAllText(Path, script.ToString());
-        if (!OperatingSystem.IsWindows())
+        File.WriteAllText(_dir.Combine("rules.sh"), script.ToString());
+        if (!File.Exists(Path))
         {
-            File.SetUnixFileMode(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
+            Directory.CreateDirectory(BinDir);
+            File.CreateSymbolicLink(Path, Stub.Value);
         }
     }
+
+    // Writing an executable while another test forks can make exec fail with "Text file busy"
+    // (the child holds the write descriptor until its own exec). So the executable is written
+    // once, proven runnable, and every fake links to it; the per-test rules are a script that
+    // bash reads, never an executed file.
+    private static readonly Lazy<string> Stub = new(() =>
+    {
+        var dir = Directory.CreateTempSubdirectory("cake-multiarch-fake-docker-").FullName;
+        var stub = System.IO.Path.Combine(dir, "docker-stub");
+        File.WriteAllText(stub, "#!/bin/bash\nhere=$(cd \"$(dirname \"$0\")\" && pwd)\nexec bash \"$here/../rules.sh\" \"$@\"\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(stub, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        }
+
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                using var probe = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(stub) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+                probe.WaitForExit();
+                return stub;
+            }
+            catch (System.ComponentModel.Win32Exception) when (attempt < 100)
+            {
+                Thread.Sleep(20);
+            }
+        }
+    });
 
     private static string Quote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
