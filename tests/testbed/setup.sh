@@ -9,7 +9,7 @@ mkdir -p "$TESTBED"
 log() { printf 'testbed: %s\n' "$*"; }
 
 need=()
-for pkg in docker.io docker-registry qemu-user-static podman skopeo busybox-static jq; do
+for pkg in docker.io docker-registry qemu-user-static podman skopeo busybox-static jq apache2-utils; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ] || ! dpkg --print-foreign-architectures | grep -qx arm64; then

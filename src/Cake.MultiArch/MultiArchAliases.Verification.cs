@@ -1,0 +1,78 @@
+using Cake.Core;
+using Cake.Core.Annotations;
+using Cake.MultiArch.Build;
+using Cake.MultiArch.Verification;
+
+namespace Cake.MultiArch;
+
+/// <content>The manifest verification aliases.</content>
+public static partial class MultiArchAliases
+{
+    /// <summary>
+    /// Proves that a pushed image serves every expected platform: the index lists each one
+    /// (attestation entries skipped but reported), each image config agrees, and with
+    /// <c>Deep</c> each platform's executables are ELF files for that platform. Fails listing
+    /// every problem.
+    /// </summary>
+    /// <param name="context">The Cake context.</param>
+    /// <param name="settings">The settings.</param>
+    /// <returns>The report.</returns>
+    /// <example>
+    /// <code>
+    /// VerifyManifest(new VerifyManifestSettings
+    /// {
+    ///     Image = "registry.example.com/team/app:1.0",
+    ///     ExpectedPlatforms = { "linux/amd64", "linux/arm64" },
+    ///     Deep = true,
+    /// });
+    /// </code>
+    /// </example>
+    [CakeMethodAlias]
+    [CakeAliasCategory("Verification")]
+    [CakeNamespaceImport("Cake.MultiArch.Verification")]
+    [CakeNamespaceImport("Cake.MultiArch.Platforms")]
+    public static VerifyManifestReport VerifyManifest(this ICakeContext context, VerifyManifestSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return new VerifyManifestRunner(context.Log).Run(settings);
+    }
+
+    /// <summary>
+    /// Verifies what <c>BuildxBuild</c> pushed, by its digest (so a tag moved since cannot fool
+    /// the check). Expected platforms default to those the build reported.
+    /// </summary>
+    /// <param name="context">The Cake context.</param>
+    /// <param name="build">The build's result.</param>
+    /// <param name="settings">More settings, or <see langword="null"/>.</param>
+    /// <returns>The report.</returns>
+    /// <example>
+    /// <code>
+    /// var build = BuildxBuild(settings);
+    /// VerifyManifest(build, new VerifyManifestSettings { Deep = true });
+    /// </code>
+    /// </example>
+    [CakeMethodAlias]
+    [CakeAliasCategory("Verification")]
+    [CakeNamespaceImport("Cake.MultiArch.Verification")]
+    public static VerifyManifestReport VerifyManifest(this ICakeContext context, BuildxBuildResult build, VerifyManifestSettings? settings = null)
+    {
+        ArgumentNullException.ThrowIfNull(build);
+        settings ??= new VerifyManifestSettings();
+        if (string.IsNullOrEmpty(settings.Image))
+        {
+            var name = build.ImageNames.FirstOrDefault()
+                ?? throw new CakeException("VerifyManifest: the build result names no pushed image (image.name is empty); push with a tag, or set Image.");
+            settings.Image = build.Digest is null ? name : Registry.ImageReference.Parse(name).WithDigest(build.Digest).ToString();
+        }
+
+        if (settings.ExpectedPlatforms.Count == 0)
+        {
+            foreach (var platform in build.Platforms)
+            {
+                settings.ExpectedPlatforms.Add(platform);
+            }
+        }
+
+        return context.VerifyManifest(settings);
+    }
+}

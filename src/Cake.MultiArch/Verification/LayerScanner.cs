@@ -1,0 +1,202 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using Cake.Core;
+using Cake.MultiArch.Platforms;
+
+namespace Cake.MultiArch.Verification;
+
+/// <summary>An ELF file whose architecture is not the platform's.</summary>
+/// <param name="Path">The file's path in the image.</param>
+/// <param name="Architecture">What it is really built for.</param>
+public sealed record ElfOffender(string Path, string Architecture);
+
+/// <summary>What one or more layers hold, as far as binaries go.</summary>
+public sealed class LayerScanResult
+{
+    /// <summary>Gets or sets how many ELF files were read.</summary>
+    public int ElfFiles { get; set; }
+
+    /// <summary>Gets or sets how many of them match the platform.</summary>
+    public int Matching { get; set; }
+
+    /// <summary>Gets the ELF files built for another architecture (first few kept; <see cref="OffenderCount"/> counts all).</summary>
+    public List<ElfOffender> Offenders { get; } = [];
+
+    /// <summary>Gets or sets how many ELF files are for another architecture.</summary>
+    public int OffenderCount { get; set; }
+
+    /// <summary>Gets or sets how many compressed bytes were read.</summary>
+    public long BytesRead { get; set; }
+}
+
+/// <summary>
+/// Streams a layer (gzip, zstd or plain tar) and reads the ELF header of each executable file
+/// (any execute bit, or a shared library name such as <c>libc.so.6</c>): 20 bytes each, nothing
+/// held in memory but the current tar block, whatever the layer's size.
+/// </summary>
+public static class LayerScanner
+{
+    /// <summary>Scans one layer into a result.</summary>
+    /// <param name="blob">The layer's bytes as served (its stream is read to the end, so a digest-checking stream can verify).</param>
+    /// <param name="mediaType">The layer's media type (it says the compression).</param>
+    /// <param name="platform">The platform the binaries must be for.</param>
+    /// <param name="result">Where to add what was found.</param>
+    /// <param name="keepOffenders">How many offending paths to keep.</param>
+    /// <param name="ignoredPaths">Path prefixes not to check (such as <c>/usr/share/qemu</c>).</param>
+    /// <param name="cancellationToken">Cancels the scan.</param>
+    /// <returns>A task.</returns>
+    public static async Task ScanAsync(Stream blob, string? mediaType, Platform platform, LayerScanResult result, int keepOffenders, IReadOnlyCollection<string> ignoredPaths, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(blob);
+        ArgumentNullException.ThrowIfNull(result);
+        var counting = new CountingStream(blob);
+        var decompressed = Decompress(counting, mediaType);
+        await using (decompressed.ConfigureAwait(false))
+        {
+            var reader = new TarReader(decompressed, leaveOpen: true);
+            await using (reader.ConfigureAwait(false))
+            {
+                var header = new byte[ElfHeader.Length];
+                while (await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
+                {
+                    if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile) || entry.Length < ElfHeader.Length || entry.DataStream is null)
+                    {
+                        continue;
+                    }
+
+                    var path = "/" + entry.Name.TrimStart('.').TrimStart('/');
+                    var executable = (entry.Mode & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
+                    var name = System.IO.Path.GetFileName(path);
+                    if (!(executable || name.EndsWith(".so", StringComparison.Ordinal) || name.Contains(".so.", StringComparison.Ordinal)) || ignoredPaths.Any(p => path.StartsWith(p, StringComparison.Ordinal)))
+                    {
+                        continue;
+                    }
+
+                    await entry.DataStream.ReadExactlyAsync(header, cancellationToken).ConfigureAwait(false);
+                    if (!ElfHeader.TryRead(header, out var elf))
+                    {
+                        continue; // scripts and data
+                    }
+
+                    result.ElfFiles++;
+                    if (elf.Matches(platform))
+                    {
+                        result.Matching++;
+                        continue;
+                    }
+
+                    result.OffenderCount++;
+                    if (result.Offenders.Count < keepOffenders)
+                    {
+                        result.Offenders.Add(new ElfOffender(path, elf.Describe()));
+                    }
+                }
+            }
+
+            // Read to the end, so the digest of the whole blob is checked.
+            var sink = new byte[81920];
+            while (await decompressed.ReadAsync(sink, cancellationToken).ConfigureAwait(false) > 0)
+            {
+            }
+        }
+
+        var rest = new byte[81920];
+        while (await counting.ReadAsync(rest, cancellationToken).ConfigureAwait(false) > 0)
+        {
+        }
+
+        result.BytesRead += counting.Count;
+    }
+
+    private static Stream Decompress(Stream blob, string? mediaType)
+    {
+        var type = mediaType ?? string.Empty;
+        if (type.Contains("gzip", StringComparison.Ordinal))
+        {
+            return new GZipStream(blob, CompressionMode.Decompress, leaveOpen: true);
+        }
+
+        if (type.Contains("zstd", StringComparison.Ordinal))
+        {
+            return new ZstdSharp.DecompressionStream(blob, leaveOpen: true);
+        }
+
+        if (type.EndsWith(".tar", StringComparison.Ordinal) || type.EndsWith("+tar", StringComparison.Ordinal) || type.EndsWith(".v1.tar", StringComparison.Ordinal) || type.EndsWith("rootfs.diff.tar", StringComparison.Ordinal))
+        {
+            return new NonClosingStream(blob);
+        }
+
+        throw new CakeException($"VerifyManifest: layer media type '{mediaType}' is not one the deep check reads; expected a tar layer, gzip- or zstd-compressed.");
+    }
+
+    private sealed class CountingStream(Stream inner) : Stream
+    {
+        public long Count { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => Count; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var read = inner.Read(buffer, offset, count);
+            Count += read;
+            return read;
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            Count += read;
+            return read;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    private sealed class NonClosingStream(Stream inner) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.ReadAsync(buffer, offset, count, cancellationToken);
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}

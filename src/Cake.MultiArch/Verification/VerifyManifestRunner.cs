@@ -1,0 +1,320 @@
+using Cake.Core;
+using Cake.Core.Diagnostics;
+using Cake.MultiArch.Platforms;
+using Cake.MultiArch.Registry;
+
+namespace Cake.MultiArch.Verification;
+
+/// <summary>
+/// Proves that a pushed image serves every expected platform: the index lists it, its config
+/// agrees, and (deep) its executables are built for it.
+/// </summary>
+public sealed class VerifyManifestRunner
+{
+    private readonly ICakeLog _log;
+    private readonly Func<VerifyManifestSettings, IRegistryClient> _clientFactory;
+
+    /// <summary>Initializes a new instance of the <see cref="VerifyManifestRunner"/> class with the HTTP registry client.</summary>
+    /// <param name="log">The log.</param>
+    public VerifyManifestRunner(ICakeLog log)
+        : this(log, CreateClient)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="VerifyManifestRunner"/> class with a registry client of the caller's.</summary>
+    /// <param name="log">The log.</param>
+    /// <param name="clientFactory">Makes the registry client for the settings.</param>
+    public VerifyManifestRunner(ICakeLog log, Func<VerifyManifestSettings, IRegistryClient> clientFactory)
+    {
+        _log = log ?? throw new ArgumentNullException(nameof(log));
+        _clientFactory = clientFactory ?? throw new ArgumentNullException(nameof(clientFactory));
+    }
+
+    /// <summary>Runs the checks and throws, listing every problem, when any fails.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <returns>The report (only when every check passed).</returns>
+    /// <exception cref="CakeException">Invalid settings, an unreachable registry, or failed checks (all listed).</exception>
+    public VerifyManifestReport Run(VerifyManifestSettings settings)
+    {
+        var report = RunAsync(settings).GetAwaiter().GetResult();
+        if (!report.Passed)
+        {
+            throw new CakeException($"VerifyManifest: {report.Image} failed {report.Problems.Count} check{(report.Problems.Count == 1 ? string.Empty : "s")}:" + System.Environment.NewLine + string.Join(System.Environment.NewLine, report.Problems.Select(p => "  - " + p)));
+        }
+
+        return report;
+    }
+
+    /// <summary>Runs the checks and returns the report, passed or not.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="cancellationToken">Cancels the checks.</param>
+    /// <returns>The report.</returns>
+    /// <exception cref="CakeException">Invalid settings or an unreachable registry.</exception>
+    public async Task<VerifyManifestReport> RunAsync(VerifyManifestSettings settings, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var reference = Validate(settings);
+        var client = _clientFactory(settings);
+        try
+        {
+            return await VerifyAsync(client, reference, settings, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            (client as IDisposable)?.Dispose();
+        }
+    }
+
+    private static ImageReference Validate(VerifyManifestSettings settings)
+    {
+        var problems = new List<string>();
+        ImageReference? reference = null;
+        if (string.IsNullOrWhiteSpace(settings.Image))
+        {
+            problems.Add("Image is not set; expected a reference such as 'registry.example.com/team/app:1.0', or pass the BuildxBuildResult.");
+        }
+        else if (ImageReference.TryParseCore(settings.Image, out reference) is { } error)
+        {
+            problems.Add("Image is invalid: " + error);
+        }
+
+        if (settings.ExpectedPlatforms.Count == 0)
+        {
+            problems.Add("ExpectedPlatforms is empty; list the platforms the image must serve, such as linux/amd64 and linux/arm64.");
+        }
+
+        if (PlatformList.Duplicates(settings.ExpectedPlatforms) is { Count: > 0 } duplicates)
+        {
+            problems.Add($"ExpectedPlatforms lists {string.Join(", ", duplicates.Select(d => $"'{d}'"))} more than once (after normalisation).");
+        }
+
+        if (string.IsNullOrEmpty(settings.Username) != string.IsNullOrEmpty(settings.Password))
+        {
+            problems.Add("Username and Password go together; set both or neither.");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new CakeException("VerifyManifest: " + string.Join(System.Environment.NewLine + "VerifyManifest: ", problems));
+        }
+
+        return reference!;
+    }
+
+    private static IRegistryClient CreateClient(VerifyManifestSettings settings)
+    {
+        var options = new RegistryClientOptions { Timeout = settings.RequestTimeout, MaxAttempts = settings.MaxAttempts };
+        foreach (var registry in settings.InsecureRegistries)
+        {
+            options.InsecureRegistries.Add(registry);
+        }
+
+        if (!string.IsNullOrEmpty(settings.Username))
+        {
+            options.Credential = new RegistryCredential(settings.Username, settings.Password!);
+        }
+        else if (settings.UseDockerConfig)
+        {
+            var config = new DockerConfigCredentials(settings.DockerConfig?.FullPath);
+            options.CredentialProvider = config.Find;
+        }
+
+        return new RegistryClient(options);
+    }
+
+    private async Task<VerifyManifestReport> VerifyAsync(IRegistryClient client, ImageReference reference, VerifyManifestSettings settings, CancellationToken cancellationToken)
+    {
+        var expected = settings.ExpectedPlatforms.ToArray();
+        var problems = new List<string>();
+        var checks = new List<PlatformCheck>();
+        var top = await client.GetManifestAsync(reference, reference.ManifestReference, cancellationToken).ConfigureAwait(false);
+        var attestations = 0;
+
+        var entries = new List<(Platform Platform, Cake.MultiArch.Registry.Descriptor Descriptor)>();
+        var attestationKinds = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        if (top.IsIndex)
+        {
+            var index = top.ToIndex();
+            foreach (var descriptor in index.Manifests)
+            {
+                if (descriptor.IsAttestation || descriptor.Platform is { Os: "unknown" })
+                {
+                    attestations++;
+                    if (descriptor.Annotations?.TryGetValue("vnd.docker.reference.digest", out var subject) == true)
+                    {
+                        attestationKinds[subject] = await AttestationKindsAsync(client, reference, descriptor, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    continue;
+                }
+
+                if (descriptor.Platform is null)
+                {
+                    problems.Add($"the index entry {descriptor.Digest} has no platform.");
+                    continue;
+                }
+
+                if (!Platform.TryParse(descriptor.Platform.ToString(), out var platform))
+                {
+                    if (settings.Strict)
+                    {
+                        problems.Add($"the index lists '{descriptor.Platform}', which is not a platform this check knows, and Strict is set.");
+                    }
+
+                    continue;
+                }
+
+                entries.Add((platform, descriptor));
+            }
+        }
+        else
+        {
+            // One platform, one manifest: its config says which.
+            var manifest = top.ToManifest();
+            var config = await client.GetBlobAsync(reference, manifest.Config.Digest, cancellationToken).ConfigureAwait(false);
+            var declared = System.Text.Json.JsonSerializer.Deserialize<ImageConfig>(config);
+            if (Platform.TryParse($"{declared?.Os}/{declared?.Architecture}{(declared?.Variant is { } v ? "/" + v : string.Empty)}", out var platform))
+            {
+                entries.Add((platform, new Cake.MultiArch.Registry.Descriptor { Digest = top.Digest, MediaType = top.MediaType, Size = top.Bytes.Length }));
+            }
+
+            if (expected.Length > 1)
+            {
+                problems.Add($"{reference.Original} is a single-platform manifest ({(entries.Count > 0 ? entries[0].Platform.ToString() : "unknown platform")}), not an index; expected {PlatformList.Format(expected)}. Build with several platforms and push (the result is an index).");
+            }
+        }
+
+        var present = entries.Select(e => e.Platform).ToArray();
+        foreach (var platform in expected)
+        {
+            var entry = entries.FirstOrDefault(e => e.Platform == platform);
+            if (entry.Descriptor is null)
+            {
+                if (top.IsIndex || expected.Length == 1)
+                {
+                    problems.Add($"{platform}: not in the {(top.IsIndex ? "index" : "manifest")}; it has {(present.Length == 0 ? "no platforms" : PlatformList.Format(present))}.");
+                }
+
+                checks.Add(new PlatformCheck(platform, PlatformCheckStatus.Missing, null, null, null, [], 0, [], null));
+                continue;
+            }
+
+            var kinds = attestationKinds.TryGetValue(entry.Descriptor.Digest, out var k) ? k : [];
+            checks.Add(await CheckPlatformAsync(client, reference, platform, entry.Descriptor, top, settings, kinds, problems, cancellationToken).ConfigureAwait(false));
+        }
+
+        foreach (var (platform, descriptor) in entries.Where(e => !expected.Contains(e.Platform)))
+        {
+            if (settings.Strict)
+            {
+                problems.Add($"{platform}: in the index but not expected (Strict).");
+            }
+
+            checks.Add(new PlatformCheck(platform, PlatformCheckStatus.Unexpected, descriptor.Digest, null, null, [], 0, [], settings.Strict ? "not expected" : "not expected (allowed)"));
+        }
+
+        var report = new VerifyManifestReport(reference.Original, top.Digest, top.MediaType, checks, attestations, problems);
+        LogReport(report, settings);
+        return report;
+    }
+
+    private async Task<PlatformCheck> CheckPlatformAsync(IRegistryClient client, ImageReference reference, Platform platform, Cake.MultiArch.Registry.Descriptor descriptor, ManifestResult top, VerifyManifestSettings settings, IReadOnlyList<string> attestationKinds, List<string> problems, CancellationToken cancellationToken)
+    {
+        var manifestResult = top.IsIndex ? await client.GetManifestAsync(reference, descriptor.Digest, cancellationToken).ConfigureAwait(false) : top;
+        if (manifestResult.IsIndex)
+        {
+            problems.Add($"{platform}: its entry {descriptor.Digest} is a nested index; expected an image manifest.");
+            return new PlatformCheck(platform, PlatformCheckStatus.ConfigMismatch, descriptor.Digest, null, null, [], 0, attestationKinds, "nested index");
+        }
+
+        var manifest = manifestResult.ToManifest();
+        var configBytes = await client.GetBlobAsync(reference, manifest.Config.Digest, cancellationToken).ConfigureAwait(false);
+        var config = System.Text.Json.JsonSerializer.Deserialize<ImageConfig>(configBytes) ?? new ImageConfig();
+        var declaredText = $"{config.Os}/{config.Architecture}{(string.IsNullOrEmpty(config.Variant) ? string.Empty : "/" + config.Variant)}";
+        var status = PlatformCheckStatus.Ok;
+        if (!Platform.TryParse(declaredText, out var declared) || declared != platform)
+        {
+            problems.Add($"{platform}: the image config declares '{declaredText}', not {platform} (the index entry and the image disagree).");
+            status = PlatformCheckStatus.ConfigMismatch;
+        }
+
+        if (!settings.Deep)
+        {
+            return new PlatformCheck(platform, status, descriptor.Digest, declaredText, null, [], 0, attestationKinds, null);
+        }
+
+        var scan = new LayerScanResult();
+        var ignored = settings.IgnoredPaths.ToArray();
+        foreach (var layer in manifest.Layers)
+        {
+            var blob = await client.OpenBlobAsync(reference, layer.Digest, cancellationToken).ConfigureAwait(false);
+            await using (blob.ConfigureAwait(false))
+            {
+                await LayerScanner.ScanAsync(blob, layer.MediaType, platform, scan, Math.Max(0, settings.MaxOffendersShown), ignored, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        string? note = null;
+        if (scan.ElfFiles == 0)
+        {
+            note = "no ELF files (scripts or data only)";
+        }
+        else if (scan.OffenderCount > 0)
+        {
+            var kinds = scan.Offenders.Select(o => o.Architecture).Distinct().ToArray();
+            problems.Add(
+                $"{platform}: {scan.OffenderCount} of {scan.ElfFiles} ELF files are built for {string.Join(" or ", kinds)}, not {platform.Architecture}: {string.Join(", ", scan.Offenders.Select(o => $"{o.Path} ({o.Architecture})"))}{(scan.OffenderCount > scan.Offenders.Count ? ", …" : string.Empty)}. "
+                + "A stage that uses $TARGETARCH without 'ARG TARGETARCH', or a binary copied in from the build machine, does this.");
+            status = status == PlatformCheckStatus.Ok ? PlatformCheckStatus.WrongBinaries : status;
+        }
+
+        return new PlatformCheck(platform, status, descriptor.Digest, declaredText, scan.ElfFiles, scan.Offenders, scan.OffenderCount, attestationKinds, note);
+    }
+
+    private static async Task<List<string>> AttestationKindsAsync(IRegistryClient client, ImageReference reference, Cake.MultiArch.Registry.Descriptor descriptor, CancellationToken cancellationToken)
+    {
+        var kinds = new List<string>();
+        try
+        {
+            var manifest = (await client.GetManifestAsync(reference, descriptor.Digest, cancellationToken).ConfigureAwait(false)).ToManifest();
+            foreach (var layer in manifest.Layers)
+            {
+                var predicate = layer.Annotations?.TryGetValue("in-toto.io/predicate-type", out var p) == true ? p : null;
+                var kind = predicate switch
+                {
+                    null => "attestation",
+                    _ when predicate.Contains("slsa.dev/provenance", StringComparison.Ordinal) => "provenance",
+                    _ when predicate.Contains("spdx", StringComparison.OrdinalIgnoreCase) || predicate.Contains("cyclonedx", StringComparison.OrdinalIgnoreCase) => "sbom",
+                    _ => predicate,
+                };
+                if (!kinds.Contains(kind))
+                {
+                    kinds.Add(kind);
+                }
+            }
+        }
+        catch (CakeException)
+        {
+            kinds.Add("attestation (unreadable)");
+        }
+
+        return kinds;
+    }
+
+    private void LogReport(VerifyManifestReport report, VerifyManifestSettings settings)
+    {
+        _log.Information("VerifyManifest: {0} → {1} ({2}{3})", report.Image, report.Digest, report.MediaType, report.AttestationManifests > 0 ? $", {report.AttestationManifests} attestation manifest(s) skipped" : string.Empty);
+        _log.Information("VerifyManifest: {0,-16} {1,-15} {2,-19} {3,-16} {4}", "PLATFORM", "STATUS", "DIGEST", "CONFIG", settings.Deep ? "BINARIES / ATTESTATIONS" : "ATTESTATIONS");
+        foreach (var check in report.Platforms)
+        {
+            var binaries = check.ElfFiles is { } elf ? (check.OffenderCount > 0 ? $"{check.OffenderCount}/{elf} ELF wrong" : check.Note ?? $"{elf} ELF ok") + " / " : string.Empty;
+            var attest = check.Attestations.Count > 0 ? string.Join("+", check.Attestations) : "none";
+            _log.Information("VerifyManifest: {0,-16} {1,-15} {2,-19} {3,-16} {4}{5}", check.Platform, check.Status, check.Digest is { Length: > 19 } d ? d[..19] : check.Digest ?? "-", check.ConfigPlatform ?? "-", binaries, attest);
+        }
+
+        if (report.Passed)
+        {
+            _log.Information("VerifyManifest: {0} serves {1}{2}.", report.Image, PlatformList.Format(settings.ExpectedPlatforms), settings.Deep ? ", binaries checked" : string.Empty);
+        }
+    }
+}

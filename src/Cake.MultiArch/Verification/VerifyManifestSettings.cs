@@ -1,0 +1,51 @@
+using Cake.Core.IO;
+using Cake.MultiArch.Platforms;
+
+namespace Cake.MultiArch.Verification;
+
+/// <summary>Settings for <c>VerifyManifest</c>.</summary>
+public sealed class VerifyManifestSettings
+{
+    /// <summary>Gets or sets the image to check, such as <c>registry.example.com/team/app:1.0</c> or <c>…@sha256:…</c>.</summary>
+    public string? Image { get; set; }
+
+    /// <summary>Gets the platforms the image must serve (compared through the Platform model: <c>linux/arm64/v8</c> is <c>linux/arm64</c>).</summary>
+    public IList<Platform> ExpectedPlatforms { get; } = new List<Platform>();
+
+    /// <summary>Gets or sets a value indicating whether platforms that are not expected are a failure too. Default: <see langword="false"/>.</summary>
+    public bool Strict { get; set; }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether each platform's layers are streamed and the ELF
+    /// header of every executable is checked against the platform (the forgotten
+    /// <c>ARG TARGETARCH</c> trap). Default: <see langword="false"/>.
+    /// </summary>
+    public bool Deep { get; set; }
+
+    /// <summary>Gets or sets the registry user name; with <see cref="Password"/> it overrides the docker config.</summary>
+    public string? Username { get; set; }
+
+    /// <summary>Gets or sets the registry password or token. Never logged.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>Gets or sets the docker config folder to read credentials from (<c>auths</c>, <c>credsStore</c>, <c>credHelpers</c>). Default: <c>$DOCKER_CONFIG</c> or <c>~/.docker</c>.</summary>
+    public DirectoryPath? DockerConfig { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether the docker config is read for credentials. Default: <see langword="true"/>.</summary>
+    public bool UseDockerConfig { get; set; } = true;
+
+    /// <summary>Gets the registries reached over plain HTTP besides loopback ones (<c>host:port</c>).</summary>
+    public IList<string> InsecureRegistries { get; } = new List<string>();
+
+    /// <summary>Gets path prefixes the deep check skips (such as <c>/usr/libexec/qemu</c> in an image that ships emulators).</summary>
+    public IList<string> IgnoredPaths { get; } = new List<string>();
+
+    /// <summary>Gets or sets how many offending paths are named per platform. Default: 5.</summary>
+    public int MaxOffendersShown { get; set; } = 5;
+
+    /// <summary>Gets or sets the timeout of one registry request. Default: 100 s.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>Gets or sets how many times a request is tried on 429, 5xx or connection failures. Default: 4.</summary>
+    public int MaxAttempts { get; set; } = 4;
+}
