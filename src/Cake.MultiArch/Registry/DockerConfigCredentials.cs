@@ -26,6 +26,9 @@ public sealed class DockerConfigCredentials
         _configFile = Path.Combine(dir, "config.json");
     }
 
+    /// <summary>Gets or sets the folder the <c>docker-credential-*</c> helpers are taken from (a seam for tests); <see langword="null"/> for PATH.</summary>
+    internal string? HelperDirectory { get; set; }
+
     /// <summary>Finds the credential for a registry host.</summary>
     /// <param name="registry">The registry host (<c>docker.io</c>, <c>ghcr.io</c>, <c>127.0.0.1:5000</c>).</param>
     /// <returns>The credential, or <see langword="null"/> for anonymous access.</returns>
@@ -119,9 +122,10 @@ public sealed class DockerConfigCredentials
         return host is "docker.io" or "registry-1.docker.io" ? "index.docker.io" : host;
     }
 
-    private static RegistryCredential? RunHelper(string helper, string serverUrl)
+    private RegistryCredential? RunHelper(string helper, string serverUrl)
     {
-        var start = new ProcessStartInfo("docker-credential-" + helper, "get")
+        var executable = "docker-credential-" + helper;
+        var start = new ProcessStartInfo(HelperDirectory is null ? executable : Path.Combine(HelperDirectory, executable), "get")
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
