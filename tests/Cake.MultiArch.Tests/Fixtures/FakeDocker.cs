@@ -109,26 +109,7 @@ internal sealed class FakeDocker : IDisposable
     private static readonly Lazy<string> Stub = new(() =>
     {
         var dir = Directory.CreateTempSubdirectory("cake-multiarch-fake-docker-").FullName;
-        var stub = System.IO.Path.Combine(dir, "docker-stub");
-        File.WriteAllText(stub, "#!/bin/bash\nhere=$(cd \"$(dirname \"$0\")\" && pwd)\nexec bash \"$here/../rules.sh\" \"$@\"\n");
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(stub, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        }
-
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                using var probe = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(stub) { RedirectStandardError = true, RedirectStandardOutput = true })!;
-                probe.WaitForExit();
-                return stub;
-            }
-            catch (System.ComponentModel.Win32Exception) when (attempt < 100)
-            {
-                Thread.Sleep(20);
-            }
-        }
+        return TestBed.WriteExecutable(System.IO.Path.Combine(dir, "docker-stub"), "#!/bin/bash\nhere=$(cd \"$(dirname \"$0\")\" && pwd)\n[ -f \"$here/../rules.sh\" ] || exit 0\nexec bash \"$here/../rules.sh\" \"$@\"\n");
     });
 
     private static string Quote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";

@@ -64,6 +64,32 @@ internal static class TestBed
         }
     }
 
+    /// <summary>
+    /// Writes an executable script and waits until it can be run. Writing an executable while
+    /// another test forks can make exec fail with "Text file busy" (the child holds the write
+    /// descriptor until its own exec); once one run succeeds, no process holds it any more.
+    /// </summary>
+    public static string WriteExecutable(string path, string text)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                using var probe = Process.Start(new ProcessStartInfo(path) { RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true })!;
+                probe.StandardInput.Close();
+                probe.WaitForExit();
+                return path;
+            }
+            catch (System.ComponentModel.Win32Exception) when (attempt < 100)
+            {
+                Thread.Sleep(20);
+            }
+        }
+    }
+
     public static (int ExitCode, string Output) Run(string file, params string[] arguments)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
