@@ -7,10 +7,10 @@
 //
 // Every value can also come from the command line: --image, --platforms, --context, --file,
 // --builder (default multiarch), --push (default true), --qemu-mode (container or host),
-// --qemu-image (an installer image or a mirror of tonistiigi/binfmt).
+// --qemu-image (an installer image or a mirror of tonistiigi/binfmt), --deep-verify (default
+// true: check every platform's binaries).
 //
-// Tasks: MultiArch-RegisterQemu → MultiArch-EnsureBuilder → MultiArch-Build → Publish.
-// VerifyManifest joins behind the build when it lands.
+// Tasks: MultiArch-RegisterQemu → MultiArch-EnsureBuilder → MultiArch-Build → MultiArch-Verify → Publish.
 
 public static class MultiArch
 {
@@ -23,7 +23,9 @@ public static class MultiArch
     public static string QemuImage { get; set; } = RegisterQemuSettings.DefaultImage;
     public static bool Push { get; set; } = true;
     public static Action<BuildxBuildSettings> Configure { get; set; }
+    public static bool DeepVerify { get; set; } = true;
     public static BuildxBuildResult Result { get; set; }
+    public static VerifyManifestReport Report { get; set; }
 }
 
 MultiArch.Image = Argument("image", MultiArch.Image ?? EnvironmentVariable("MULTIARCH_IMAGE"));
@@ -34,6 +36,7 @@ MultiArch.Builder = Argument("builder", MultiArch.Builder);
 MultiArch.Push = Argument("push", MultiArch.Push);
 MultiArch.QemuMode = Argument("qemu-mode", MultiArch.QemuMode);
 MultiArch.QemuImage = Argument("qemu-image", MultiArch.QemuImage);
+MultiArch.DeepVerify = Argument("deep-verify", MultiArch.DeepVerify);
 
 Task("MultiArch-RegisterQemu")
     .Description("Registers QEMU emulators for the platforms this host does not run natively.")
@@ -88,6 +91,21 @@ Task("MultiArch-Build")
         MultiArch.Result = BuildxBuild(settings);
     });
 
+Task("MultiArch-Verify")
+    .Description("Proves the pushed digest serves every platform (and, deep, the right binaries).")
+    .IsDependentOn("MultiArch-Build")
+    .WithCriteria(() => MultiArch.Push, "nothing was pushed")
+    .Does(() =>
+    {
+        var settings = new VerifyManifestSettings { Deep = MultiArch.DeepVerify };
+        foreach (var platform in PlatformList.Parse(MultiArch.Platforms))
+        {
+            settings.ExpectedPlatforms.Add(platform);
+        }
+
+        MultiArch.Report = VerifyManifest(MultiArch.Result, settings);
+    });
+
 Task("Publish")
-    .Description("Builds and pushes the multi-architecture image.")
-    .IsDependentOn("MultiArch-Build");
+    .Description("Builds, pushes and verifies the multi-architecture image.")
+    .IsDependentOn("MultiArch-Verify");

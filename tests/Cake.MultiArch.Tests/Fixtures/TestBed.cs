@@ -115,6 +115,6 @@ internal static class TestBed
 
 /// <summary>Tests that change the machine's binfmt_misc table run one at a time.</summary>
 [CollectionDefinition("kernel", DisableParallelization = true)]
-public sealed class KernelCollection
+public sealed class KernelCollection : ICollectionFixture<RegistryBed>
 {
 }

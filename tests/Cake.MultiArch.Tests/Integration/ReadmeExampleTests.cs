@@ -4,19 +4,27 @@ namespace Cake.MultiArch.Tests.Integration;
 
 /// <summary>The README's examples and recipe.cake, run by the real dotnet cake (kernel state: arm64 registered).</summary>
 [Collection("kernel")]
-public sealed class ReadmeExampleTests
+public sealed class ReadmeExampleTests(RegistryBed bed)
 {
     [Fact]
-    public void Should_Run_The_Readme_Quick_Start_And_The_Recipe()
+    public async Task Should_Run_The_Readme_Quick_Start_And_The_Recipe()
     {
         // Given: the README's csharp blocks, with the #r line pointed at the built addin and a
         // fake docker (no buildx here) first on PATH; arm64 already registered in the real
         // kernel, so RegisterQemu takes its fast path and needs no installer container.
         TestBed.RequireKernel();
+        bed.Require();
         new TestCakeContext(Path.GetTempPath()).Context.RegisterQemu(new Cake.MultiArch.Qemu.RegisterQemuSettings { Mode = Cake.MultiArch.Qemu.QemuRegistrationMode.Host, Platforms = { "linux/arm64" } });
         using var docker = new FakeDocker();
         var inspect = TestPaths.ReadFixture("buildx/buildx-inspect-docker-container.txt").Replace("tbcontainer", "multiarch", StringComparison.Ordinal);
-        docker.On("buildx inspect multiarch", stdout: inspect).On("buildx use multiarch").On("buildx build", metadataFixture: TestPaths.Fixture("buildx/meta.json"));
+        // buildx's metadata, pointed at a real index in the test registry, so VerifyManifest checks real bytes.
+        var (_, index) = await bed.GetAsync(bed.Open, "cma/good/manifests/oci", Cake.MultiArch.Registry.MediaTypes.OciIndex);
+        var digest = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(index));
+        var metadata = Path.Combine(Path.GetTempPath(), $"cma-readme-meta-{Guid.NewGuid():N}.json");
+        File.WriteAllText(metadata, TestPaths.ReadFixture("buildx/meta.json")
+            .Replace("sha256:efdfd8702163a616e2f45cc4fd31a940dbec56346b6567425ac55841ef373315", digest, StringComparison.Ordinal)
+            .Replace("127.0.0.1:5001/tb/hello:1", bed.Open + "/cma/good:1.0", StringComparison.Ordinal));
+        docker.On("buildx inspect multiarch", stdout: inspect).On("buildx use multiarch").On("buildx build", metadataFixture: metadata);
         using var dir = new TempDirectory();
         dir.WriteFile("src/app/Dockerfile", BuildxHarness.Dockerfile);
         dir.WriteFile("Dockerfile", BuildxHarness.Dockerfile);
@@ -37,7 +45,9 @@ public sealed class ReadmeExampleTests
 
         // Then
         Assert.True(quickExit == 0, quickOutput);
-        Assert.Contains("Pushed 127.0.0.1:5001/tb/hello:1@sha256:efdfd8702163a616e2f45cc4fd31a940dbec56346b6567425ac55841ef373315 (application/vnd.oci.image.index.v1+json)", quickOutput, StringComparison.Ordinal);
+        Assert.Contains($"Pushed {bed.Open}/cma/good:1.0@{digest} (application/vnd.oci.image.index.v1+json)", quickOutput, StringComparison.Ordinal);
+        Assert.Contains($"VerifyManifest: {bed.Open}/cma/good@{digest} serves linux/amd64,linux/arm64, binaries checked.", quickOutput, StringComparison.Ordinal);
+        Assert.Contains($"VerifyManifest: {bed.Open}/cma/good@{digest} serves linux/amd64,linux/arm64, binaries checked.", recipeOutput, StringComparison.Ordinal);
         Assert.DoesNotContain("npm-secret-4711", quickOutput, StringComparison.Ordinal);
         Assert.True(recipeExit == 0, recipeOutput);
         var calls = docker.Calls;
