@@ -38,6 +38,30 @@ public static partial class MultiArchAliases
     }
 
     /// <summary>
+    /// Verifies several images (a release's tags, say) with the same settings, several at a time,
+    /// and fails listing every problem of every image.
+    /// </summary>
+    /// <param name="context">The Cake context.</param>
+    /// <param name="images">The image references.</param>
+    /// <param name="settings">The settings; their <c>Image</c> is ignored.</param>
+    /// <param name="maxParallel">How many images are verified at once (default 8).</param>
+    /// <returns>The reports, in the order of <paramref name="images"/>.</returns>
+    /// <example>
+    /// <code>
+    /// VerifyManifests(new[] { "r.example.com/app:1.0", "r.example.com/app:1", "r.example.com/app:latest" },
+    ///     new VerifyManifestSettings { ExpectedPlatforms = { "linux/amd64", "linux/arm64" } });
+    /// </code>
+    /// </example>
+    [CakeMethodAlias]
+    [CakeAliasCategory("Verification")]
+    [CakeNamespaceImport("Cake.MultiArch.Verification")]
+    public static IReadOnlyList<VerifyManifestReport> VerifyManifests(this ICakeContext context, IEnumerable<string> images, VerifyManifestSettings settings, int maxParallel = 8)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return new VerifyManifestRunner(context.Log).RunMany(images, settings, maxParallel);
+    }
+
+    /// <summary>
     /// Verifies what <c>BuildxBuild</c> pushed, by its digest (so a tag moved since cannot fool
     /// the check). Expected platforms default to those the build reported.
     /// </summary>

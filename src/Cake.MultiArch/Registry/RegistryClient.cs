@@ -98,11 +98,19 @@ public sealed class RegistryClient : IRegistryClient, IDisposable
     public RegistryClient(RegistryClientOptions options, HttpMessageHandler? handler = null)
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
-        _http = new HttpClient(handler ?? new SocketsHttpHandler { AllowAutoRedirect = false, AutomaticDecompression = DecompressionMethods.None }, disposeHandler: true)
-        {
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
+        // One connection pool for the whole Cake run (as IHttpClientFactory would): a build that
+        // verifies many tags reuses its connections instead of opening new ones per alias call.
+        _http = handler is null
+            ? new HttpClient(SharedHandler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan }
+            : new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
     }
+
+    private static readonly SocketsHttpHandler SharedHandler = new()
+    {
+        AllowAutoRedirect = false,
+        AutomaticDecompression = DecompressionMethods.None,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+    };
 
     /// <summary>Gets or sets how the client waits between tries (a seam for tests).</summary>
     internal Func<TimeSpan, CancellationToken, Task> Delay { get; set; } = Task.Delay;
@@ -454,8 +462,17 @@ public sealed class RegistryClient : IRegistryClient, IDisposable
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
+            // Manifests and configs are small and nearly always come with a Content-Length: read
+            // them into an array of that size, not through a large scratch buffer.
+            if (response.Content.Headers.ContentLength is { } known)
+            {
+                var exact = new byte[known];
+                await stream.ReadExactlyAsync(exact, cancellationToken).ConfigureAwait(false);
+                return exact;
+            }
+
             using var buffer = new MemoryStream();
-            var chunk = new byte[81920];
+            var chunk = new byte[8192];
             int read;
             while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
             {

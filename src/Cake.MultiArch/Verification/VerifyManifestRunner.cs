@@ -45,6 +45,80 @@ public sealed class VerifyManifestRunner
         return report;
     }
 
+    /// <summary>
+    /// Verifies several images (the tags of a release, say) with the same settings, a few at a
+    /// time, and throws listing every problem of every image.
+    /// </summary>
+    /// <param name="images">The image references.</param>
+    /// <param name="settings">The settings (their <see cref="VerifyManifestSettings.Image"/> is ignored).</param>
+    /// <param name="maxParallel">How many images are verified at once.</param>
+    /// <returns>The reports, in the order of <paramref name="images"/> (only when every check passed).</returns>
+    /// <exception cref="CakeException">Invalid settings, an unreachable registry, or failed checks (all listed).</exception>
+    public IReadOnlyList<VerifyManifestReport> RunMany(IEnumerable<string> images, VerifyManifestSettings settings, int maxParallel = 8)
+    {
+        var reports = RunManyAsync(images, settings, maxParallel).GetAwaiter().GetResult();
+        var failed = reports.Where(r => !r.Passed).ToArray();
+        if (failed.Length > 0)
+        {
+            throw new CakeException($"VerifyManifest: {failed.Length} of {reports.Count} images failed:" + System.Environment.NewLine
+                + string.Join(System.Environment.NewLine, failed.SelectMany(r => r.Problems.Select(p => $"  - {r.Image}: {p}"))));
+        }
+
+        return reports;
+    }
+
+    /// <summary>Verifies several images, a few at a time, and returns every report, passed or not.</summary>
+    /// <param name="images">The image references.</param>
+    /// <param name="settings">The settings (their <see cref="VerifyManifestSettings.Image"/> is ignored).</param>
+    /// <param name="maxParallel">How many images are verified at once.</param>
+    /// <param name="cancellationToken">Cancels the checks.</param>
+    /// <returns>The reports, in the order of <paramref name="images"/>.</returns>
+    public async Task<IReadOnlyList<VerifyManifestReport>> RunManyAsync(IEnumerable<string> images, VerifyManifestSettings settings, int maxParallel = 8, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(settings);
+        var list = images.ToArray();
+        var reports = new VerifyManifestReport[list.Length];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, list.Length),
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxParallel), CancellationToken = cancellationToken },
+            async (i, token) => reports[i] = await RunAsync(Copy(settings, list[i]), token).ConfigureAwait(false)).ConfigureAwait(false);
+        return reports;
+    }
+
+    private static VerifyManifestSettings Copy(VerifyManifestSettings settings, string image)
+    {
+        var copy = new VerifyManifestSettings
+        {
+            Image = image,
+            Strict = settings.Strict,
+            Deep = settings.Deep,
+            Username = settings.Username,
+            Password = settings.Password,
+            DockerConfig = settings.DockerConfig,
+            UseDockerConfig = settings.UseDockerConfig,
+            MaxOffendersShown = settings.MaxOffendersShown,
+            RequestTimeout = settings.RequestTimeout,
+            MaxAttempts = settings.MaxAttempts,
+        };
+        foreach (var platform in settings.ExpectedPlatforms)
+        {
+            copy.ExpectedPlatforms.Add(platform);
+        }
+
+        foreach (var registry in settings.InsecureRegistries)
+        {
+            copy.InsecureRegistries.Add(registry);
+        }
+
+        foreach (var path in settings.IgnoredPaths)
+        {
+            copy.IgnoredPaths.Add(path);
+        }
+
+        return copy;
+    }
+
     /// <summary>Runs the checks and returns the report, passed or not.</summary>
     /// <param name="settings">The settings.</param>
     /// <param name="cancellationToken">Cancels the checks.</param>
@@ -132,6 +206,7 @@ public sealed class VerifyManifestRunner
 
         var entries = new List<(Platform Platform, Cake.MultiArch.Registry.Descriptor Descriptor)>();
         var attestationKinds = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var attestationTasks = new Dictionary<string, Task<List<string>>>(StringComparer.Ordinal);
         if (top.IsIndex)
         {
             var index = top.ToIndex();
@@ -142,7 +217,7 @@ public sealed class VerifyManifestRunner
                     attestations++;
                     if (descriptor.Annotations?.TryGetValue("vnd.docker.reference.digest", out var subject) == true)
                     {
-                        attestationKinds[subject] = await AttestationKindsAsync(client, reference, descriptor, cancellationToken).ConfigureAwait(false);
+                        attestationTasks[subject] = AttestationKindsAsync(client, reference, descriptor, cancellationToken);
                     }
 
                     continue;
@@ -184,7 +259,15 @@ public sealed class VerifyManifestRunner
             }
         }
 
+        await Task.WhenAll(attestationTasks.Values).ConfigureAwait(false);
+        foreach (var (subject, task) in attestationTasks)
+        {
+            attestationKinds[subject] = task.Result;
+        }
+
         var present = entries.Select(e => e.Platform).ToArray();
+        var missing = new List<string>();
+        var tasks = new List<Task<(PlatformCheck Check, List<string> Problems)>>();
         foreach (var platform in expected)
         {
             var entry = entries.FirstOrDefault(e => e.Platform == platform);
@@ -192,16 +275,22 @@ public sealed class VerifyManifestRunner
             {
                 if (top.IsIndex || expected.Length == 1)
                 {
-                    problems.Add($"{platform}: not in the {(top.IsIndex ? "index" : "manifest")}; it has {(present.Length == 0 ? "no platforms" : PlatformList.Format(present))}.");
+                    missing.Add($"{platform}: not in the {(top.IsIndex ? "index" : "manifest")}; it has {(present.Length == 0 ? "no platforms" : PlatformList.Format(present))}.");
                 }
 
-                checks.Add(new PlatformCheck(platform, PlatformCheckStatus.Missing, null, null, null, [], 0, [], null));
+                tasks.Add(Task.FromResult((new PlatformCheck(platform, PlatformCheckStatus.Missing, null, null, null, [], 0, [], null), new List<string>())));
                 continue;
             }
 
+            // The platforms are checked at once: their manifests, configs and layers are independent.
             var kinds = attestationKinds.TryGetValue(entry.Descriptor.Digest, out var k) ? k : [];
-            checks.Add(await CheckPlatformAsync(client, reference, platform, entry.Descriptor, top, settings, kinds, problems, cancellationToken).ConfigureAwait(false));
+            tasks.Add(CheckPlatformAsync(client, reference, platform, entry.Descriptor, top, settings, kinds, cancellationToken));
         }
+
+        var results = await Task.WhenAll(tasks).ConfigureAwait(false);
+        problems.AddRange(results.SelectMany(r => r.Problems));
+        problems.AddRange(missing);
+        checks.AddRange(results.Select(r => r.Check));
 
         foreach (var (platform, descriptor) in entries.Where(e => !expected.Contains(e.Platform)))
         {
@@ -218,7 +307,14 @@ public sealed class VerifyManifestRunner
         return report;
     }
 
-    private async Task<PlatformCheck> CheckPlatformAsync(IRegistryClient client, ImageReference reference, Platform platform, Cake.MultiArch.Registry.Descriptor descriptor, ManifestResult top, VerifyManifestSettings settings, IReadOnlyList<string> attestationKinds, List<string> problems, CancellationToken cancellationToken)
+    private static async Task<(PlatformCheck Check, List<string> Problems)> CheckPlatformAsync(IRegistryClient client, ImageReference reference, Platform platform, Cake.MultiArch.Registry.Descriptor descriptor, ManifestResult top, VerifyManifestSettings settings, IReadOnlyList<string> attestationKinds, CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        var check = await CheckPlatformCoreAsync(client, reference, platform, descriptor, top, settings, attestationKinds, problems, cancellationToken).ConfigureAwait(false);
+        return (check, problems);
+    }
+
+    private static async Task<PlatformCheck> CheckPlatformCoreAsync(IRegistryClient client, ImageReference reference, Platform platform, Cake.MultiArch.Registry.Descriptor descriptor, ManifestResult top, VerifyManifestSettings settings, IReadOnlyList<string> attestationKinds, List<string> problems, CancellationToken cancellationToken)
     {
         var manifestResult = top.IsIndex ? await client.GetManifestAsync(reference, descriptor.Digest, cancellationToken).ConfigureAwait(false) : top;
         if (manifestResult.IsIndex)
@@ -301,7 +397,17 @@ public sealed class VerifyManifestRunner
         return kinds;
     }
 
+    private static readonly object LogGate = new();
+
     private void LogReport(VerifyManifestReport report, VerifyManifestSettings settings)
+    {
+        lock (LogGate)
+        {
+            LogReportLines(report, settings);
+        }
+    }
+
+    private void LogReportLines(VerifyManifestReport report, VerifyManifestSettings settings)
     {
         _log.Information("VerifyManifest: {0} → {1} ({2}{3})", report.Image, report.Digest, report.MediaType, report.AttestationManifests > 0 ? $", {report.AttestationManifests} attestation manifest(s) skipped" : string.Empty);
         _log.Information("VerifyManifest: {0,-16} {1,-15} {2,-19} {3,-16} {4}", "PLATFORM", "STATUS", "DIGEST", "CONFIG", settings.Deep ? "BINARIES / ATTESTATIONS" : "ATTESTATIONS");
