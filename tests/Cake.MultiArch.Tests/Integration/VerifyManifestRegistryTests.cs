@@ -154,5 +154,24 @@ public sealed class VerifyManifestRegistryTests(RegistryBed bed) : IDisposable
         Assert.Equal(["linux/amd64", "linux/arm64"], report.Platforms.Select(p => p.Platform.ToString()));
     }
 
+    [Fact]
+    public void Should_Verify_Several_Images_And_List_Every_Failure()
+    {
+        bed.Require();
+        var cake = new TestCakeContext(_dir.Path);
+        var settings = new VerifyManifestSettings { Deep = true, DockerConfig = _dir.Path, ExpectedPlatforms = { "linux/amd64", "linux/arm64" } };
+
+        var reports = cake.Context.VerifyManifests([bed.Good, bed.DockerList, bed.Attested], settings, maxParallel: 3);
+        Assert.Equal([bed.Good, bed.DockerList, bed.Attested], reports.Select(r => r.Image));
+        Assert.All(reports, r => Assert.True(r.Passed));
+
+        var ex = Assert.Throws<CakeException>(() => cake.Context.VerifyManifests([bed.Good, bed.Trap, bed.MissingArm64], settings));
+        Assert.Equal(
+            "VerifyManifest: 2 of 3 images failed:" + System.Environment.NewLine +
+            $"  - {bed.Trap}: linux/arm64: 1 of 1 ELF files are built for amd64, not arm64: /bin/busybox (amd64). A stage that uses $TARGETARCH without 'ARG TARGETARCH', or a binary copied in from the build machine, does this." + System.Environment.NewLine +
+            $"  - {bed.MissingArm64}: linux/arm64: not in the index; it has linux/amd64.",
+            ex.Message);
+    }
+
     public void Dispose() => _dir.Dispose();
 }
