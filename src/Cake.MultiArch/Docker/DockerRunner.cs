@@ -98,52 +98,34 @@ public abstract class DockerRunner<TSettings> : Tool<TSettings>
         var errors = new List<string>();
         var gate = new object();
         _extraEnvironment = options.Environment;
+        // Cake's ProcessRunner logs what a handler returns (at Debug): never a secret.
+        Func<string, string> Keep(List<string> sink, bool log) => line =>
+        {
+            if (line is null)
+            {
+                return line!;
+            }
+
+            lock (gate)
+            {
+                sink.Add(line);
+            }
+
+            var safe = Redact(line, options.Secrets);
+            if (log && safe.Length > 0)
+            {
+                Log.Information(safe);
+            }
+
+            return safe;
+        };
+
         var processSettings = new ProcessSettings
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            RedirectedStandardOutputHandler = line =>
-            {
-                if (line is null)
-                {
-                    return line!;
-                }
-
-                lock (gate)
-                {
-                    output.Add(line);
-                }
-
-                // Cake's ProcessRunner logs what this handler returns (at Debug): never a secret.
-                var safe = Redact(line, options.Secrets);
-                if (options.LogOutput && safe.Length > 0)
-                {
-                    Log.Information(safe);
-                }
-
-                return safe;
-            },
-            RedirectedStandardErrorHandler = line =>
-            {
-                if (line is null)
-                {
-                    return line!;
-                }
-
-                lock (gate)
-                {
-                    errors.Add(line);
-                }
-
-                // Cake's ProcessRunner logs what this handler returns (at Debug): never a secret.
-                var safe = Redact(line, options.Secrets);
-                if (options.LogErrorOutput && safe.Length > 0)
-                {
-                    Log.Information(safe);
-                }
-
-                return safe;
-            },
+            RedirectedStandardOutputHandler = Keep(output, options.LogOutput),
+            RedirectedStandardErrorHandler = Keep(errors, options.LogErrorOutput),
         };
 
         int exitCode;

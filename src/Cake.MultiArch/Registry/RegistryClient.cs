@@ -493,55 +493,16 @@ public sealed class RegistryClient : IRegistryClient, IDisposable
     internal static string Sha256(ReadOnlySpan<byte> bytes) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes));
 
     /// <summary>A read-only stream that hashes what passes and checks the digest at the end.</summary>
-    private sealed class DigestVerifyingStream(Stream inner, string digest, string uri, IDisposable owner) : Stream
+    private sealed class DigestVerifyingStream(Stream inner, string digest, string uri, IDisposable owner) : ReadOnlyStream(inner)
     {
         private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         private bool _verified;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            var read = inner.Read(buffer);
-            Account(buffer[..read]);
-            return read;
-        }
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-            Account(buffer.Span[..read]);
-            return read;
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {
             if (disposing)
             {
-                inner.Dispose();
+                Inner.Dispose();
                 owner.Dispose();
                 _hash.Dispose();
             }
@@ -549,7 +510,7 @@ public sealed class RegistryClient : IRegistryClient, IDisposable
             base.Dispose(disposing);
         }
 
-        private void Account(ReadOnlySpan<byte> data)
+        protected override void OnRead(ReadOnlySpan<byte> data)
         {
             if (data.Length > 0)
             {
