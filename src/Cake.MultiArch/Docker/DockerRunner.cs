@@ -7,7 +7,7 @@ namespace Cake.MultiArch.Docker;
 
 /// <summary>
 /// The base of every runner that drives the docker CLI: finds the executable (ToolPath, then
-/// Cake's tool locator and PATH), passes <c>DOCKER_CONFIG</c>/<c>DOCKER_HOST</c> and any extra
+/// Cake's tool locator and PATH), passes <c>DOCKER_CONFIG</c>/<c>DOCKER_HOST</c>/<c>BUILDX_BUILDER</c> and any extra
 /// environment, streams docker's stderr into Cake's log while keeping its last lines, and turns a
 /// non-zero exit into an error that carries docker's own words.
 /// </summary>
@@ -66,6 +66,11 @@ public abstract class DockerRunner<TSettings> : Tool<TSettings>
         if (!string.IsNullOrEmpty(settings.DockerHost))
         {
             variables["DOCKER_HOST"] = settings.DockerHost;
+        }
+
+        if (!string.IsNullOrEmpty(settings.BuildxBuilder))
+        {
+            variables["BUILDX_BUILDER"] = settings.BuildxBuilder;
         }
 
         foreach (var (name, value) in _extraEnvironment)

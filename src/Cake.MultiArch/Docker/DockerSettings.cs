@@ -22,4 +22,10 @@ public abstract class DockerSettings : ToolSettings
     /// <c>unix:///var/run/docker.sock</c> or <c>ssh://user@host</c>). Default: unset.
     /// </summary>
     public string? DockerHost { get; set; }
+
+    /// <summary>
+    /// Gets or sets the builder buildx commands use when they name none, passed as
+    /// <c>BUILDX_BUILDER</c>. Default: unset (buildx's current builder).
+    /// </summary>
+    public string? BuildxBuilder { get; set; }
 }

@@ -36,6 +36,13 @@ public interface IRegistryClient
     /// <returns>The manifest.</returns>
     Task<ManifestResult> GetManifestAsync(ImageReference repository, string reference, CancellationToken cancellationToken = default);
 
+    /// <summary>Asks whether a manifest exists (HEAD), with the same Accept list, without its body.</summary>
+    /// <param name="repository">The repository.</param>
+    /// <param name="reference">The tag or digest.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>Its descriptor (media type, digest from Docker-Content-Digest, size), or <see langword="null"/> when the registry has no such manifest.</returns>
+    Task<Descriptor?> HeadManifestAsync(ImageReference repository, string reference, CancellationToken cancellationToken = default);
+
     /// <summary>Gets a small blob (a config) whole, and verifies its digest.</summary>
     /// <param name="repository">The repository.</param>
     /// <param name="digest">The blob's digest.</param>
@@ -146,6 +153,28 @@ public sealed class RegistryClient : IRegistryClient, IDisposable
         }
 
         return new ManifestResult(mediaType!, digest, bytes);
+    }
+
+    /// <inheritdoc />
+    public async Task<Descriptor?> HeadManifestAsync(ImageReference repository, string reference, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(repository);
+        var uri = BuildUri(repository, "manifests", reference);
+        try
+        {
+            using var response = await SendAsync(HttpMethod.Head, uri, repository, MediaTypes.ManifestAccept, cancellationToken).ConfigureAwait(false);
+            var digest = response.Headers.TryGetValues("Docker-Content-Digest", out var values) ? values.FirstOrDefault() : null;
+            return new Descriptor
+            {
+                MediaType = response.Content.Headers.ContentType?.MediaType,
+                Digest = digest ?? (reference.StartsWith("sha256:", StringComparison.Ordinal) ? reference : string.Empty),
+                Size = response.Content.Headers.ContentLength ?? 0,
+            };
+        }
+        catch (CakeException ex) when (ex.Data["StatusCode"] is HttpStatusCode.NotFound)
+        {
+            return null;
+        }
     }
 
     /// <inheritdoc />
@@ -449,7 +478,9 @@ public sealed class RegistryClient : IRegistryClient, IDisposable
             HttpStatusCode.NotFound => $" Check the repository and tag of '{repository}'.",
             _ => string.Empty,
         };
-        return new CakeException($"{method} {uri} returned {status}{(codes.Length > 0 ? ": " + codes : string.Empty)}.{hint}");
+        var exception = new CakeException($"{method} {uri} returned {status}{(codes.Length > 0 ? ": " + codes : string.Empty)}.{hint}");
+        exception.Data["StatusCode"] = response.StatusCode;
+        return exception;
     }
 
     private async Task<byte[]> ReadLimitedAsync(HttpResponseMessage response, Uri uri, CancellationToken cancellationToken)

@@ -126,14 +126,16 @@ public sealed class BuildxBuildProcessTests
     }
 
     [Fact]
-    public void Should_Pass_Docker_Config_And_Host()
+    public void Should_Pass_Docker_Config_Host_And_Builder()
     {
         using var harness = new BuildxHarness();
         var settings = harness.NewSettings();
         settings.DockerConfig = "docker-config";
         settings.DockerHost = "unix:///run/user/1000/docker.sock";
+        settings.BuildxBuilder = "multiarch";
         harness.Run(settings);
         var env = harness.Docker.EnvironmentOf(1);
+        Assert.Equal("multiarch", env["BUILDX_BUILDER"]);
         Assert.Equal(harness.Dir.Combine("docker-config"), env["DOCKER_CONFIG"]);
         Assert.Equal("unix:///run/user/1000/docker.sock", env["DOCKER_HOST"]);
     }

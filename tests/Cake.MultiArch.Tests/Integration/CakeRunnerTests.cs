@@ -43,6 +43,18 @@ public sealed class CakeRunnerTests
     }
 
     [Fact]
+    public void Should_Not_Ship_Cake_Core_Or_Cake_Common_With_The_Addin()
+    {
+        // The addin runs inside Cake's process, which has its own copies.
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // Debug or Release
+        var output = Path.Combine(TestPaths.RepositoryRoot, "src", "Cake.MultiArch", "bin", configuration, "net10.0");
+        Assert.True(File.Exists(Path.Combine(output, "Cake.MultiArch.dll")), output);
+        Assert.False(File.Exists(Path.Combine(output, "Cake.Core.dll")));
+        Assert.False(File.Exists(Path.Combine(output, "Cake.Common.dll")));
+        Assert.True(File.Exists(Path.Combine(output, "Cake.MultiArch.xml")), "XML docs are generated for Cake's alias help");
+    }
+
+    [Fact]
     public void Should_Fail_The_Script_With_The_Validation_Message()
     {
         using var dir = new TempDirectory();

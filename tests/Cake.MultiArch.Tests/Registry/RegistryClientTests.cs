@@ -211,6 +211,18 @@ public sealed class RegistryClientTests
     }
 
     [Fact]
+    public async Task Should_Head_A_Manifest_And_Say_When_It_Is_Not_There()
+    {
+        var (client, handler, _) = Client((request, _) => request.RequestUri!.AbsolutePath.EndsWith("/1", StringComparison.Ordinal)
+            ? ScriptedHandler.Respond(HttpStatusCode.OK, null, MediaTypes.OciIndex, r => { r.Headers.Add("Docker-Content-Digest", ManifestDigest); r.Content.Headers.ContentLength = 491; })
+            : ScriptedHandler.Respond(HttpStatusCode.NotFound));
+        var found = await client.HeadManifestAsync(Repo, "1", TestContext.Current.CancellationToken);
+        Assert.Equal((MediaTypes.OciIndex, ManifestDigest, 491L), (found!.MediaType, found.Digest, found.Size));
+        Assert.Null(await client.HeadManifestAsync(Repo, "2", TestContext.Current.CancellationToken));
+        Assert.All(handler.Requests, r => Assert.Equal(HttpMethod.Head, r.Method));
+    }
+
+    [Fact]
     public async Task Should_Refuse_An_Oversized_Manifest()
     {
         var (client, _, _) = Client((_, _) => ScriptedHandler.Respond(HttpStatusCode.OK, new byte[2048], MediaTypes.OciManifest), new RegistryClientOptions { MaxDocumentBytes = 1024 });
