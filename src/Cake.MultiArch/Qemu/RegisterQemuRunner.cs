@@ -196,26 +196,7 @@ public sealed class RegisterQemuRunner : DockerRunner<RegisterQemuSettings>
         foreach (var name in missing.Select(p => p.Info.QemuName).Distinct())
         {
             var platform = missing.First(p => p.Info.QemuName == name);
-            var conf = Path.Combine(settings.HostConfigDirectory, name + ".conf");
-            if (!File.Exists(conf))
-            {
-                throw new CakeException($"RegisterQemu: no QEMU interpreter for {platform} on this host: '{conf}' does not exist. Install the static emulators (Debian/Ubuntu: apt-get install qemu-user-static), or use container mode.");
-            }
-
-            var line = File.ReadAllLines(conf).Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith(':'))
-                ?? throw new CakeException($"RegisterQemu: '{conf}' holds no registration line; expected ':name:type:offset:magic:mask:interpreter:flags'.");
-            var fields = line.Split(':');
-            if (fields.Length < 8)
-            {
-                throw new CakeException($"RegisterQemu: '{conf}' has a registration line with {fields.Length - 1} fields; expected ':name:type:offset:magic:mask:interpreter:flags'.");
-            }
-
-            var interpreter = fields[6];
-            if (!File.Exists(interpreter))
-            {
-                throw new CakeException($"RegisterQemu: no QEMU interpreter for {platform} on this host: '{interpreter}' (named by '{conf}') does not exist. Install the static emulators (Debian/Ubuntu: apt-get install qemu-user-static).");
-            }
-
+            var fields = HostRegistration(settings, platform).Split(':');
             if (!fields[7].Contains('F', StringComparison.Ordinal))
             {
                 fields[7] += "F";
@@ -229,10 +210,51 @@ public sealed class RegisterQemuRunner : DockerRunner<RegisterQemuSettings>
             }
 
             WriteKernel(Path.Combine(settings.BinfmtMiscPath, "register"), string.Join(':', fields), $"register '{name}'");
-            done.Add($"registered {name} from {conf}");
+            done.Add($"registered {name} ({fields[6]})");
         }
 
         return done;
+    }
+
+    /// <summary>
+    /// Finds the host's registration for a platform: Debian/Ubuntu's
+    /// <c>/usr/lib/binfmt.d/qemu-NAME.conf</c>, Fedora's <c>qemu-NAME-static.conf</c>, or else a
+    /// static interpreter (<c>/usr/bin/qemu-NAME-static</c>) with QEMU's own magic and mask.
+    /// </summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="platform">The platform.</param>
+    /// <returns>The registration line (<c>:name:type:offset:magic:mask:interpreter:flags</c>).</returns>
+    /// <exception cref="CakeException">The host has no emulator for the platform.</exception>
+    internal static string HostRegistration(RegisterQemuSettings settings, Platform platform)
+    {
+        var name = platform.Info.QemuName;
+        foreach (var conf in new[] { Path.Combine(settings.HostConfigDirectory, name + ".conf"), Path.Combine(settings.HostConfigDirectory, name + "-static.conf") }.Where(File.Exists))
+        {
+            var line = File.ReadAllLines(conf).Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith(':'))
+                ?? throw new CakeException($"RegisterQemu: '{conf}' holds no registration line; expected ':name:type:offset:magic:mask:interpreter:flags'.");
+            var fields = line.Split(':');
+            if (fields.Length < 8)
+            {
+                throw new CakeException($"RegisterQemu: '{conf}' has a registration line with {fields.Length - 1} fields; expected ':name:type:offset:magic:mask:interpreter:flags'.");
+            }
+
+            if (!File.Exists(fields[6]))
+            {
+                throw new CakeException($"RegisterQemu: no QEMU interpreter for {platform} on this host: '{fields[6]}' (named by '{conf}') does not exist. Install the static emulators (Debian/Ubuntu: apt-get install qemu-user-static).");
+            }
+
+            // The kernel takes the name from the line; keep ours so that the table check finds it.
+            fields[1] = name;
+            return string.Join(':', fields);
+        }
+
+        var interpreter = Path.Combine(settings.HostInterpreterDirectory, name + "-static");
+        if (File.Exists(interpreter) && QemuMagic.Registration(name, interpreter, "OCF") is { } registration)
+        {
+            return registration;
+        }
+
+        throw new CakeException($"RegisterQemu: no QEMU interpreter for {platform} on this host: no '{Path.Combine(settings.HostConfigDirectory, name + ".conf")}' and no '{interpreter}'. Install the static emulators (Debian/Ubuntu: apt-get install qemu-user-static; Fedora: dnf install qemu-user-static), or use container mode.");
     }
 
     private List<string> RegisterWithContainer(RegisterQemuSettings settings, IReadOnlyList<Platform> missing)

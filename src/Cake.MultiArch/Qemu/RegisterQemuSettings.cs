@@ -13,8 +13,9 @@ public enum QemuRegistrationMode
     Container,
 
     /// <summary>
-    /// No container: register the host's own static QEMU (Debian/Ubuntu <c>qemu-user-static</c>,
-    /// <c>/usr/lib/binfmt.d/qemu-*.conf</c>) by writing to binfmt_misc's <c>register</c> with the <c>F</c> flag.
+    /// No container: register the host's own static QEMU (Debian/Ubuntu <c>qemu-user-static</c>'s
+    /// <c>/usr/lib/binfmt.d/qemu-*.conf</c>, Fedora's <c>qemu-*-static.conf</c>, or a bare
+    /// <c>/usr/bin/qemu-*-static</c>) by writing to binfmt_misc's <c>register</c> with the <c>F</c> flag.
     /// </summary>
     Host,
 }
@@ -69,4 +70,10 @@ public sealed class RegisterQemuSettings : DockerSettings
 
     /// <summary>Gets or sets the folder of the host's QEMU registrations for host mode. Default: <c>/usr/lib/binfmt.d</c> (Debian/Ubuntu qemu-user-static).</summary>
     public string HostConfigDirectory { get; set; } = "/usr/lib/binfmt.d";
+
+    /// <summary>
+    /// Gets or sets where host mode looks for <c>qemu-NAME-static</c> interpreters when there is no
+    /// registration file for a platform. Default: <c>/usr/bin</c>.
+    /// </summary>
+    public string HostInterpreterDirectory { get; set; } = "/usr/bin";
 }

@@ -58,6 +58,23 @@ public sealed class RegisterQemuKernelTests : IDisposable
     }
 
     [Fact]
+    public void Should_Register_A_Bare_Static_Interpreter_When_The_Host_Has_No_Registration_File()
+    {
+        // Given: no registration files (as on distributions that ship only /usr/bin/qemu-*-static).
+        TestBed.RequireKernel();
+        TestBed.RemoveEntry("qemu-aarch64");
+        var settings = new RegisterQemuSettings { Mode = QemuRegistrationMode.Host, HostConfigDirectory = _dir.Combine("no-binfmt.d"), Platforms = { "linux/arm64" } };
+
+        // When
+        var result = _cake.Context.RegisterQemu(settings);
+
+        // Then
+        var line = Assert.Single(result.Platforms);
+        Assert.Equal((QemuPlatformState.RegisteredNow, "/usr/bin/qemu-aarch64-static", "OCF"), (line.State, line.Interpreter, line.Flags));
+        Assert.Equal((0, "aarch64\n"), TestBed.Run(TestBed.Arm64Busybox, "uname", "-m"));
+    }
+
+    [Fact]
     public void Should_Replace_An_Entry_Without_F()
     {
         TestBed.RequireKernel();

@@ -32,7 +32,7 @@ public sealed class RegisterQemuRunnerTests : IDisposable
 
     private RegisterQemuSettings Settings(params string[] platforms)
     {
-        var settings = new RegisterQemuSettings { BinfmtMiscPath = _binfmt, ToolPath = _docker.Path, HostConfigDirectory = _dir.Combine("binfmt.d") };
+        var settings = new RegisterQemuSettings { BinfmtMiscPath = _binfmt, ToolPath = _docker.Path, HostConfigDirectory = _dir.Combine("binfmt.d"), HostInterpreterDirectory = _dir.Combine("bin") };
         foreach (var p in platforms)
         {
             settings.Platforms.Add(p);
@@ -111,7 +111,7 @@ public sealed class RegisterQemuRunnerTests : IDisposable
         var settings = Settings("linux/s390x");
         settings.Mode = QemuRegistrationMode.Host;
         var ex = Assert.Throws<CakeException>(() => Runner().Run(settings));
-        Assert.Equal($"RegisterQemu: no QEMU interpreter for linux/s390x on this host: '{_dir.Combine("binfmt.d", "qemu-s390x.conf")}' does not exist. Install the static emulators (Debian/Ubuntu: apt-get install qemu-user-static), or use container mode.", ex.Message);
+        Assert.Equal($"RegisterQemu: no QEMU interpreter for linux/s390x on this host: no '{_dir.Combine("binfmt.d", "qemu-s390x.conf")}' and no '{_dir.Combine("bin", "qemu-s390x-static")}'. Install the static emulators (Debian/Ubuntu: apt-get install qemu-user-static; Fedora: dnf install qemu-user-static), or use container mode.", ex.Message);
     }
 
     [Fact]
@@ -167,6 +167,35 @@ public sealed class RegisterQemuRunnerTests : IDisposable
         var ex = Assert.Throws<CakeException>(() => Runner().Run(Settings("linux/arm64")));
         Assert.Equal("RegisterQemu: this machine runs OSX, not Linux; binfmt_misc is a Linux kernel feature. On Docker Desktop (macOS, Windows) QEMU emulation is already set up.", ex.Message);
         Assert.Empty(_docker.Calls);
+    }
+
+    [Theory]
+    [InlineData("qemu-aarch64")]
+    [InlineData("qemu-arm")]
+    [InlineData("qemu-riscv64")]
+    public void Should_Know_The_Magic_And_Mask_The_Kernel_Lists(string name)
+    {
+        // The fixtures are what a real kernel listed for Debian's registrations.
+        var entry = BinfmtEntry.Parse(name, TestPaths.ReadFixture("binfmt/" + name));
+        var (magic, mask) = QemuMagic.For(name)!.Value;
+        Assert.Equal(entry.Magic, QemuMagic.ToHex(magic));
+        Assert.Equal(entry.Mask, QemuMagic.ToHex(mask));
+    }
+
+    [Fact]
+    public void Should_Build_A_Registration_From_A_Bare_Static_Interpreter()
+    {
+        var interpreter = _dir.WriteFile("bin/qemu-riscv64-static", "stand-in");
+        var line = RegisterQemuRunner.HostRegistration(Settings(), "linux/riscv64");
+        Assert.Equal($":qemu-riscv64:M::\\x7f\\x45\\x4c\\x46\\x02\\x01\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x02\\x00\\xf3\\x00:\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\x00\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xfe\\xff\\xff\\xff:{interpreter}:OCF", line);
+    }
+
+    [Fact]
+    public void Should_Prefer_A_Fedora_Style_Registration_File()
+    {
+        _dir.WriteFile("binfmt.d/qemu-aarch64-static.conf", ":qemu-aarch64-static:M::\\x7fELF:\\xff\\xff\\xff\\xff:/bin/sh:F\n");
+        _dir.WriteFile("bin/qemu-aarch64-static", "stand-in");
+        Assert.Equal(":qemu-aarch64:M::\\x7fELF:\\xff\\xff\\xff\\xff:/bin/sh:F", RegisterQemuRunner.HostRegistration(Settings(), "linux/arm64"));
     }
 
     [Fact]
