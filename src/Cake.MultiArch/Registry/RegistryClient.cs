@@ -362,7 +362,7 @@ public sealed class RegistryClient : IRegistryClient, IDisposable
         }
 
         var query = new StringBuilder();
-        if (parameters.TryGetValue("service", out var service))
+        if (parameters.TryGetValue("service", out var service) && service is not null)
         {
             query.Append("service=").Append(Uri.EscapeDataString(service));
         }
@@ -370,8 +370,21 @@ public sealed class RegistryClient : IRegistryClient, IDisposable
         // Pull scope only, whatever the challenge asks: verification never needs more.
         query.Append(query.Length > 0 ? "&" : string.Empty).Append("scope=").Append(Uri.EscapeDataString($"repository:{repository.Repository}:pull"));
         var tokenUri = new Uri(realm + (realm.Contains('?', StringComparison.Ordinal) ? "&" : "?") + query);
-        using var request = new HttpRequestMessage(HttpMethod.Get, tokenUri);
-        if (credential is not null)
+        using var request = credential?.IdentityToken is { Length: > 0 } refreshToken
+            ? new HttpRequestMessage(HttpMethod.Post, new Uri(realm))
+            {
+                // docker login's identity token is an OAuth2 refresh token: exchange it (distribution's token spec, "oauth").
+                Content = new FormUrlEncodedContent(new Dictionary<string, string>
+                {
+                    ["grant_type"] = "refresh_token",
+                    ["refresh_token"] = refreshToken,
+                    ["service"] = service ?? string.Empty,
+                    ["scope"] = $"repository:{repository.Repository}:pull",
+                    ["client_id"] = "cake-multiarch",
+                }),
+            }
+            : new HttpRequestMessage(HttpMethod.Get, tokenUri);
+        if (credential is not null && string.IsNullOrEmpty(credential.IdentityToken))
         {
             request.Headers.Authorization = Basic(credential);
         }

@@ -139,6 +139,31 @@ public sealed class RegistryClientTests
     }
 
     [Fact]
+    public async Task Should_Exchange_An_Identity_Token_For_An_Access_Token()
+    {
+        string? form = null;
+        var (client, handler, _) = Client((request, n) =>
+        {
+            if (request.RequestUri!.Host == "auth.example.com")
+            {
+                form = request.Content!.ReadAsStringAsync().GetAwaiter().GetResult();
+                return ScriptedHandler.Respond(HttpStatusCode.OK, "{\"access_token\":\"acc-9\",\"refresh_token\":\"r2\"}"u8.ToArray(), "application/json");
+            }
+
+            return request.Headers.Authorization?.ToString() == "Bearer acc-9"
+                ? ScriptedHandler.Respond(HttpStatusCode.OK, Index, MediaTypes.OciIndex)
+                : ScriptedHandler.Respond(HttpStatusCode.Unauthorized, null, null, r => r.Headers.WwwAuthenticate.Add(new AuthenticationHeaderValue("Bearer", "realm=\"https://auth.example.com/token\",service=\"registry.example.com\"")));
+        }, new RegistryClientOptions { Credential = new RegistryCredential("<token>", string.Empty) { IdentityToken = "refresh-abc" } });
+
+        await client.GetManifestAsync(Repo, "1", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpMethod.Post, handler.Requests[1].Method);
+        Assert.Null(handler.Requests[1].Authorization);
+        Assert.Equal("grant_type=refresh_token&refresh_token=refresh-abc&service=registry.example.com&scope=repository%3Ateam%2Fapp%3Apull&client_id=cake-multiarch", form);
+        Assert.Equal("Bearer acc-9", handler.Requests[2].Authorization);
+    }
+
+    [Fact]
     public async Task Should_Answer_A_Basic_Challenge_And_Report_A_Refusal_Without_The_Password()
     {
         var (client, handler, _) = Client((_, _) => ScriptedHandler.Respond(HttpStatusCode.Unauthorized, "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\",\"detail\":null}]}"u8.ToArray(), "application/json",
