@@ -43,6 +43,45 @@ public sealed class CakeRunnerTests
     }
 
     [Fact]
+    public void Should_Load_The_Bundled_Zstd_Dependency_From_The_Addins_Own_Folder()
+    {
+        // Given: a zstd layer holding this machine's /bin/sh, and a script that #r-loads the addin
+        // from its build output (as the README says), not from this test's folder.
+        using var dir = new TempDirectory();
+        using (var tar = new MemoryStream())
+        {
+            using (var writer = new System.Formats.Tar.TarWriter(tar, leaveOpen: true))
+            {
+                writer.WriteEntry(new System.Formats.Tar.PaxTarEntry(System.Formats.Tar.TarEntryType.RegularFile, "./bin/sh") { DataStream = new MemoryStream(File.ReadAllBytes("/bin/sh")), Mode = UnixFileMode.UserRead | UnixFileMode.UserExecute });
+            }
+
+            using var file = File.Create(dir.Combine("layer.tar.zst"));
+            using var zstd = new ZstdSharp.CompressionStream(file);
+            zstd.Write(tar.ToArray());
+        }
+
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        var addin = Path.Combine(TestPaths.RepositoryRoot, "src", "Cake.MultiArch", "bin", configuration, "net10.0", "Cake.MultiArch.dll");
+        var script = dir.WriteFile("build.cake", $$"""
+            #r "{{addin}}"
+            using Cake.MultiArch.Verification;
+            var result = new LayerScanResult();
+            using (var layer = System.IO.File.OpenRead("{{dir.Combine("layer.tar.zst")}}"))
+            {
+                LayerScanner.ScanAsync(layer, "application/vnd.oci.image.layer.v1.tar+zstd", Platform.Host, result, 5, new string[0]).GetAwaiter().GetResult();
+            }
+            Information("ELF=" + result.ElfFiles + " MATCHING=" + result.Matching);
+            """);
+
+        // When
+        var (exitCode, output) = Run("dotnet", TestPaths.RepositoryRoot, "tool", "run", "dotnet-cake", script);
+
+        // Then
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("ELF=1 MATCHING=1", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Should_Not_Ship_Cake_Core_Or_Cake_Common_With_The_Addin()
     {
         // The addin runs inside Cake's process, which has its own copies.
@@ -52,6 +91,7 @@ public sealed class CakeRunnerTests
         Assert.False(File.Exists(Path.Combine(output, "Cake.Core.dll")));
         Assert.False(File.Exists(Path.Combine(output, "Cake.Common.dll")));
         Assert.True(File.Exists(Path.Combine(output, "Cake.MultiArch.xml")), "XML docs are generated for Cake's alias help");
+        Assert.True(File.Exists(Path.Combine(output, "ZstdSharp.dll")), "the one bundled dependency sits beside the addin");
     }
 
     [Fact]
