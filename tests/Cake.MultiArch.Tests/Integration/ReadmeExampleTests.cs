@@ -20,7 +20,8 @@ public sealed class ReadmeExampleTests(RegistryBed bed)
         // buildx's metadata, pointed at a real index in the test registry, so VerifyManifest checks real bytes.
         var (_, index) = await bed.GetAsync(bed.Open, "cma/good/manifests/oci", Cake.MultiArch.Registry.MediaTypes.OciIndex);
         var digest = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(index));
-        var metadata = Path.Combine(Path.GetTempPath(), $"cma-readme-meta-{Guid.NewGuid():N}.json");
+        using var work = new TempDirectory();
+        var metadata = work.Combine("meta.json");
         File.WriteAllText(metadata, TestPaths.ReadFixture("buildx/meta.json")
             .Replace("sha256:efdfd8702163a616e2f45cc4fd31a940dbec56346b6567425ac55841ef373315", digest, StringComparison.Ordinal)
             .Replace("127.0.0.1:5001/tb/hello:1", bed.Open + "/cma/good:1.0", StringComparison.Ordinal));
