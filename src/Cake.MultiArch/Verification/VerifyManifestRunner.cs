@@ -82,41 +82,8 @@ public sealed class VerifyManifestRunner
         await Parallel.ForEachAsync(
             Enumerable.Range(0, list.Length),
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxParallel), CancellationToken = cancellationToken },
-            async (i, token) => reports[i] = await RunAsync(Copy(settings, list[i]), token).ConfigureAwait(false)).ConfigureAwait(false);
+            async (i, token) => reports[i] = await RunCoreAsync(settings, list[i], token).ConfigureAwait(false)).ConfigureAwait(false);
         return reports;
-    }
-
-    private static VerifyManifestSettings Copy(VerifyManifestSettings settings, string image)
-    {
-        var copy = new VerifyManifestSettings
-        {
-            Image = image,
-            Strict = settings.Strict,
-            Deep = settings.Deep,
-            Username = settings.Username,
-            Password = settings.Password,
-            DockerConfig = settings.DockerConfig,
-            UseDockerConfig = settings.UseDockerConfig,
-            MaxOffendersShown = settings.MaxOffendersShown,
-            RequestTimeout = settings.RequestTimeout,
-            MaxAttempts = settings.MaxAttempts,
-        };
-        foreach (var platform in settings.ExpectedPlatforms)
-        {
-            copy.ExpectedPlatforms.Add(platform);
-        }
-
-        foreach (var registry in settings.InsecureRegistries)
-        {
-            copy.InsecureRegistries.Add(registry);
-        }
-
-        foreach (var path in settings.IgnoredPaths)
-        {
-            copy.IgnoredPaths.Add(path);
-        }
-
-        return copy;
     }
 
     /// <summary>Runs the checks and returns the report, passed or not.</summary>
@@ -124,10 +91,16 @@ public sealed class VerifyManifestRunner
     /// <param name="cancellationToken">Cancels the checks.</param>
     /// <returns>The report.</returns>
     /// <exception cref="CakeException">Invalid settings or an unreachable registry.</exception>
-    public async Task<VerifyManifestReport> RunAsync(VerifyManifestSettings settings, CancellationToken cancellationToken = default)
+    public Task<VerifyManifestReport> RunAsync(VerifyManifestSettings settings, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var reference = Validate(settings);
+        return RunCoreAsync(settings, settings.Image, cancellationToken);
+    }
+
+    // The image is passed beside the settings, so that several images share one settings object.
+    private async Task<VerifyManifestReport> RunCoreAsync(VerifyManifestSettings settings, string? image, CancellationToken cancellationToken)
+    {
+        var reference = Validate(settings, image);
         var client = _clientFactory(settings);
         try
         {
@@ -139,15 +112,15 @@ public sealed class VerifyManifestRunner
         }
     }
 
-    private static ImageReference Validate(VerifyManifestSettings settings)
+    private static ImageReference Validate(VerifyManifestSettings settings, string? image)
     {
         var problems = new List<string>();
         ImageReference? reference = null;
-        if (string.IsNullOrWhiteSpace(settings.Image))
+        if (string.IsNullOrWhiteSpace(image))
         {
             problems.Add("Image is not set; expected a reference such as 'registry.example.com/team/app:1.0', or pass the BuildxBuildResult.");
         }
-        else if (ImageReference.TryParseCore(settings.Image, out reference) is { } error)
+        else if (ImageReference.TryParseCore(image, out reference) is { } error)
         {
             problems.Add("Image is invalid: " + error);
         }

@@ -90,25 +90,55 @@ internal static class TestBed
         }
     }
 
-    public static (int ExitCode, string Output) Run(string file, params string[] arguments)
+    public static (int ExitCode, string Output) Run(string file, params string[] arguments) =>
+        RunIn(file, workingDirectory: null, new Dictionary<string, string>(), arguments);
+
+    /// <summary>
+    /// Runs a program and returns its exit code and everything it printed, in the test's own
+    /// environment less CI (so that child tools behave as on a developer's machine), plus
+    /// <paramref name="environment"/> and NO_COLOR (Cake colours its arguments otherwise).
+    /// </summary>
+    public static (int ExitCode, string Output) RunIn(string file, string? workingDirectory, IDictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (workingDirectory is not null)
+        {
+            start.WorkingDirectory = workingDirectory;
+        }
+
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
+        start.Environment.Remove("CI");
+        start.Environment["NO_COLOR"] = "1";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        Process process;
         try
         {
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            process.WaitForExit(120_000);
-            return (process.ExitCode, stdout.Result + stderr.Result);
+            process = Process.Start(start)!;
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
             return (-1, ex.Message);
+        }
+
+        using (process)
+        {
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(TimeSpan.FromMinutes(4)))
+            {
+                process.Kill(entireProcessTree: true);
+                Assert.Fail($"{file} {string.Join(' ', arguments)} did not finish in 4 minutes.");
+            }
+
+            return (process.ExitCode, stdout.Result + stderr.Result);
         }
     }
 }

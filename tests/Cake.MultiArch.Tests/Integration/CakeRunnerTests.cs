@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Cake.MultiArch.Tests.Fixtures;
 
 namespace Cake.MultiArch.Tests.Integration;
@@ -112,37 +111,5 @@ public sealed class CakeRunnerTests
     }
 
     internal static (int ExitCode, string Output) Run(string file, string workingDirectory, params string[] arguments) =>
-        Run(file, workingDirectory, new Dictionary<string, string>(), arguments);
-
-    internal static (int ExitCode, string Output) Run(string file, string workingDirectory, IDictionary<string, string> environment, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(file)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment.Remove("CI");
-        start.Environment["NO_COLOR"] = "1";
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(4)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{file} {string.Join(' ', arguments)} did not finish in 4 minutes.");
-        }
-
-        return (process.ExitCode, stdout.Result + stderr.Result);
-    }
+        TestBed.RunIn(file, workingDirectory, new Dictionary<string, string>(), arguments);
 }

@@ -41,8 +41,8 @@ public sealed class ReadmeExampleTests(RegistryBed bed)
         var path = docker.BinDir + ":" + Environment.GetEnvironmentVariable("PATH");
 
         // When
-        var (quickExit, quickOutput) = CakeRunnerTests.Run("dotnet", TestPaths.RepositoryRoot, new Dictionary<string, string> { ["PATH"] = path, ["NPM_TOKEN"] = "npm-secret-4711" }, "tool", "run", "dotnet-cake", quickStart, "--target=Publish");
-        var (recipeExit, recipeOutput) = CakeRunnerTests.Run("dotnet", TestPaths.RepositoryRoot, new Dictionary<string, string> { ["PATH"] = path }, "tool", "run", "dotnet-cake", recipe, "--target=Publish", "--image=registry.example.com/team/app:1.0", "--platforms=linux/amd64,linux/arm64");
+        var (quickExit, quickOutput) = TestBed.RunIn("dotnet", TestPaths.RepositoryRoot, new Dictionary<string, string> { ["PATH"] = path, ["NPM_TOKEN"] = "npm-secret-4711" }, "tool", "run", "dotnet-cake", quickStart, "--target=Publish");
+        var (recipeExit, recipeOutput) = TestBed.RunIn("dotnet", TestPaths.RepositoryRoot, new Dictionary<string, string> { ["PATH"] = path }, "tool", "run", "dotnet-cake", recipe, "--target=Publish", "--image=registry.example.com/team/app:1.0", "--platforms=linux/amd64,linux/arm64");
 
         // Then
         Assert.True(quickExit == 0, quickOutput);
