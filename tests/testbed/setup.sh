@@ -9,7 +9,7 @@ mkdir -p "$TESTBED"
 log() { printf 'testbed: %s\n' "$*"; }
 
 need=()
-for pkg in docker.io docker-registry qemu-user-static podman skopeo busybox-static jq apache2-utils; do
+for pkg in docker-registry qemu-user-static podman skopeo busybox-static jq apache2-utils; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ] || ! dpkg --print-foreign-architectures | grep -qx arm64; then
@@ -22,11 +22,57 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
+# The build engine: Debian 13's docker.io 26, docker-cli 26, docker-buildx 0.13 and containerd 1.7,
+# taken alone from trixie (pinned at priority 100, so nothing else is raised; never `-t trixie`,
+# which would pull trixie's runc and with it a newer libc6). The mirror is the one this machine's
+# own debian.sources names.
+engine_ok() {
+  dpkg -s docker-buildx >/dev/null 2>&1 && dpkg -s docker.io >/dev/null 2>&1 &&
+    dpkg-query -W -f='${Version}' docker.io | grep -q '^26\.'
+}
+if ! engine_ok; then
+  uri=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+  [ -n "$uri" ] || uri=$(awk '/^deb / && $3 ~ /^bookworm$/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
+  [ -n "$uri" ] || { log "no Debian mirror found in /etc/apt/sources.list.d/debian.sources"; exit 1; }
+  log "adding Debian 13 (trixie) from $uri, pinned at priority 100"
+  cat > /etc/apt/sources.list.d/trixie.sources <<SRC
+Types: deb
+URIs: $uri
+Suites: trixie
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+  cat > /etc/apt/preferences.d/trixie.pref <<'PIN'
+Package: *
+Pin: release n=trixie
+Pin-Priority: 100
+PIN
+  apt-get update -qq
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d
+  log "installing docker.io, docker-cli, docker-buildx and containerd from trixie"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    docker.io/trixie docker-cli/trixie docker-buildx/trixie containerd/trixie >/dev/null || { rm -f /usr/sbin/policy-rc.d; exit 1; }
+  rm -f /usr/sbin/policy-rc.d
+fi
+mkdir -p /etc/docker
+if ! grep -q containerd-snapshotter /etc/docker/daemon.json 2>/dev/null; then
+  echo '{"features":{"containerd-snapshotter":true}}' > /etc/docker/daemon.json
+fi
+
 # binfmt_misc
 if [ ! -e /proc/sys/fs/binfmt_misc/status ]; then
   log "mounting binfmt_misc"
   mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
 fi
+
+# The engine's default builder lists the platforms QEMU is registered for: register arm64 and
+# arm (Debian's qemu-user-static, flags F) when they are missing.
+for q in aarch64 arm; do
+  if [ ! -e "/proc/sys/fs/binfmt_misc/qemu-$q" ]; then
+    log "registering qemu-$q"
+    grep -v '^#' "/usr/lib/binfmt.d/qemu-$q.conf" > /proc/sys/fs/binfmt_misc/register
+  fi
+done
 
 # An arm64 static binary to run under emulation.
 if [ ! -x "$TESTBED/arm64/bin/busybox" ]; then
@@ -37,24 +83,39 @@ if [ ! -x "$TESTBED/arm64/bin/busybox" ]; then
   rm -rf "$tmp"
 fi
 
-# dockerd 20.10 asks for every capability for --privileged containers; these VMs' bounding set
-# lacks CAP_SYS_RESOURCE, so runc is wrapped to drop it (test bed only; see shared/DESIGN.md).
-if [ ! -x /usr/local/sbin/runc ]; then
-  log "installing the runc wrapper"
-  cat > /usr/local/sbin/runc <<'WRAP'
+# dockerd asks for every capability for --privileged containers; these VMs' bounding set lacks
+# CAP_SYS_RESOURCE, so runc is wrapped to drop it (test bed only; see shared/DESIGN.md): from the
+# bundle's config.json (`--bundle DIR`) and from the process spec of `runc exec --process FILE`
+# (docker exec into a privileged container, which every docker-container builder build does).
+wrapper=$(cat <<'WRAP'
 #!/bin/sh
 # Drop CAP_SYS_RESOURCE, which this VM's capability bounding set lacks, then run the real runc.
 prev=
 for a in "$@"; do
-  if [ "$prev" = "--bundle" ] || [ "$prev" = "-b" ]; then bundle=$a; fi
+  case $prev in
+    --bundle|-b) bundle=$a ;;
+    --process|-p) process=$a ;;
+  esac
+  case $a in
+    --bundle=*) bundle=${a#--bundle=} ;;
+    --process=*) process=${a#--process=} ;;
+  esac
   prev=$a
 done
 if [ -n "${bundle:-}" ] && [ -f "$bundle/config.json" ]; then
   tmp="$bundle/config.json.tmp"
   jq '(.process.capabilities // {}) |= with_entries(.value |= map(select(. != "CAP_SYS_RESOURCE")))' "$bundle/config.json" > "$tmp" && mv "$tmp" "$bundle/config.json"
 fi
+if [ -n "${process:-}" ] && [ -f "$process" ]; then
+  tmp="$process.tmp"
+  jq '(.capabilities // {}) |= with_entries(.value |= map(select(. != "CAP_SYS_RESOURCE")))' "$process" > "$tmp" && mv "$tmp" "$process"
+fi
 exec /usr/sbin/runc "$@"
 WRAP
+)
+if [ "$(cat /usr/local/sbin/runc 2>/dev/null)" != "$wrapper" ]; then
+  log "installing the runc wrapper"
+  printf '%s\n' "$wrapper" > /usr/local/sbin/runc
   chmod +x /usr/local/sbin/runc
 fi
 
