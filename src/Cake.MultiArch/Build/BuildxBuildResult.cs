@@ -16,8 +16,9 @@ public sealed class BuildxBuildResult
     /// <summary>The Docker manifest list media type.</summary>
     public const string DockerManifestListMediaType = "application/vnd.docker.distribution.manifest.list.v2+json";
 
-    private BuildxBuildResult(string? digest, IReadOnlyList<string> imageNames, string? mediaType, long? size, string? buildRef, IReadOnlyList<Platform> platforms, JsonElement metadata)
+    private BuildxBuildResult(string? digest, IReadOnlyList<string> imageNames, string? mediaType, long? size, string? buildRef, IReadOnlyList<Platform> platforms, IReadOnlyList<Platform> requestedPlatforms, JsonElement metadata)
     {
+        RequestedPlatforms = requestedPlatforms;
         Digest = digest;
         ImageNames = imageNames;
         MediaType = mediaType;
@@ -45,6 +46,14 @@ public sealed class BuildxBuildResult
     /// <summary>Gets the platforms buildx reports build information for (<c>containerimage.buildinfo/PLATFORM</c> keys).</summary>
     public IReadOnlyList<Platform> Platforms { get; }
 
+    /// <summary>
+    /// Gets the platforms the build was asked for (<c>--platform</c>), in order; empty when the
+    /// build named none (the builder's own platform). buildx 0.13's metadata file has no
+    /// <c>containerimage.buildinfo</c> keys, so this, not <see cref="Platforms"/>, is what the
+    /// build is known to have produced on every buildx version.
+    /// </summary>
+    public IReadOnlyList<Platform> RequestedPlatforms { get; }
+
     /// <summary>Gets a value indicating whether the result is an index (OCI index or Docker manifest list), as a multi-platform build yields.</summary>
     public bool IsIndex => MediaType is OciIndexMediaType or DockerManifestListMediaType;
 
@@ -54,9 +63,10 @@ public sealed class BuildxBuildResult
     /// <summary>Parses buildx's metadata JSON.</summary>
     /// <param name="json">The file's text.</param>
     /// <param name="source">Where it came from, for messages.</param>
+    /// <param name="requestedPlatforms">The platforms the build was asked for, or <see langword="null"/> for none.</param>
     /// <returns>The result.</returns>
     /// <exception cref="CakeException">The text is not a JSON object, or a known key has the wrong type.</exception>
-    public static BuildxBuildResult Parse(string json, string source)
+    public static BuildxBuildResult Parse(string json, string source, IEnumerable<Platform>? requestedPlatforms = null)
     {
         JsonElement root;
         try
@@ -104,7 +114,7 @@ public sealed class BuildxBuildResult
             .OfType<Platform>()
             .ToArray();
 
-        return new BuildxBuildResult(digest, names, mediaType, size, Text(root, "buildx.build.ref", "buildx.build.ref"), platforms, root);
+        return new BuildxBuildResult(digest, names, mediaType, size, Text(root, "buildx.build.ref", "buildx.build.ref"), platforms, (requestedPlatforms ?? []).ToArray(), root);
     }
 
     /// <inheritdoc />

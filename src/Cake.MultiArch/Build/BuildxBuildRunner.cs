@@ -57,7 +57,7 @@ public sealed partial class BuildxBuildRunner : DockerRunner<BuildxBuildSettings
             {
                 if (metadataOptional)
                 {
-                    return BuildxBuildResult.Parse("{}", metadataFile.FullPath);
+                    return BuildxBuildResult.Parse("{}", metadataFile.FullPath, settings.Platforms);
                 }
 
                 throw new CakeException($"BuildxBuild: docker buildx build succeeded but wrote no metadata file at '{metadataFile.FullPath}'; expected the JSON that --metadata-file asks for. Check that the docker CLI has the buildx plugin (docker buildx version).");
@@ -70,7 +70,7 @@ public sealed partial class BuildxBuildRunner : DockerRunner<BuildxBuildSettings
                 json = reader.ReadToEnd();
             }
 
-            var result = BuildxBuildResult.Parse(json, metadataFile.FullPath);
+            var result = BuildxBuildResult.Parse(json, metadataFile.FullPath, settings.Platforms);
             Log.Information("BuildxBuild: done in {0:0.0}s: {1}", (DateTimeOffset.UtcNow - started).TotalSeconds, result);
             return result;
         }
