@@ -183,7 +183,8 @@ public sealed class RegistryBed : IAsyncLifetime
         await PutManifestAsync(http, to, digest, bytes, type);
     }
 
-    private async Task<string> PushBlobAsync(HttpClient http, string repository, byte[] bytes)
+    /// <summary>Uploads a blob into the open registry (monolithic upload) and returns its digest.</summary>
+    public async Task<string> PushBlobAsync(HttpClient http, string repository, byte[] bytes)
     {
         var digest = Digest(bytes);
         using var start = await http.PostAsync($"http://{Open}/v2/{repository}/blobs/uploads/", null);
@@ -197,7 +198,8 @@ public sealed class RegistryBed : IAsyncLifetime
         return digest;
     }
 
-    private async Task<string> PutManifestAsync(HttpClient http, string repository, string reference, byte[] bytes, string mediaType)
+    /// <summary>Puts a manifest or index into the open registry and returns its digest.</summary>
+    public async Task<string> PutManifestAsync(HttpClient http, string repository, string reference, byte[] bytes, string mediaType)
     {
         using var content = new ByteArrayContent(bytes);
         content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
@@ -210,7 +212,7 @@ public sealed class RegistryBed : IAsyncLifetime
         return Digest(bytes);
     }
 
-    private static string Digest(byte[] bytes) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes));
+    public static string Digest(byte[] bytes) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes));
 
     private string Rootfs(string name, string busybox)
     {
