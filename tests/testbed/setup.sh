@@ -160,3 +160,28 @@ INSTALL
   rm -rf "$root"
 fi
 log "ready ($TESTBED)"
+
+# ---------------------------------------------------------------------------------------------
+# .NET block (examples/dotnet-app and its test): a two-platform runtime base image for
+# self-contained .NET apps, 127.0.0.1:5000/testbed/dotnet-deps:bookworm, made from Debian's
+# libc6, libgcc-s1 and libstdc++6 for amd64 and arm64 (apt-get download PKG:ARCH), because no
+# base image can be pulled here. Needs the test-bed registry (engine block). Idempotent.
+TESTBED_REGISTRY=${TESTBED_REGISTRY:-127.0.0.1:5000}
+DOTNET_BASE="$TESTBED_REGISTRY/testbed/dotnet-deps:bookworm"
+if ! curl -sf -o /dev/null -H 'Accept: application/vnd.oci.image.index.v1+json' -H 'Accept: application/vnd.docker.distribution.manifest.list.v2+json' "http://$TESTBED_REGISTRY/v2/testbed/dotnet-deps/manifests/bookworm"; then
+  log "building and pushing the .NET runtime base image $DOTNET_BASE (linux/amd64, linux/arm64)"
+  ctx=$(mktemp -d)
+  for arch in amd64 arm64; do
+    mkdir -p "$ctx/debs-$arch" "$ctx/rootfs-$arch/tmp"
+    (cd "$ctx/debs-$arch" && apt-get download -qq "libc6:$arch" "libgcc-s1:$arch" "libstdc++6:$arch" 2>&1 | grep -v 'unsandboxed' || true)
+    for deb in "$ctx/debs-$arch"/*.deb; do dpkg-deb -x "$deb" "$ctx/rootfs-$arch"; done
+    rm -rf "$ctx/debs-$arch" "$ctx/rootfs-$arch/usr/share/doc" "$ctx/rootfs-$arch/usr/share/lintian" "$ctx/rootfs-$arch/usr/share/locale"
+    chmod 1777 "$ctx/rootfs-$arch/tmp"
+  done
+  printf 'FROM scratch\nARG TARGETARCH\nCOPY rootfs-${TARGETARCH}/ /\n' > "$ctx/Dockerfile"
+  docker buildx build --builder default --progress plain --provenance=false \
+    --platform linux/amd64,linux/arm64 --tag "$DOTNET_BASE" --push "$ctx" >"$TESTBED/dotnet-base-image.log" 2>&1 \
+    || { rm -rf "$ctx"; log "building the .NET base image failed"; tail -20 "$TESTBED/dotnet-base-image.log"; exit 1; }
+  rm -rf "$ctx"
+fi
+log ".NET: base image $DOTNET_BASE"
