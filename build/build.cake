@@ -28,15 +28,23 @@ Task("Test")
         }
     });
 
+// Two packages: the addin (#addin nuget:?package=Cake.MultiArch) and the recipe
+// (#load nuget:?package=Cake.MultiArch.Recipe, which brings the addin of the same version).
 Task("Pack")
     .IsDependentOn("Clean")
     .IsDependentOn("Build")
-    .Does(() => DotNetPack(root.CombineWithFilePath("src/Cake.MultiArch/Cake.MultiArch.csproj").FullPath, new DotNetPackSettings
+    .Does(() =>
     {
-        Configuration = configuration,
-        NoBuild = true,
-        OutputDirectory = artifacts,
-    }));
+        foreach (var project in new[] { "src/Cake.MultiArch/Cake.MultiArch.csproj", "src/Cake.MultiArch.Recipe/Cake.MultiArch.Recipe.csproj" })
+        {
+            DotNetPack(root.CombineWithFilePath(project).FullPath, new DotNetPackSettings
+            {
+                Configuration = configuration,
+                NoBuild = true,
+                OutputDirectory = artifacts,
+            });
+        }
+    });
 
 Task("Default").IsDependentOn("Test").IsDependentOn("Pack");
 
