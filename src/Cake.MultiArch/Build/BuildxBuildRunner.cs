@@ -42,7 +42,7 @@ public sealed partial class BuildxBuildRunner : DockerRunner<BuildxBuildSettings
             ?? new FilePath(System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"cake-multiarch-{Guid.NewGuid():N}.json"));
         try
         {
-            var secretValues = settings.Secrets.Where(s => s.Value is not null).ToArray();
+            var secretValues = settings.Secrets.Where(s => s.IsFromValue).ToArray();
             var started = DateTimeOffset.UtcNow;
             Log.Information("BuildxBuild: building {0} for {1}…", DescribeTarget(settings), settings.Platforms.Count == 0 ? "the builder's platform" : PlatformList.Format(settings.Platforms));
             RunDocker(settings, GetArguments(settings, metadataFile), new DockerRunOptions("docker buildx build")
@@ -287,9 +287,18 @@ public sealed partial class BuildxBuildRunner : DockerRunner<BuildxBuildSettings
             problems.Add($"Platforms lists {string.Join(", ", duplicates.Select(d => $"'{d}'"))} more than once (after normalisation: linux/arm64/v8 is linux/arm64); expected each platform once, found '{PlatformList.Format(settings.Platforms)}'.");
         }
 
-        if (settings.Platforms.Any(p => p.Info is null))
+        for (var i = 0; i < settings.Platforms.Count; i++)
         {
-            problems.Add($"Platforms holds an empty value; expected platforms made by Platform.Parse, one of {Platform.AcceptedValues}.");
+            if (settings.Platforms[i].Info is null)
+            {
+                problems.Add($"Platforms holds an empty value (default(Platform)) at position {i + 1}; expected platforms made by Platform.Parse or WithPlatform(\"linux/arm64\"), one of {Platform.AcceptedValues}. Replace it with a parsed platform.");
+            }
+        }
+
+        foreach (var foreign in settings.Platforms.Where(p => p.Info is not null && p.Os != "linux").Distinct())
+        {
+            var os = foreign.Os == "windows" ? "Windows" : foreign.Os == "freebsd" ? "FreeBSD" : foreign.Os;
+            problems.Add($"Platforms has '{foreign}', which is not a Linux platform; expected linux/… platforms, found '{PlatformList.Format(settings.Platforms)}'. This addin builds Linux images, and buildx builds {os} images only on a {os} daemon: here every RUN step would still make Linux binaries, labelled {foreign}. Remove '{foreign}' from Platforms, or build {os} images with docker on a {os} machine.");
         }
 
         const string cannotLoad = "a multi-platform image cannot be loaded into the local image store; push it (Push = true) or write an OCI archive with an oci output (BuildOutput.OciArchive)";
@@ -307,6 +316,11 @@ public sealed partial class BuildxBuildRunner : DockerRunner<BuildxBuildSettings
         if (settings.Push && settings.Tags.Count == 0 && !imageOutputs.Any(o => o.Names.Count > 0))
         {
             problems.Add("Push is set but there is nothing to push to: Tags is empty and no image output has a name. Add a tag (WithTag(\"registry.example.com/app:1.0\")) or an image output with a name.");
+        }
+
+        foreach (var output in imageOutputs.Where(o => settings.Push && o.Push == false))
+        {
+            problems.Add($"Push is set together with output '{output}', which says push=false; expected one of them, found both (buildx's --push makes the image output push anyway). Remove Push to keep the image unpushed, or remove push=false from the output.");
         }
 
         foreach (var output in imageOutputs.Where(o => o.Names.Count == 0 && (o.Push == true || o.Type == BuildOutputType.Registry) && settings.Tags.Count == 0))
@@ -330,7 +344,11 @@ public sealed partial class BuildxBuildRunner : DockerRunner<BuildxBuildSettings
         if (IsLocalContext(settings.Context))
         {
             var context = new DirectoryPath(settings.Context).MakeAbsolute(Environment);
-            if (!FileSystem.Exist(context))
+            if (!FileSystem.Exist(context) && FileSystem.Exist(new FilePath(context.FullPath)))
+            {
+                problems.Add($"Context '{settings.Context}' is a file (looked at '{context.FullPath}'); expected a folder, a Git or HTTP URL, or '-'. Set Context to the folder that holds the files to build (and File to the Dockerfile, if this is it).");
+            }
+            else if (!FileSystem.Exist(context))
             {
                 problems.Add($"Context '{settings.Context}' does not exist (looked at '{context.FullPath}'); expected a folder, a Git or HTTP URL, or '-'.");
             }
@@ -346,8 +364,14 @@ public sealed partial class BuildxBuildRunner : DockerRunner<BuildxBuildSettings
 
         if (settings.File is not null && settings.File.FullPath != "-" && !FileSystem.Exist(settings.File.MakeAbsolute(Environment)))
         {
-            problems.Add($"File '{settings.File.FullPath}' does not exist (looked at '{settings.File.MakeAbsolute(Environment).FullPath}').");
+            var absolute = settings.File.MakeAbsolute(Environment).FullPath;
+            problems.Add(FileSystem.Exist(new DirectoryPath(absolute))
+                ? $"File '{settings.File.FullPath}' is a folder (looked at '{absolute}'); expected the Dockerfile itself. Set File to the Dockerfile in it, such as '{settings.File.FullPath.TrimEnd('/')}/Dockerfile'."
+                : $"File '{settings.File.FullPath}' does not exist (looked at '{absolute}').");
         }
+
+        AddOutputFileProblems(problems, "MetadataFile", settings.MetadataFile);
+        AddOutputFileProblems(problems, "ImageIdFile", settings.ImageIdFile);
 
         foreach (var secret in settings.Secrets)
         {
@@ -357,11 +381,17 @@ public sealed partial class BuildxBuildRunner : DockerRunner<BuildxBuildSettings
                 continue;
             }
 
-            if (secret.File is not null && !FileSystem.Exist(secret.File.MakeAbsolute(Environment)))
+            if (secret.IsFromValue && secret.Value is null)
             {
-                problems.Add($"Secrets has secret '{secret.Id}' read from file '{secret.File.FullPath}', which does not exist.");
+                problems.Add($"Secrets has secret '{secret.Id}' made by WithSecret (BuildSecret.FromValue) with a null value; expected the secret's text, found null. Read the value before the build (a null often means an unset variable or a missing vault entry), or use WithSecretFromEnvironment or WithSecretFromFile to let buildx read it.");
             }
-            else if (secret.Value is null && secret.EnvironmentVariable is { } variable
+            else if (secret.File is not null && !FileSystem.Exist(secret.File.MakeAbsolute(Environment)))
+            {
+                problems.Add(FileSystem.Exist(new DirectoryPath(secret.File.MakeAbsolute(Environment).FullPath))
+                    ? $"Secrets has secret '{secret.Id}' read from file '{secret.File.FullPath}', which is a folder; expected a file that holds the value."
+                    : $"Secrets has secret '{secret.Id}' read from file '{secret.File.FullPath}', which does not exist.");
+            }
+            else if (!secret.IsFromValue && secret.EnvironmentVariable is { } variable
                 && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(variable))
                 && !settings.EnvironmentVariables.ContainsKey(variable))
             {
@@ -373,6 +403,15 @@ public sealed partial class BuildxBuildRunner : DockerRunner<BuildxBuildSettings
         if (secretIds.Length > 0)
         {
             problems.Add($"Secrets has the id {string.Join(", ", secretIds)} more than once; each secret id must be unique.");
+        }
+
+        foreach (var shared in settings.Secrets.Where(s => s.EnvironmentVariable is not null && !string.IsNullOrWhiteSpace(s.Id)).GroupBy(s => s.EnvironmentVariable!, StringComparer.Ordinal))
+        {
+            var ids = shared.Select(s => s.Id).Distinct(StringComparer.Ordinal).ToArray();
+            if (ids.Length > 1 && shared.Any(s => s.IsFromValue))
+            {
+                problems.Add($"Secrets has ids {string.Join(" and ", ids.Select(i => $"'{i}'"))}, which would all pass their value through the environment variable '{shared.Key}' (WithSecret upper-cases an id and makes every character other than a letter or digit '_'); expected ids that map to different variables, found one variable for {ids.Length}. Rename one of the ids (and the RUN --mount=type=secret,id=… that uses it).");
+            }
         }
 
         if (!string.IsNullOrEmpty(settings.ShmSize) && !ShmSizePattern().IsMatch(settings.ShmSize))
@@ -401,16 +440,55 @@ public sealed partial class BuildxBuildRunner : DockerRunner<BuildxBuildSettings
         }
     }
 
-    // Every secret value this build can see, so that none of them reaches the log or an error
-    // even if a tool echoes it: values given directly, and those buildx reads from variables.
-    private string[] SecretValues(BuildxBuildSettings settings) =>
+    /// <summary>
+    /// Every secret value this build can see, so that none of them reaches the log, an error or a
+    /// summary even if a step echoes it: values given directly, those buildx reads from
+    /// variables, and the text of secret files. Build a <see cref="SecretRedactor"/> from them.
+    /// </summary>
+    /// <param name="settings">The validated settings.</param>
+    /// <returns>The values (whole; the redactor also masks each of their lines).</returns>
+    internal string[] SecretValues(BuildxBuildSettings settings) =>
         settings.Secrets
-            .Select(s => s.Value ?? (s.EnvironmentVariable is { } name
-                ? settings.EnvironmentVariables.TryGetValue(name, out var v) ? v : Environment.GetEnvironmentVariable(name)
-                : null))
+            .Select(s => s.IsFromValue ? s.Value
+                : s.File is { } file ? ReadSecretFile(file)
+                : s.EnvironmentVariable is { } name ? (settings.EnvironmentVariables.TryGetValue(name, out var v) ? v : Environment.GetEnvironmentVariable(name))
+                : null)
             .Where(v => !string.IsNullOrEmpty(v))
             .Select(v => v!)
             .ToArray();
+
+    private string? ReadSecretFile(FilePath path)
+    {
+        var file = FileSystem.GetFile(path.MakeAbsolute(Environment));
+        if (!file.Exists)
+        {
+            return null;
+        }
+
+        using var reader = new StreamReader(file.OpenRead());
+        return reader.ReadToEnd();
+    }
+
+    private void AddOutputFileProblems(List<string> problems, string setting, FilePath? path)
+    {
+        if (path is null)
+        {
+            return;
+        }
+
+        var absolute = path.MakeAbsolute(Environment);
+        if (FileSystem.Exist(new DirectoryPath(absolute.FullPath)))
+        {
+            problems.Add($"{setting} '{path.FullPath}' is a folder (looked at '{absolute.FullPath}'); expected a file path buildx can write. Name a file in it, such as '{path.FullPath.TrimEnd('/')}/{(setting == "MetadataFile" ? "metadata.json" : "image-id.txt")}'.");
+            return;
+        }
+
+        var folder = absolute.GetDirectory();
+        if (!FileSystem.Exist(folder))
+        {
+            problems.Add($"{setting} '{path.FullPath}' is in a folder that does not exist ('{folder.FullPath}'); expected an existing folder, because buildx writes this file only after the build (and any push) has finished and would fail then. Create the folder first (EnsureDirectoryExists) or choose a path in an existing folder.");
+        }
+    }
 
     private static void AddKeyProblems(List<string> problems, string setting, IEnumerable<string> keys)
     {

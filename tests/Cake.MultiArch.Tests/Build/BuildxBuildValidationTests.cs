@@ -113,8 +113,8 @@ public sealed class BuildxBuildValidationTests
     public void Should_Refuse_An_Unknown_Platform_When_Added_Fluently()
     {
         using var harness = new BuildxHarness();
-        var ex = Assert.Throws<ArgumentException>(() => harness.NewSettings().WithPlatform("linux/arm65"));
-        Assert.StartsWith("Platform 'linux/arm65' has an unknown architecture 'arm65'. Accepted: 'linux/386'", ex.Message);
+        var ex = Assert.Throws<CakeException>(() => harness.NewSettings().WithPlatform("linux/arm65"));
+        Assert.StartsWith("BuildxBuild: WithPlatform got an invalid value for Platforms: Platform 'linux/arm65' has an unknown architecture 'arm65'. Accepted: 'linux/386'", ex.Message);
     }
 
     [Fact]
