@@ -279,6 +279,22 @@ public sealed partial class BuildxBuildRunner : DockerRunner<BuildxBuildSettings
     internal void Validate(BuildxBuildSettings settings)
     {
         var problems = new List<string>();
+        AddNullProblems(problems, "Tags", settings.Tags);
+        AddNullProblems(problems, "Allow", settings.Allow);
+        AddNullProblems(problems, "Attestations", settings.Attestations);
+        AddNullProblems(problems, "NoCacheFilter", settings.NoCacheFilter);
+        AddNullProblems(problems, "Ssh", settings.Ssh);
+        AddNullProblems(problems, "CacheFrom", settings.CacheFrom);
+        AddNullProblems(problems, "CacheTo", settings.CacheTo);
+        AddNullProblems(problems, "Outputs", settings.Outputs);
+        AddNullProblems(problems, "Secrets", settings.Secrets);
+        AddNullProblems(problems, "Ulimits", settings.Ulimits);
+        if (problems.Count > 0)
+        {
+            // The other checks read every entry: report the nulls alone.
+            throw new CakeException("BuildxBuild: " + string.Join(System.Environment.NewLine + "BuildxBuild: ", problems));
+        }
+
         var multiPlatform = settings.Platforms.Count > 1;
 
         var duplicates = PlatformList.Duplicates(settings.Platforms);
@@ -333,11 +349,16 @@ public sealed partial class BuildxBuildRunner : DockerRunner<BuildxBuildSettings
             problems.Add($"Outputs has '{output}' with no Destination; a {output.TypeName} output writes to a file or folder (dest=).");
         }
 
-        foreach (var name in settings.Tags.Concat(imageOutputs.SelectMany(o => o.Names)))
+        var names = settings.Tags.Select(t => (Setting: "Tags", Name: t)).Concat(imageOutputs.SelectMany(o => o.Names.Select(n => (Setting: $"Outputs ('{o}')", Name: n))));
+        foreach (var (setting, name) in names)
         {
-            if (ImageReference.TryParseCore(name, out _) is { } error)
+            if (string.IsNullOrWhiteSpace(name))
             {
-                problems.Add($"Tags has an invalid image reference: {error}");
+                problems.Add($"{setting} has an empty image reference ('{name}'); expected a reference such as 'registry.example.com/app:1.0'. Remove the empty entry.");
+            }
+            else if (ImageReference.TryParseCore(name, out _) is { } error)
+            {
+                problems.Add($"{setting} has an invalid image reference: {error}");
             }
         }
 
@@ -487,6 +508,18 @@ public sealed partial class BuildxBuildRunner : DockerRunner<BuildxBuildSettings
         if (!FileSystem.Exist(folder))
         {
             problems.Add($"{setting} '{path.FullPath}' is in a folder that does not exist ('{folder.FullPath}'); expected an existing folder, because buildx writes this file only after the build (and any push) has finished and would fail then. Create the folder first (EnsureDirectoryExists) or choose a path in an existing folder.");
+        }
+    }
+
+    private static void AddNullProblems<T>(List<string> problems, string setting, IList<T> items)
+        where T : class
+    {
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (items[i] is null)
+            {
+                problems.Add($"{setting} holds null at position {i + 1}; expected a value, found null. Remove the null entry (a variable that was never set?).");
+            }
         }
     }
 
