@@ -43,12 +43,13 @@ public sealed partial class BuildxBuildRunner : DockerRunner<BuildxBuildSettings
         try
         {
             var secretValues = settings.Secrets.Where(s => s.IsFromValue).ToArray();
+            var secrets = SecretValues(settings); // new SecretRedactor(secrets) masks them in anything else this build prints
             var started = DateTimeOffset.UtcNow;
             Log.Information("BuildxBuild: building {0} for {1}…", DescribeTarget(settings), settings.Platforms.Count == 0 ? "the builder's platform" : PlatformList.Format(settings.Platforms));
             RunDocker(settings, GetArguments(settings, metadataFile), new DockerRunOptions("docker buildx build")
             {
                 Environment = secretValues.ToDictionary(s => s.EnvironmentVariable!, s => s.Value!),
-                Secrets = SecretValues(settings),
+                Secrets = secrets,
             });
 
             var metadataOptional = settings.Check || (settings.Call is { } call && call != "build");
@@ -454,6 +455,7 @@ public sealed partial class BuildxBuildRunner : DockerRunner<BuildxBuildSettings
         AddKeyProblems(problems, "Labels", settings.Labels.Keys);
         AddKeyProblems(problems, "BuildContexts", settings.BuildContexts.Keys);
         AddKeyProblems(problems, "AddHosts", settings.AddHosts.Keys);
+        AddKeyProblems(problems, "Annotations", settings.Annotations.Keys);
 
         if (problems.Count > 0)
         {

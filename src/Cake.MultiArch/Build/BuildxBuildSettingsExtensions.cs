@@ -68,7 +68,7 @@ public static class BuildxBuildSettingsExtensions
     /// <param name="value">The value.</param>
     /// <returns>The settings.</returns>
     public static BuildxBuildSettings WithBuildArg(this BuildxBuildSettings settings, string name, string value) =>
-        Set(settings, s => s.BuildArgs[name] = value);
+        Set(settings, s => s.BuildArgs[Key(name, nameof(WithBuildArg), "BuildArgs", "VERSION")] = value);
 
     /// <summary>Sets an image label (<c>--label KEY=VALUE</c>).</summary>
     /// <param name="settings">The settings.</param>
@@ -76,7 +76,7 @@ public static class BuildxBuildSettingsExtensions
     /// <param name="value">The value.</param>
     /// <returns>The settings.</returns>
     public static BuildxBuildSettings WithLabel(this BuildxBuildSettings settings, string name, string value) =>
-        Set(settings, s => s.Labels[name] = value);
+        Set(settings, s => s.Labels[Key(name, nameof(WithLabel), "Labels", "org.opencontainers.image.source")] = value);
 
     /// <summary>Sets an annotation (<c>--annotation KEY=VALUE</c>).</summary>
     /// <param name="settings">The settings.</param>
@@ -84,7 +84,7 @@ public static class BuildxBuildSettingsExtensions
     /// <param name="value">The value.</param>
     /// <returns>The settings.</returns>
     public static BuildxBuildSettings WithAnnotation(this BuildxBuildSettings settings, string key, string value) =>
-        Set(settings, s => s.Annotations[key] = value);
+        Set(settings, s => s.Annotations[Key(key, nameof(WithAnnotation), "Annotations", "index:org.opencontainers.image.description")] = value);
 
     /// <summary>Adds a secret read from an environment variable (<c>--secret id=ID,env=VARIABLE</c>).</summary>
     /// <param name="settings">The settings.</param>
@@ -186,7 +186,7 @@ public static class BuildxBuildSettingsExtensions
     /// <param name="ip">The address, such as <c>10.0.0.5</c>.</param>
     /// <returns>The settings.</returns>
     public static BuildxBuildSettings WithAddHost(this BuildxBuildSettings settings, string host, string ip) =>
-        Set(settings, s => s.AddHosts[host] = ip);
+        Set(settings, s => s.AddHosts[Key(host, nameof(WithAddHost), "AddHosts", "db")] = ip);
 
     /// <summary>Allows extra privileged entitlements (<c>--allow</c>).</summary>
     /// <param name="settings">The settings.</param>
@@ -208,7 +208,7 @@ public static class BuildxBuildSettingsExtensions
     /// <param name="value">A folder, a URL, or a <c>docker-image://</c> reference.</param>
     /// <returns>The settings.</returns>
     public static BuildxBuildSettings WithBuildContext(this BuildxBuildSettings settings, string name, string value) =>
-        Set(settings, s => s.BuildContexts[name] = value);
+        Set(settings, s => s.BuildContexts[Key(name, nameof(WithBuildContext), "BuildContexts", "base")] = value);
 
     /// <summary>Sets the frontend method to call instead of building (<c>--call</c>).</summary>
     /// <param name="settings">The settings.</param>
@@ -326,6 +326,10 @@ public static class BuildxBuildSettingsExtensions
     /// <returns>The settings.</returns>
     public static BuildxBuildSettings WithUlimit(this BuildxBuildSettings settings, string name, long soft, long? hard = null) =>
         Set(settings, s => s.Ulimits.Add(new Ulimit(name, soft, hard)));
+
+    // A dictionary refuses a null key with "Value cannot be null. (Parameter 'key')": say which.
+    private static string Key(string? key, string helper, string setting, string example) =>
+        key ?? throw new CakeException($"BuildxBuild: {helper} got a null name for {setting}; expected a name such as '{example}', found null. Pass the name (a variable that was never set?).");
 
     private static BuildxBuildSettings Set(BuildxBuildSettings settings, Action<BuildxBuildSettings> change)
     {

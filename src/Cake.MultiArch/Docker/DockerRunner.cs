@@ -178,7 +178,7 @@ public abstract class DockerRunner<TSettings> : Tool<TSettings>
 
         if (exitCode != 0 && !options.AllowedExitCodes.Contains(exitCode))
         {
-            throw new CakeException(redactor.Redact(FormatFailure(options.Subject, exitCode, errLines)));
+            throw new CakeException(FormatFailure(options.Subject, exitCode, errLines)); // lines already redacted
         }
 
         return new DockerRunResult(exitCode, outLines, errLines);
