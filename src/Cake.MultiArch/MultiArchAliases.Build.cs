@@ -32,6 +32,7 @@ public static partial class MultiArchAliases
     [CakeAliasCategory("Build")]
     [CakeNamespaceImport("Cake.MultiArch.Build")]
     [CakeNamespaceImport("Cake.MultiArch.Platforms")]
+    [CakeNamespaceImport("Cake.MultiArch.Docker")]
     public static BuildxBuildResult BuildxBuild(this ICakeContext context, BuildxBuildSettings settings)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -55,6 +56,7 @@ public static partial class MultiArchAliases
     [CakeAliasCategory("Build")]
     [CakeNamespaceImport("Cake.MultiArch.Build")]
     [CakeNamespaceImport("Cake.MultiArch.Platforms")]
+    [CakeNamespaceImport("Cake.MultiArch.Docker")]
     public static BuildxBuildResult BuildxBuild(this ICakeContext context, string buildContext, Action<BuildxBuildSettings> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);

@@ -253,61 +253,6 @@ public sealed class CacheEntry
     }
 }
 
-/// <summary>
-/// A build secret (<c>--secret</c>), mounted with <c>RUN --mount=type=secret,id=…</c>. Its value
-/// never goes on the command line: it is read by buildx from an environment variable or a file.
-/// </summary>
-public sealed class BuildSecret
-{
-    private BuildSecret(string id, string? environmentVariable, FilePath? file, string? value)
-    {
-        Id = id;
-        EnvironmentVariable = environmentVariable;
-        File = file;
-        Value = value;
-    }
-
-    /// <summary>Gets the secret id (<c>id=</c>).</summary>
-    public string Id { get; }
-
-    /// <summary>Gets the environment variable buildx reads the value from (<c>env=</c>), or <see langword="null"/>.</summary>
-    public string? EnvironmentVariable { get; }
-
-    /// <summary>Gets the file buildx reads the value from (<c>src=</c>), or <see langword="null"/>.</summary>
-    public FilePath? File { get; }
-
-    /// <summary>Gets the value, when the secret was made from one; it is handed to buildx through the process environment only.</summary>
-    internal string? Value { get; }
-
-    /// <summary>A secret whose value buildx reads from an environment variable of the build's process.</summary>
-    /// <param name="id">The secret id.</param>
-    /// <param name="environmentVariable">The variable, such as <c>NPM_TOKEN</c>; it must be set in Cake's environment (or the settings' EnvironmentVariables).</param>
-    /// <returns>The secret.</returns>
-    public static BuildSecret FromEnvironment(string id, string environmentVariable) => new(id, environmentVariable, null, null);
-
-    /// <summary>A secret whose value buildx reads from a file.</summary>
-    /// <param name="id">The secret id.</param>
-    /// <param name="file">The file holding the value.</param>
-    /// <returns>The secret.</returns>
-    public static BuildSecret FromFile(string id, FilePath file) => new(id, null, file, null);
-
-    /// <summary>
-    /// A secret whose value this script holds (from a vault, say). The value is put in the build
-    /// process's environment under a generated variable and passed as <c>id=…,env=…</c>: it is
-    /// never on the command line, in Cake's log, or in an error message.
-    /// </summary>
-    /// <param name="id">The secret id.</param>
-    /// <param name="value">The secret value.</param>
-    /// <returns>The secret.</returns>
-    public static BuildSecret FromValue(string id, string value) =>
-        new(id, "CAKE_MULTIARCH_SECRET_" + new string((id ?? string.Empty).Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToUpperInvariant(c) : '_').ToArray()), null, value);
-
-    /// <summary>Renders the <c>--secret</c> value (never the secret itself).</summary>
-    /// <returns>The value, such as <c>id=npm,env=NPM_TOKEN</c>.</returns>
-    public override string ToString() =>
-        File is not null ? Csv.Field($"id={Id}") + "," + Csv.Field("src=" + File.FullPath) : Csv.Field($"id={Id}") + "," + Csv.Field("env=" + EnvironmentVariable);
-}
-
 /// <summary>One <c>--ulimit</c> entry, such as <c>nofile=1024:2048</c>.</summary>
 /// <param name="Name">The limit, such as <c>nofile</c>.</param>
 /// <param name="Soft">The soft limit.</param>

@@ -7,6 +7,8 @@ namespace Cake.MultiArch.Build;
 /// BuildKit's automatic <c>TARGET*</c>/<c>BUILD*</c> arguments) without redeclaring it with
 /// <c>ARG</c>. Those arguments reach only <c>FROM</c> lines; inside a stage that did not declare
 /// them they expand to an empty string, and an "arm64" image can silently ship amd64 binaries.
+/// Also a declaration with a default value (<c>ARG TARGETARCH=amd64</c>), in a stage or before
+/// the first <c>FROM</c>: the default replaces the value BuildKit sets for each platform.
 /// </summary>
 internal static partial class DockerfileTargetArgs
 {
@@ -16,7 +18,7 @@ internal static partial class DockerfileTargetArgs
         "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT",
     ];
 
-    /// <summary>Lists each undeclared use, first use per stage and argument, as <c>line N: …</c>.</summary>
+    /// <summary>Lists each undeclared use (first use per stage and argument) and each default value given to an automatic argument, as <c>line N: …</c>.</summary>
     /// <param name="dockerfile">The Dockerfile's text.</param>
     /// <returns>The findings, in line order.</returns>
     public static IReadOnlyList<string> Find(string dockerfile)
@@ -47,19 +49,27 @@ internal static partial class DockerfileTargetArgs
                 continue;
             }
 
-            if (stageLine == 0)
-            {
-                continue; // global ARGs before the first FROM
-            }
-
             if (keyword == "ARG")
             {
-                foreach (var name in rest.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                foreach (var declaration in rest.Split(' ', StringSplitOptions.RemoveEmptyEntries))
                 {
-                    declared.Add(name.Split('=')[0]);
+                    var parts = declaration.Split('=', 2);
+                    declared.Add(parts[0]);
+                    if (parts.Length == 2 && Array.IndexOf(AutomaticArgs, parts[0]) >= 0)
+                    {
+                        var value = parts[1].Trim('"', '\'');
+                        var scope = stageLine == 0 ? "before the first FROM (the global scope)" : stage is null ? $"in the stage that starts at line {stageLine}" : $"in stage '{stage}' (line {stageLine})";
+                        findings.Add(
+                            $"line {number}: ARG {declaration} {scope} gives BuildKit's automatic argument {parts[0]} a default value. The default replaces the value BuildKit sets for each platform, so every platform gets '{value}' and its binaries. Declare it without a value: 'ARG {parts[0]}'.");
+                    }
                 }
 
                 continue;
+            }
+
+            if (stageLine == 0)
+            {
+                continue; // global scope: only ARG matters before the first FROM
             }
 
             foreach (Match use in VariablePattern().Matches(rest))

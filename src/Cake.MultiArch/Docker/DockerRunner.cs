@@ -93,6 +93,7 @@ public abstract class DockerRunner<TSettings> : Tool<TSettings>
         ArgumentNullException.ThrowIfNull(arguments);
         ArgumentNullException.ThrowIfNull(options);
 
+        CheckToolPath(settings);
         if (GetToolPath(settings) is null)
         {
             throw new CakeException(
@@ -102,8 +103,10 @@ public abstract class DockerRunner<TSettings> : Tool<TSettings>
         var output = new List<string>();
         var errors = new List<string>();
         var gate = new object();
+        var redactor = new SecretRedactor(options.Secrets);
         _extraEnvironment = options.Environment;
-        // Cake's ProcessRunner logs what a handler returns (at Debug): never a secret.
+        // Cake's ProcessRunner logs what a handler returns (at Debug): never a secret. The lines
+        // kept for the result and for error messages are the redacted ones too.
         Func<string, string> Keep(List<string> sink, bool log) => line =>
         {
             if (line is null)
@@ -111,12 +114,12 @@ public abstract class DockerRunner<TSettings> : Tool<TSettings>
                 return line!;
             }
 
+            var safe = redactor.Redact(line);
             lock (gate)
             {
-                sink.Add(line);
+                sink.Add(safe);
             }
 
-            var safe = Redact(line, options.Secrets);
             if (log && safe.Length > 0)
             {
                 Log.Information(safe);
@@ -175,7 +178,7 @@ public abstract class DockerRunner<TSettings> : Tool<TSettings>
 
         if (exitCode != 0 && !options.AllowedExitCodes.Contains(exitCode))
         {
-            throw new CakeException(FormatFailure(options.Subject, exitCode, errLines, options.Secrets));
+            throw new CakeException(FormatFailure(options.Subject, exitCode, errLines)); // lines already redacted
         }
 
         return new DockerRunResult(exitCode, outLines, errLines);
@@ -186,30 +189,32 @@ public abstract class DockerRunner<TSettings> : Tool<TSettings>
     /// <param name="result">What it returned.</param>
     /// <returns>The exception to throw, carrying docker's last stderr lines.</returns>
     protected CakeException Failure(string subject, DockerRunResult result) =>
-        new(FormatFailure(subject, result.ExitCode, result.Errors, []));
+        new(FormatFailure(subject, result.ExitCode, result.Errors));
 
-    private string FormatFailure(string subject, int exitCode, IReadOnlyList<string> errors, IReadOnlyCollection<string> secrets)
+    private string FormatFailure(string subject, int exitCode, IReadOnlyList<string> errors)
     {
-        var tail = errors.Where(l => !string.IsNullOrWhiteSpace(l)).TakeLast(ErrorTailLines).Select(l => "  " + Redact(l, secrets)).ToArray();
+        var tail = errors.Where(l => !string.IsNullOrWhiteSpace(l)).TakeLast(ErrorTailLines).Select(l => "  " + l).ToArray();
         var said = tail.Length == 0 ? " docker printed nothing on stderr." : " docker said:" + System.Environment.NewLine + string.Join(System.Environment.NewLine, tail);
         return $"{AliasName}: {subject} failed with exit code {exitCode}.{said}";
     }
 
-    /// <summary>Replaces each secret value in a line with <c>[REDACTED]</c>.</summary>
-    /// <param name="line">The line.</param>
-    /// <param name="secrets">The secret values.</param>
-    /// <returns>The line without the secrets.</returns>
-    internal static string Redact(string line, IReadOnlyCollection<string> secrets)
+    // Cake's own "Could not locate executable" names no path: say which ToolPath is wrong.
+    private void CheckToolPath(TSettings settings)
     {
-        foreach (var secret in secrets)
+        if (settings.ToolPath is not { } toolPath)
         {
-            if (!string.IsNullOrEmpty(secret))
-            {
-                line = line.Replace(secret, "[REDACTED]", StringComparison.Ordinal);
-            }
+            return;
         }
 
-        return line;
+        var absolute = toolPath.MakeAbsolute(_environment);
+        if (_fileSystem.Exist(absolute))
+        {
+            return;
+        }
+
+        var what = _fileSystem.Exist(new DirectoryPath(absolute.FullPath)) ? "is a folder" : "does not exist";
+        throw new CakeException(
+            $"{AliasName}: ToolPath '{toolPath.FullPath}' {what} (looked at '{absolute.FullPath}'); expected the docker executable, such as '/usr/bin/docker'. Fix the path, or leave ToolPath unset to find docker on PATH.");
     }
 }
 
@@ -226,7 +231,10 @@ public sealed record DockerRunOptions(string Subject)
     /// <summary>Gets extra environment variables for the process (such as secret values), never logged.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Gets values that must never reach the log or an error message.</summary>
+    /// <summary>
+    /// Gets values that must never reach the log, an error message or the result's lines: each is
+    /// redacted whole and line by line (see <c>SecretRedactor</c>).
+    /// </summary>
     public IReadOnlyCollection<string> Secrets { get; init; } = [];
 
     /// <summary>Gets the non-zero exit codes the caller handles itself.</summary>

@@ -149,4 +149,24 @@ public sealed class BuildxBuildProcessTests
         var warning = Assert.Single(harness.Cake.Log.Lines, l => l.Level == LogLevel.Warning);
         Assert.Equal("BuildxBuild: Dockerfile:line 2: RUN uses $TARGETARCH in stage 'build' (line 1), which does not declare 'ARG TARGETARCH'. BuildKit passes TARGETARCH only to FROM lines, so here it expands to an empty string and every platform can get the same binaries. Add 'ARG TARGETARCH' after that stage's FROM.", warning.Text);
     }
+
+    [Fact]
+    public void Should_Warn_About_A_Default_Value_For_TargetArch()
+    {
+        using var harness = new BuildxHarness();
+        harness.Dir.WriteFile("app/Dockerfile", "FROM busybox AS build\nARG TARGETARCH=amd64\nRUN echo building for $TARGETARCH\n");
+        harness.Run(harness.NewSettings().WithPlatform("linux/amd64", "linux/arm64"));
+        var warning = Assert.Single(harness.Cake.Log.Lines, l => l.Level == LogLevel.Warning);
+        Assert.Equal("BuildxBuild: Dockerfile:line 2: ARG TARGETARCH=amd64 in stage 'build' (line 1) gives BuildKit's automatic argument TARGETARCH a default value. The default replaces the value BuildKit sets for each platform, so every platform gets 'amd64' and its binaries. Declare it without a value: 'ARG TARGETARCH'.", warning.Text);
+    }
+
+    [Fact]
+    public void Should_Name_The_ToolPath_When_It_Does_Not_Exist()
+    {
+        using var harness = new BuildxHarness();
+        var settings = harness.NewSettings();
+        settings.ToolPath = "bin/docker";
+        var ex = Assert.Throws<CakeException>(() => harness.Run(settings));
+        Assert.Equal($"BuildxBuild: ToolPath 'bin/docker' does not exist (looked at '{harness.Dir.Path}/bin/docker'); expected the docker executable, such as '/usr/bin/docker'. Fix the path, or leave ToolPath unset to find docker on PATH.", ex.Message);
+    }
 }

@@ -32,7 +32,7 @@ public sealed class BuildxBuildRunnerTests
             ["CgroupParent"] = ((s, _) => s.CgroupParent = "ci.slice", _ => ["--cgroup-parent", "ci.slice"]),
             ["Check"] = ((s, _) => s.Check = true, _ => ["--check"]),
             ["File"] = ((s, _) => s.WithFile("app/Dockerfile"), d => ["--file", $"{d}/app/Dockerfile"]),
-            ["ImageIdFile"] = ((s, _) => s.ImageIdFile = "out/iid.txt", d => ["--iidfile", $"{d}/out/iid.txt"]),
+            ["ImageIdFile"] = ((s, _) => s.ImageIdFile = "app/iid.txt", d => ["--iidfile", $"{d}/app/iid.txt"]),
             ["Labels"] = ((s, _) => s.WithLabel("org.opencontainers.image.source", "https://example.com/app"), _ => ["--label", "org.opencontainers.image.source=https://example.com/app"]),
             ["Load"] = ((s, _) => s.WithLoad(), _ => ["--load"]),
             ["Network"] = ((s, _) => s.Network = "host", _ => ["--network", "host"]),

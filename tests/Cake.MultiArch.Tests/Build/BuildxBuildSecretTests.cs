@@ -1,4 +1,5 @@
 using Cake.Core;
+using Cake.Core.Diagnostics;
 using Cake.MultiArch.Build;
 using Cake.MultiArch.Tests.Fixtures;
 
@@ -84,5 +85,86 @@ public sealed class BuildxBuildSecretTests
     {
         var secret = BuildSecret.FromValue("npm", "s3cr3t-value-123");
         Assert.Equal("id=npm,env=CAKE_MULTIARCH_SECRET_NPM", secret.ToString());
+    }
+
+    // A PEM-like value: the step echoes it line by line, each behind buildx's own prefix.
+    private const string Pem = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nbm90LWEtcmVhbC1rZXktanVzdC10ZXN0\n-----END PRIVATE KEY-----\n";
+
+    private static string Echoed(string value) =>
+        string.Concat(value.TrimEnd('\n').Split('\n').Select(l => "#5 0.567 " + l + "\n"));
+
+    public static TheoryData<string> Sources => new(["value", "environment", "file"]);
+
+    [Theory]
+    [MemberData(nameof(Sources))]
+    public void Should_Redact_Every_Line_Of_A_Multi_Line_Secret_When_A_Failing_Step_Echoes_It(string source)
+    {
+        // Given
+        using var harness = new BuildxHarness();
+        harness.Docker.On("buildx build", stderr: Echoed(Pem) + "ERROR: process \"/bin/sh -c cat /run/secrets/key && exit 1\" did not complete successfully: exit code: 1\n", exitCode: 1);
+        var settings = WithSecretFrom(harness, source, Pem);
+
+        // When
+        var ex = Assert.Throws<CakeException>(() => harness.Run(settings));
+
+        // Then: no line of the value in the exception, Cake's log (every level, including what
+        // Cake's ProcessRunner logs from the handlers' return values), or the result lines.
+        foreach (var line in Pem.TrimEnd('\n').Split('\n'))
+        {
+            Assert.DoesNotContain(line, ex.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain(line, harness.Cake.Log.All, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("  #5 0.567 [REDACTED]" + System.Environment.NewLine + "  #5 0.567 [REDACTED]", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(4, harness.Cake.Log.Lines.Count(l => l.Level == LogLevel.Information && l.Text == "#5 0.567 [REDACTED]"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Sources))]
+    public void Should_Redact_A_Secret_Echoed_By_A_Successful_Build(string source)
+    {
+        // Given
+        const string value = "one-line-secret-4711";
+        using var harness = new BuildxHarness();
+        harness.Docker.On("buildx build", stderr: Echoed(value) + "#5 DONE 0.1s\n", metadataFixture: TestPaths.Fixture("buildx/meta.json"));
+
+        // When
+        harness.Run(WithSecretFrom(harness, source, value));
+
+        // Then
+        Assert.DoesNotContain(value, harness.Cake.Log.All, StringComparison.Ordinal);
+        Assert.Contains("#5 0.567 [REDACTED]", harness.Cake.Log.Lines.Select(l => l.Text));
+    }
+
+    [Fact]
+    public void Should_Redact_Dockers_Stdout_In_What_Cake_Logs()
+    {
+        // Given: stdout is captured, not logged by the alias, but Cake's ProcessRunner logs the
+        // handler's return value at Verbose/Debug (RecordingLog keeps every level).
+        const string value = "stdout-secret-8080";
+        using var harness = new BuildxHarness();
+        harness.Docker.On("buildx build", stdout: $"sha256:abc {value}\n", metadataFixture: TestPaths.Fixture("buildx/meta.json"));
+
+        // When
+        harness.Run(harness.NewSettings().WithSecret("npm", value));
+
+        // Then
+        Assert.DoesNotContain(value, harness.Cake.Log.All, StringComparison.Ordinal);
+    }
+
+    private static BuildxBuildSettings WithSecretFrom(BuildxHarness harness, string source, string value)
+    {
+        var settings = harness.NewSettings();
+        switch (source)
+        {
+            case "value":
+                return settings.WithSecret("key", value);
+            case "environment":
+                settings.EnvironmentVariables["DEPLOY_KEY"] = value;
+                return settings.WithSecretFromEnvironment("key", "DEPLOY_KEY");
+            default:
+                harness.Dir.WriteFile("secrets/key.pem", value);
+                return settings.WithSecretFromFile("key", "secrets/key.pem");
+        }
     }
 }
