@@ -17,6 +17,7 @@ internal sealed class BuildxHarness : IDisposable
         AppDir = Dir.Combine("app");
         Dir.WriteFile("app/Dockerfile", Dockerfile);
         Docker = new FakeDocker();
+        Docker.On("buildx version", stdout: TestPaths.ReadFixture("buildx/buildx-version.txt")); // before rawjson: plain progress, the argv as before
         Cake = new TestCakeContext(Dir.Path, ci, variables);
     }
 

@@ -68,7 +68,7 @@ public sealed record BuildSummary(IReadOnlyList<PlatformBuildSummary> Platforms,
             text.Append(CultureInfo.InvariantCulture, $"  {p.Platform.ToString().PadRight(width)}  {p.StepsRun,4}  {p.StepsCached,6}  {FormatDuration(p.WallTime),7}  {(p.Emulated ? "yes" : "no")}");
         }
 
-        var slowest = Platforms.SelectMany(p => p.SlowestSteps).OrderByDescending(s => s.Duration).Take(3).ToArray();
+        var slowest = Platforms.SelectMany(p => p.SlowestSteps).Where(s => s.Duration >= TimeSpan.FromSeconds(0.05)).OrderByDescending(s => s.Duration).Take(3).ToArray();
         if (slowest.Length > 0)
         {
             text.AppendLine();

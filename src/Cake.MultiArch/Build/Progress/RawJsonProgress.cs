@@ -260,6 +260,11 @@ internal sealed class RawJsonProgress : BuildSummaryReader
         if (completed is not null && !step.Finished)
         {
             step.Finished = true;
+            if (!step.IsDockerfileStep && !step.Cached && step.Error is null && step.Duration < TimeSpan.FromMilliseconds(1))
+            {
+                return; // BuildKit opens internal work such as "load build definition" for a few microseconds, then starts it again: one DONE, at the real end
+            }
+
             foreach (var (_, buffer) in _partialLogs.Where(p => p.Key.StartsWith(digest + "\n", StringComparison.Ordinal) && p.Value.Length > 0))
             {
                 lines.Add($"#{step.Number} {buffer.ToString().TrimEnd('\r')}");
