@@ -34,7 +34,16 @@ public sealed partial class BuildxBuildRunner
             return; // no such builder: the build itself says so in buildx's words
         }
 
-        var builder = BuildxInspectParser.Parse(string.Join('\n', inspect.Output));
+        BuildxBuilder builder;
+        try
+        {
+            builder = BuildxInspectParser.Parse(string.Join('\n', inspect.Output));
+        }
+        catch (CakeException)
+        {
+            return; // text this version does not know: buildx decides
+        }
+
         if (LoadPolicy.CannotLoadMultiPlatform(builder.Driver))
         {
             throw new CakeException(LoadPolicy.DriverRefusal(request, builder));

@@ -66,23 +66,8 @@ public sealed class BuildxBuildProgressTests
             var ex = Assert.Throws<CakeException>(() => harness.Run(harness.NewSettings().WithPlatform("linux/amd64", "linux/arm64")));
 
             // Then
-            const string error = "process \"/bin/busybox sh -c echo about to fail on $(/bin/busybox uname -m); exit 3\" did not complete successfully: exit code: 3";
             var nl = System.Environment.NewLine;
-            string[] tail =
-            [
-                "#3 0.378 about to fail on aarch64",
-                "#6 ERROR: " + error,
-                "#3 ERROR: " + error,
-                "Dockerfile:4",
-                "--------------------",
-                "   2 |     ARG TARGETARCH",
-                "   3 |     COPY busybox-${TARGETARCH} /bin/busybox",
-                "   4 | >>> " + FailingRunCommand,
-                "   5 |     ",
-                "--------------------",
-                "ERROR: failed to solve: " + error,
-            ];
-            Assert.EndsWith(string.Concat(tail.Select(l => nl + "  " + l)), ex.Message);
+            Assert.EndsWith(string.Concat(FailedBuildTail.Skip(1).Select(l => nl + "  " + l)), ex.Message);
             Assert.StartsWith("BuildxBuild: docker buildx build failed with exit code 1. docker said:", ex.Message, StringComparison.Ordinal);
             Assert.StartsWith("BuildxBuild: Build summary: 2 platforms, ", Info(harness)[^1], StringComparison.Ordinal);
         }

@@ -13,6 +13,25 @@ internal static class ProgressFixtures
 
     public const string FailingRunCommand = "RUN [\"/bin/busybox\", \"sh\", \"-c\", \"echo about to fail on $(/bin/busybox uname -m); exit 3\"]";
 
+    public const string FailedRunError = "process \"/bin/busybox sh -c echo about to fail on $(/bin/busybox uname -m); exit 3\" did not complete successfully: exit code: 3";
+
+    /// <summary>The last lines RawJsonProgress prints for rawjson-failing-run.txt: the RUN output, BuildKit's errors, then buildx's own text.</summary>
+    public static readonly string[] FailedBuildTail =
+    [
+        "#6 0.356 about to fail on x86_64",
+        "#3 0.378 about to fail on aarch64",
+        "#6 ERROR: " + FailedRunError,
+        "#3 ERROR: " + FailedRunError,
+        "Dockerfile:4",
+        "--------------------",
+        "   2 |     ARG TARGETARCH",
+        "   3 |     COPY busybox-${TARGETARCH} /bin/busybox",
+        "   4 | >>> " + FailingRunCommand,
+        "   5 |     ",
+        "--------------------",
+        "ERROR: failed to solve: " + FailedRunError,
+    ];
+
     public static readonly Platform Amd64 = Platform.Parse("linux/amd64");
 
     public static readonly Platform Arm64 = Platform.Parse("linux/arm64");

@@ -66,23 +66,7 @@ public sealed class RawJsonProgressTests
             var (lines, _, _) = ReadRawJson("rawjson-failing-run.txt", TwoPlatforms);
 
             // Then
-            const string error = "process \"/bin/busybox sh -c echo about to fail on $(/bin/busybox uname -m); exit 3\" did not complete successfully: exit code: 3";
-            Assert.Equal(
-                [
-                    "#6 0.356 about to fail on x86_64",
-                    "#3 0.378 about to fail on aarch64",
-                    "#6 ERROR: " + error,
-                    "#3 ERROR: " + error,
-                    "Dockerfile:4",
-                    "--------------------",
-                    "   2 |     ARG TARGETARCH",
-                    "   3 |     COPY busybox-${TARGETARCH} /bin/busybox",
-                    "   4 | >>> " + FailingRunCommand,
-                    "   5 |     ",
-                    "--------------------",
-                    "ERROR: failed to solve: " + error,
-                ],
-                lines.TakeLast(12));
+            Assert.Equal(FailedBuildTail, lines.TakeLast(FailedBuildTail.Length));
         }
 
         [Fact]
