@@ -218,7 +218,7 @@ public sealed partial class BuildxBuildRunner : DockerRunner<BuildxBuildSettings
             args.AppendSwitchQuoted("--platform", PlatformList.Format(settings.Platforms));
         }
 
-        var progress = settings.Progress ?? defaultProgress ?? (IsCi() ? BuildProgress.Plain : null);
+        var progress = settings.Progress ?? (settings.Quiet ? null : defaultProgress ?? (IsCi() ? BuildProgress.Plain : null)); // buildx refuses --quiet with any --progress but auto/quiet
         if (progress is { } p)
         {
             args.AppendSwitch("--progress", p.ToString().ToLowerInvariant());

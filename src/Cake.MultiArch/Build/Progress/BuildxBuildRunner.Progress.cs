@@ -27,6 +27,7 @@ public sealed partial class BuildxBuildRunner
         switch (settings.Progress)
         {
             case BuildProgress.Quiet:
+            case null when settings.Quiet: // "progress=rawjson and quiet cannot be used together"
                 return (null, null);
             case BuildProgress.RawJson:
                 return (null, new RawJsonProgress(settings.Platforms.ToArray(), secrets, Warn, passThrough: true));

@@ -138,6 +138,26 @@ public sealed class BuildxBuildProgressTests
             Assert.Equal(2, result.Summary.Platforms.Count);
         }
 
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public void Should_Pass_No_Progress_When_Quiet_Is_Set(bool ci)
+        {
+            // Given: buildx 0.13.1 says "ERROR: progress=rawjson and quiet cannot be used together" (and the same for plain)
+            using var harness = new BuildxHarness(ci, buildxVersion: File.ReadAllText(ProgressFixtures.Path("buildx-version-0.13.1.txt")));
+            var settings = harness.NewSettings().WithPlatform("linux/amd64");
+            settings.Quiet = true;
+
+            // When
+            var result = harness.Run(settings);
+
+            // Then
+            var argv = Assert.Single(harness.Docker.Calls);
+            Assert.Contains("--quiet", argv);
+            Assert.DoesNotContain("--progress", argv);
+            Assert.Null(result.Summary);
+        }
+
         [Fact]
         public void Should_Return_No_Summary_When_Progress_Is_Quiet()
         {
