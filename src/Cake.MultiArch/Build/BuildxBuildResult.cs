@@ -54,6 +54,13 @@ public sealed class BuildxBuildResult
     /// </summary>
     public IReadOnlyList<Platform> RequestedPlatforms { get; }
 
+    /// <summary>
+    /// Gets what the build did per platform (steps run and cached, wall time, the slowest steps and
+    /// whether they ran under emulation), read from buildx's progress; <see langword="null"/> when
+    /// the progress could not be read (<c>Progress = BuildProgress.Quiet</c>, or no step was printed).
+    /// </summary>
+    public BuildSummary? Summary { get; private init; }
+
     /// <summary>Gets a value indicating whether the result is an index (OCI index or Docker manifest list), as a multi-platform build yields.</summary>
     public bool IsIndex => MediaType is OciIndexMediaType or DockerManifestListMediaType;
 
@@ -116,6 +123,12 @@ public sealed class BuildxBuildResult
 
         return new BuildxBuildResult(digest, names, mediaType, size, Text(root, "buildx.build.ref", "buildx.build.ref"), platforms, (requestedPlatforms ?? []).ToArray(), root);
     }
+
+    /// <summary>Returns a copy that carries a build summary.</summary>
+    /// <param name="summary">The summary, or <see langword="null"/>.</param>
+    /// <returns>The copy.</returns>
+    internal BuildxBuildResult WithSummary(BuildSummary? summary) =>
+        new(Digest, ImageNames, MediaType, Size, BuildRef, Platforms, RequestedPlatforms, Metadata) { Summary = summary };
 
     /// <inheritdoc />
     public override string ToString() =>

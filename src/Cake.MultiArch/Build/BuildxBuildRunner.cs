@@ -3,6 +3,7 @@ using Cake.Core;
 using Cake.Core.Diagnostics;
 using Cake.Core.IO;
 using Cake.Core.Tooling;
+using Cake.MultiArch.Build.Progress;
 using Cake.MultiArch.Docker;
 using Cake.MultiArch.Platforms;
 using Cake.MultiArch.Registry;
@@ -34,6 +35,7 @@ public sealed partial class BuildxBuildRunner : DockerRunner<BuildxBuildSettings
     {
         ArgumentNullException.ThrowIfNull(settings);
         Validate(settings);
+        CheckLoad(settings);
         WarnAboutTargetArgs(settings);
         NoteEmulation(settings);
 
@@ -44,21 +46,33 @@ public sealed partial class BuildxBuildRunner : DockerRunner<BuildxBuildSettings
         {
             var secretValues = settings.Secrets.Where(s => s.IsFromValue).ToArray();
             var secrets = SecretValues(settings); // new SecretRedactor(secrets) masks them in anything else this build prints
+            var (progress, progressReader) = ChooseProgress(settings, secrets);
             var started = DateTimeOffset.UtcNow;
             Log.Information("BuildxBuild: building {0} for {1}…", DescribeTarget(settings), settings.Platforms.Count == 0 ? "the builder's platform" : PlatformList.Format(settings.Platforms));
-            RunDocker(settings, GetArguments(settings, metadataFile), new DockerRunOptions("docker buildx build")
+            try
             {
-                Environment = secretValues.ToDictionary(s => s.EnvironmentVariable!, s => s.Value!),
-                Secrets = secrets,
-            });
+                RunDocker(settings, GetArguments(settings, metadataFile, progress), new DockerRunOptions("docker buildx build")
+                {
+                    Environment = secretValues.ToDictionary(s => s.EnvironmentVariable!, s => s.Value!),
+                    Secrets = secrets,
+                    TranslateErrorLine = progressReader is null ? null : progressReader.Read,
+                });
+            }
+            catch (CakeException)
+            {
+                LogSummary(progressReader?.Summarize());
+                throw;
+            }
 
+            var summary = progressReader?.Summarize();
             var metadataOptional = settings.Check || (settings.Call is { } call && call != "build");
             var file = FileSystem.GetFile(metadataFile);
             if (!file.Exists)
             {
                 if (metadataOptional)
                 {
-                    return BuildxBuildResult.Parse("{}", metadataFile.FullPath, settings.Platforms);
+                    LogSummary(summary);
+                    return BuildxBuildResult.Parse("{}", metadataFile.FullPath, settings.Platforms).WithSummary(summary);
                 }
 
                 throw new CakeException($"BuildxBuild: docker buildx build succeeded but wrote no metadata file at '{metadataFile.FullPath}'; expected the JSON that --metadata-file asks for. Check that the docker CLI has the buildx plugin (docker buildx version).");
@@ -71,8 +85,9 @@ public sealed partial class BuildxBuildRunner : DockerRunner<BuildxBuildSettings
                 json = reader.ReadToEnd();
             }
 
-            var result = BuildxBuildResult.Parse(json, metadataFile.FullPath, settings.Platforms);
+            var result = BuildxBuildResult.Parse(json, metadataFile.FullPath, settings.Platforms).WithSummary(summary);
             Log.Information("BuildxBuild: done in {0:0.0}s: {1}", (DateTimeOffset.UtcNow - started).TotalSeconds, result);
+            LogSummary(summary);
             return result;
         }
         finally
@@ -87,8 +102,9 @@ public sealed partial class BuildxBuildRunner : DockerRunner<BuildxBuildSettings
     /// <summary>Renders the command line, in <c>docker buildx build --help</c> order, context last.</summary>
     /// <param name="settings">The settings.</param>
     /// <param name="temporaryMetadataFile">The metadata file to ask for when the settings name none.</param>
+    /// <param name="defaultProgress">The progress to ask for when the settings name none (rawjson where buildx has it).</param>
     /// <returns>The arguments.</returns>
-    internal ProcessArgumentBuilder GetArguments(BuildxBuildSettings settings, FilePath temporaryMetadataFile)
+    internal ProcessArgumentBuilder GetArguments(BuildxBuildSettings settings, FilePath temporaryMetadataFile, BuildProgress? defaultProgress = null)
     {
         var metadataFile = settings.MetadataFile?.MakeAbsolute(Environment) ?? temporaryMetadataFile;
         var args = new ProcessArgumentBuilder();
@@ -202,7 +218,7 @@ public sealed partial class BuildxBuildRunner : DockerRunner<BuildxBuildSettings
             args.AppendSwitchQuoted("--platform", PlatformList.Format(settings.Platforms));
         }
 
-        var progress = settings.Progress ?? (IsCi() ? BuildProgress.Plain : null);
+        var progress = settings.Progress ?? (settings.Quiet ? null : defaultProgress ?? (IsCi() ? BuildProgress.Plain : null)); // buildx refuses --quiet with any --progress but auto/quiet
         if (progress is { } p)
         {
             args.AppendSwitch("--progress", p.ToString().ToLowerInvariant());
@@ -296,8 +312,6 @@ public sealed partial class BuildxBuildRunner : DockerRunner<BuildxBuildSettings
             throw new CakeException("BuildxBuild: " + string.Join(System.Environment.NewLine + "BuildxBuild: ", problems));
         }
 
-        var multiPlatform = settings.Platforms.Count > 1;
-
         var duplicates = PlatformList.Duplicates(settings.Platforms);
         if (duplicates.Count > 0)
         {
@@ -318,17 +332,7 @@ public sealed partial class BuildxBuildRunner : DockerRunner<BuildxBuildSettings
             problems.Add($"Platforms has '{foreign}', which is not a Linux platform; expected linux/… platforms, found '{PlatformList.Format(settings.Platforms)}'. This addin builds Linux images, and buildx builds {os} images only on a {os} daemon: here every RUN step would still make Linux binaries, labelled {foreign}. Remove '{foreign}' from Platforms, or build {os} images with docker on a {os} machine.");
         }
 
-        const string cannotLoad = "a multi-platform image cannot be loaded into the local image store; push it (Push = true) or write an OCI archive with an oci output (BuildOutput.OciArchive)";
-        if (multiPlatform && settings.Load)
-        {
-            problems.Add($"Load is set with {settings.Platforms.Count} platforms ({PlatformList.Format(settings.Platforms)}): {cannotLoad}.");
-        }
-
-        if (multiPlatform && settings.Outputs.Any(o => o.Type == BuildOutputType.Docker))
-        {
-            problems.Add($"Outputs has a docker-type output with {settings.Platforms.Count} platforms ({PlatformList.Format(settings.Platforms)}): {cannotLoad}.");
-        }
-
+        // A multi-platform load is checked against the builder and the engine in CheckLoad.
         var imageOutputs = settings.Outputs.Where(o => o.Type is BuildOutputType.Image or BuildOutputType.Registry).ToArray();
         if (settings.Push && settings.Tags.Count == 0 && !imageOutputs.Any(o => o.Names.Count > 0))
         {
@@ -557,7 +561,7 @@ public sealed partial class BuildxBuildRunner : DockerRunner<BuildxBuildSettings
     private void NoteEmulation(BuildxBuildSettings settings)
     {
         var host = Platform.Host;
-        var emulated = settings.Platforms.Where(p => p.Info is not null && p.Info.QemuName != host.Info.QemuName && !(host.Architecture == "amd64" && p.Architecture == "386")).ToArray();
+        var emulated = settings.Platforms.Where(Emulation.IsEmulated).ToArray();
         if (emulated.Length > 0)
         {
             Log.Information(

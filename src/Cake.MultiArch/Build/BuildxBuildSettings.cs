@@ -62,7 +62,10 @@ public sealed class BuildxBuildSettings : DockerSettings
     /// <summary>Gets the image labels (<c>--label KEY=VALUE</c>).</summary>
     public IDictionary<string, string> Labels { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
-    /// <summary>Gets or sets a value indicating whether the result is loaded into the local image store (<c>--load</c>). Single platform only.</summary>
+    /// <summary>
+    /// Gets or sets a value indicating whether the result is loaded into the local image store (<c>--load</c>).
+    /// Several platforms load only through a <c>docker</c>-driver builder on an engine with the containerd image store; elsewhere the build is refused before it starts.
+    /// </summary>
     public bool Load { get; set; }
 
     /// <summary>
@@ -86,7 +89,11 @@ public sealed class BuildxBuildSettings : DockerSettings
     /// <summary>Gets the target platforms (<c>--platform</c>, one comma list). Default: the builder's own platform.</summary>
     public IList<Platform> Platforms { get; } = new List<Platform>();
 
-    /// <summary>Gets or sets the progress style (<c>--progress</c>). Default: <c>plain</c> when the <c>CI</c> environment variable is <c>true</c>, else buildx's own default.</summary>
+    /// <summary>
+    /// Gets or sets the progress style (<c>--progress</c>). Default: <c>rawjson</c> with buildx 0.12 and later, printed
+    /// as readable lines and read into <see cref="BuildxBuildResult.Summary"/>; on older buildx <c>plain</c> when the <c>CI</c>
+    /// environment variable is <c>true</c>, else buildx's own default. A value set here is passed as it is (rawjson is then logged raw).
+    /// </summary>
     public BuildProgress? Progress { get; set; }
 
     /// <summary>Gets or sets the provenance attestation (<c>--provenance</c>). Default: buildx's own (<c>mode=min</c> on a push).</summary>

@@ -138,7 +138,7 @@ public static class BuildxBuildSettingsExtensions
     public static BuildxBuildSettings WithPush(this BuildxBuildSettings settings, bool push = true) =>
         Set(settings, s => s.Push = push);
 
-    /// <summary>Sets whether the result is loaded into the local image store (<c>--load</c>, single platform only).</summary>
+    /// <summary>Sets whether the result is loaded into the local image store (<c>--load</c>; several platforms need a <c>docker</c>-driver builder and the containerd image store).</summary>
     /// <param name="settings">The settings.</param>
     /// <param name="load">Whether to load.</param>
     /// <returns>The settings.</returns>

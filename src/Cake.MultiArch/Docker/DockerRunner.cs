@@ -107,25 +107,31 @@ public abstract class DockerRunner<TSettings> : Tool<TSettings>
         _extraEnvironment = options.Environment;
         // Cake's ProcessRunner logs what a handler returns (at Debug): never a secret. The lines
         // kept for the result and for error messages are the redacted ones too.
-        Func<string, string> Keep(List<string> sink, bool log) => line =>
+        Func<string, string> Keep(List<string> sink, bool log, Func<string, IReadOnlyList<string>>? translate = null) => line =>
         {
             if (line is null)
             {
                 return line!;
             }
 
-            var safe = redactor.Redact(line);
-            lock (gate)
+            var lines = translate is null ? [line] : translate(line);
+            var safeLines = new List<string>(lines.Count);
+            foreach (var each in lines)
             {
-                sink.Add(safe);
+                var safe = redactor.Redact(each);
+                lock (gate)
+                {
+                    sink.Add(safe);
+                }
+
+                safeLines.Add(safe);
+                if (log && safe.Length > 0)
+                {
+                    Log.Information(safe);
+                }
             }
 
-            if (log && safe.Length > 0)
-            {
-                Log.Information(safe);
-            }
-
-            return safe;
+            return string.Join(System.Environment.NewLine, safeLines);
         };
 
         var processSettings = new ProcessSettings
@@ -133,7 +139,7 @@ public abstract class DockerRunner<TSettings> : Tool<TSettings>
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectedStandardOutputHandler = Keep(output, options.LogOutput),
-            RedirectedStandardErrorHandler = Keep(errors, options.LogErrorOutput),
+            RedirectedStandardErrorHandler = Keep(errors, options.LogErrorOutput, options.TranslateErrorLine),
         };
 
         int exitCode;
@@ -236,6 +242,14 @@ public sealed record DockerRunOptions(string Subject)
     /// redacted whole and line by line (see <c>SecretRedactor</c>).
     /// </summary>
     public IReadOnlyCollection<string> Secrets { get; init; } = [];
+
+    /// <summary>
+    /// Gets a translation of each stderr line, or <see langword="null"/> to take the lines as they
+    /// come: it returns the lines to log and keep in <see cref="DockerRunResult.Errors"/> (and an
+    /// error message) instead, none to consume the line. <c>BuildxBuild</c> turns rawjson progress
+    /// into readable lines this way. The returned lines are still redacted.
+    /// </summary>
+    public Func<string, IReadOnlyList<string>>? TranslateErrorLine { get; init; }
 
     /// <summary>Gets the non-zero exit codes the caller handles itself.</summary>
     public IReadOnlyCollection<int> AllowedExitCodes { get; init; } = [];

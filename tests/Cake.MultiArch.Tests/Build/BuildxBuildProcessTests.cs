@@ -110,7 +110,7 @@ public sealed class BuildxBuildProcessTests
         var settings = harness.NewSettings();
         settings.ToolPath = null;
         var result = harness.Run(settings);
-        Assert.Single(docker.Calls);
+        Assert.Single(docker.Calls, BuildCalls.IsBuild);
         Assert.Equal("sha256:efdfd8702163a616e2f45cc4fd31a940dbec56346b6567425ac55841ef373315", result.Digest);
     }
 

@@ -91,7 +91,7 @@ public sealed class BuildxBuildRunnerTests
         {
             using var harness = new BuildxHarness();
             harness.Run(harness.NewSettings());
-            var argv = harness.Docker.Calls.Single();
+            var argv = harness.Docker.BuildCall();
             Assert.Equal(5, argv.Count);
             Assert.Equal(["buildx", "build", "--metadata-file"], argv.Take(3));
             Assert.StartsWith(System.IO.Path.GetTempPath(), argv[3], StringComparison.Ordinal);
@@ -108,7 +108,7 @@ public sealed class BuildxBuildRunnerTests
             settings.MetadataFile = "out/meta.json";
             Directory.CreateDirectory(harness.Dir.Combine("out"));
             var result = harness.Run(settings);
-            Assert.Equal(harness.Dir.Combine("out", "meta.json"), harness.Docker.Calls[0][3]);
+            Assert.Equal(harness.Dir.Combine("out", "meta.json"), harness.Docker.BuildCall()[3]);
             Assert.True(File.Exists(harness.Dir.Combine("out", "meta.json")));
             Assert.Equal("sha256:efdfd8702163a616e2f45cc4fd31a940dbec56346b6567425ac55841ef373315", result.Digest);
         }
@@ -190,7 +190,7 @@ public sealed class BuildxBuildRunnerTests
                     "--ulimit", "nofile=10",
                     $"{d}/app",
                 ],
-                harness.Docker.Calls.Single());
+                harness.Docker.BuildCall());
         }
 
         [Fact]

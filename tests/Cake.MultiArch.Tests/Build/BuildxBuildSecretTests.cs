@@ -20,10 +20,10 @@ public sealed class BuildxBuildSecretTests
         harness.Run(harness.NewSettings().WithSecret("npm", value));
 
         // Then
-        var argv = harness.Docker.Calls.Single();
+        var argv = harness.Docker.BuildCall();
         Assert.Equal(["--secret", "id=npm,env=CAKE_MULTIARCH_SECRET_NPM"], argv.SkipWhile(a => a != "--secret").Take(2));
         Assert.DoesNotContain(argv, a => a.Contains(value, StringComparison.Ordinal));
-        Assert.Equal(value, harness.Docker.EnvironmentOf(1)["CAKE_MULTIARCH_SECRET_NPM"]);
+        Assert.Equal(value, harness.Docker.EnvironmentOf(harness.Docker.BuildCallNumber())["CAKE_MULTIARCH_SECRET_NPM"]);
         Assert.DoesNotContain(value, harness.Cake.Log.All, StringComparison.Ordinal);
     }
 
@@ -59,9 +59,9 @@ public sealed class BuildxBuildSecretTests
         var ex = Assert.Throws<CakeException>(() => harness.Run(settings));
 
         // Then
-        var argv = harness.Docker.Calls.Single();
+        var argv = harness.Docker.BuildCall();
         Assert.Equal(["--secret", "id=npm,env=NPM_TOKEN"], argv.SkipWhile(a => a != "--secret").Take(2));
-        Assert.Equal(value, harness.Docker.EnvironmentOf(1)["NPM_TOKEN"]);
+        Assert.Equal(value, harness.Docker.EnvironmentOf(harness.Docker.BuildCallNumber())["NPM_TOKEN"]);
         Assert.DoesNotContain(value, ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(value, harness.Cake.Log.All, StringComparison.Ordinal);
     }
@@ -73,7 +73,7 @@ public sealed class BuildxBuildSecretTests
         using var harness = new BuildxHarness();
         var file = harness.Dir.WriteFile("secrets/token.txt", value);
         harness.Run(harness.NewSettings().WithSecretFromFile("token", "secrets/token.txt"));
-        var argv = harness.Docker.Calls.Single();
+        var argv = harness.Docker.BuildCall();
         Assert.Equal(["--secret", $"id=token,src={harness.Dir.Path}/secrets/token.txt"], argv.SkipWhile(a => a != "--secret").Take(2));
         Assert.DoesNotContain(value, harness.Cake.Log.All, StringComparison.Ordinal);
         Assert.DoesNotContain(argv, a => a.Contains(value, StringComparison.Ordinal));

@@ -53,12 +53,12 @@ public sealed class ReadmeExampleTests(RegistryBed bed)
         Assert.True(recipeExit == 0, recipeOutput);
         var calls = docker.Calls;
         Assert.Equal(
-            ["buildx inspect multiarch --bootstrap", "buildx use multiarch", "buildx build", "buildx inspect multiarch --bootstrap", "buildx use multiarch", "buildx build"],
+            ["buildx inspect multiarch --bootstrap", "buildx use multiarch", "buildx version", "buildx build", "buildx inspect multiarch --bootstrap", "buildx use multiarch", "buildx version", "buildx build"],
             calls.Select(c => string.Join(' ', c.TakeWhile(a => !a.StartsWith("--metadata", StringComparison.Ordinal)).Take(c[1] == "build" ? 2 : 4))));
-        Assert.Contains("id=npm,env=NPM_TOKEN", calls[2]);
-        Assert.Contains(("--builder", "multiarch"), calls[2].Zip(calls[2].Skip(1)));
-        Assert.Equal(["--builder", "multiarch", "--metadata-file"], calls[5].Skip(2).Take(3));
-        Assert.Equal(["--platform", "linux/amd64,linux/arm64", "--push", "--tag", "registry.example.com/team/app:1.0", dir.Path], calls[5].Skip(6));
+        Assert.Contains("id=npm,env=NPM_TOKEN", calls[3]);
+        Assert.Contains(("--builder", "multiarch"), calls[3].Zip(calls[3].Skip(1)));
+        Assert.Equal(["--builder", "multiarch", "--metadata-file"], calls[7].Skip(2).Take(3));
+        Assert.Equal(["--platform", "linux/amd64,linux/arm64", "--push", "--tag", "registry.example.com/team/app:1.0", dir.Path], calls[7].Skip(6));
     }
 
 }
