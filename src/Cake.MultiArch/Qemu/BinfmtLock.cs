@@ -43,7 +43,7 @@ internal sealed class BinfmtLock : IDisposable
             }
             catch (UnauthorizedAccessException ex)
             {
-                throw new CakeException($"RegisterQemu: cannot open the lock file '{path}' ({ex.Message}); expected a writable lock file that serialises concurrent runs. Run the build as root, as registering in binfmt_misc requires.");
+                throw new CakeException($"RegisterQemu: cannot open the lock file '{path}' ({ex.Message}); expected a writable lock file that serialises concurrent runs. Run the build as root, or make '{Path.GetDirectoryName(path)}' writable for this user.");
             }
             catch (IOException ex) when (ex is not DirectoryNotFoundException)
             {

@@ -105,12 +105,7 @@ public sealed class RegisterQemuBadInputTests
     {
         public Bed()
         {
-            var binfmt = Dir.Combine("binfmt_misc");
-            Directory.CreateDirectory(binfmt);
-            foreach (var file in Directory.GetFiles(TestPaths.Fixture("binfmt")))
-            {
-                File.Copy(file, Path.Combine(binfmt, Path.GetFileName(file)));
-            }
+            var binfmt = FakeBinfmtKernel.TableFromFixtures(Dir);
 
             Kernel = new FakeBinfmtKernel(binfmt);
             Interpreter = Dir.WriteFile("libexec/aarch64-binfmt-P", "stand-in");

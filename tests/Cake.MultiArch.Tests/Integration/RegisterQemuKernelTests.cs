@@ -291,8 +291,6 @@ public sealed class RegisterQemuKernelTests : IDisposable
         private static string Line(string name, BinfmtEntry e) =>
             e.Magic is null
                 ? $":{name}:E::{e.Extension!.TrimStart('.')}::{e.Interpreter}:{e.Flags}"
-                : $":{name}:M:{e.Offset}:{Escape(e.Magic)}:{(e.Mask is null ? string.Empty : Escape(e.Mask))}:{e.Interpreter}:{e.Flags}";
-
-        private static string Escape(string hex) => string.Concat(Enumerable.Range(0, hex.Length / 2).Select(i => "\\x" + hex.Substring(i * 2, 2)));
+                : $":{name}:M:{e.Offset}:{Qemu.FakeBinfmtKernel.Escape(e.Magic)}:{(e.Mask is null ? string.Empty : Qemu.FakeBinfmtKernel.Escape(e.Mask))}:{e.Interpreter}:{e.Flags}";
     }
 }

@@ -25,6 +25,22 @@ internal sealed class FakeBinfmtKernel
     /// <summary>Gets or sets a hook run inside a register write before the kernel looks at the name (another process racing us).</summary>
     public Action<BinfmtRegistration>? Racer { get; set; }
 
+    /// <summary>Makes a table folder in <paramref name="dir"/> holding a copy of the real listings (fixtures/binfmt).</summary>
+    public static string TableFromFixtures(Fixtures.TempDirectory dir)
+    {
+        var table = dir.Combine("binfmt_misc");
+        Directory.CreateDirectory(table);
+        foreach (var file in Directory.GetFiles(Fixtures.TestPaths.Fixture("binfmt")))
+        {
+            File.Copy(file, Path.Combine(table, Path.GetFileName(file)));
+        }
+
+        return table;
+    }
+
+    /// <summary>Writes listed hex (<c>7f45</c>) the way registration lines escape it (<c>\x7f\x45</c>).</summary>
+    public static string Escape(string hex) => string.Concat(Enumerable.Range(0, hex.Length / 2).Select(i => "\\x" + hex.Substring(i * 2, 2)));
+
     /// <summary>Formats an entry the way the kernel lists it.</summary>
     public static string Listing(BinfmtRegistration r, bool enabled = true) =>
         $"{(enabled ? "enabled" : "disabled")}\ninterpreter {r.Interpreter}\nflags: {r.Flags}\n"

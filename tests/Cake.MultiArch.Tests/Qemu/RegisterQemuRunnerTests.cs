@@ -15,12 +15,7 @@ public sealed class RegisterQemuRunnerTests : IDisposable
     public RegisterQemuRunnerTests()
     {
         _cake = new TestCakeContext(_dir.Path);
-        _binfmt = _dir.Combine("binfmt_misc");
-        Directory.CreateDirectory(_binfmt);
-        foreach (var file in Directory.GetFiles(TestPaths.Fixture("binfmt")))
-        {
-            File.Copy(file, Path.Combine(_binfmt, Path.GetFileName(file)));
-        }
+        _binfmt = FakeBinfmtKernel.TableFromFixtures(_dir);
     }
 
     private RegisterQemuRunner Runner(string? kernel = "6.18.44") =>

@@ -22,12 +22,7 @@ public sealed class RegisterQemuTableTests : IDisposable
     public RegisterQemuTableTests()
     {
         _cake = new TestCakeContext(_dir.Path);
-        _binfmt = _dir.Combine("binfmt_misc");
-        Directory.CreateDirectory(_binfmt);
-        foreach (var file in Directory.GetFiles(TestPaths.Fixture("binfmt")))
-        {
-            File.Copy(file, Path.Combine(_binfmt, Path.GetFileName(file)));
-        }
+        _binfmt = FakeBinfmtKernel.TableFromFixtures(_dir);
 
         _kernel = new FakeBinfmtKernel(_binfmt);
     }
@@ -60,12 +55,10 @@ public sealed class RegisterQemuTableTests : IDisposable
     {
         var entry = BinfmtEntry.Parse(name, TestPaths.ReadFixture("binfmt/" + name));
         var interpreter = _dir.WriteFile($"libexec/{name["qemu-".Length..]}-binfmt-P", "stand-in");
-        var line = $":{name}:M::{Escape(entry.Magic!)}:{Escape(entry.Mask!)}:{interpreter}:{flags}";
+        var line = $":{name}:M::{FakeBinfmtKernel.Escape(entry.Magic!)}:{FakeBinfmtKernel.Escape(entry.Mask!)}:{interpreter}:{flags}";
         _dir.WriteFile($"binfmt.d/{name}.conf", "# written by the test from a real listing\n" + line + "\n");
         return line;
     }
-
-    private static string Escape(string hex) => string.Concat(Enumerable.Range(0, hex.Length / 2).Select(i => "\\x" + hex.Substring(i * 2, 2)));
 
     public sealed class TheRunMethod : IDisposable
     {
