@@ -206,6 +206,36 @@ public sealed class RegisterQemuKernelTests : IDisposable
     }
 
     [Fact]
+    public async Task Should_Let_Two_Dotnet_Cake_Runs_Register_At_Once()
+    {
+        // Given: issue #12's scene: two `dotnet cake` processes that reach RegisterQemu together
+        // (each waits for the other's "ready" file), with no mips64el emulator registered.
+        TestBed.RequireKernel();
+        using var guard = new KernelEntries("qemu-mips64el");
+        TestBed.RemoveEntry("qemu-mips64el");
+        var addin = Path.Combine(AppContext.BaseDirectory, "Cake.MultiArch.dll");
+        string Script(int me) => _dir.WriteFile($"run{me}/build.cake", $$"""
+            #r "{{addin}}"
+            System.IO.File.WriteAllText("{{_dir.Combine($"ready{me}")}}", "");
+            var until = DateTime.UtcNow.AddMinutes(4);
+            while (!System.IO.File.Exists("{{_dir.Combine($"ready{1 - me}")}}") && DateTime.UtcNow < until) { System.Threading.Thread.Sleep(5); }
+            var result = RegisterQemu(new RegisterQemuSettings { Mode = QemuRegistrationMode.Host, Platforms = { "linux/mips64le" } });
+            Information("STATE=" + result.Platforms[0].State);
+            """);
+        var scripts = new[] { Script(0), Script(1) };
+
+        // When
+        var runs = await Task.WhenAll(scripts.Select(script => Task.Run(() => CakeRunnerTests.Run("dotnet", TestPaths.RepositoryRoot, "tool", "run", "dotnet-cake", script), TestContext.Current.CancellationToken)));
+
+        // Then: both succeed; one registered, the other found it.
+        Assert.All(runs, run => Assert.True(run.ExitCode == 0, run.Output));
+        Assert.Equal(
+            ["STATE=AlreadyRegistered", "STATE=RegisteredNow"],
+            runs.Select(r => r.Output.Split('\n').Single(l => l.StartsWith("STATE=", StringComparison.Ordinal)).Trim()).Order());
+        Assert.Contains("flags: POF\n", Listing("qemu-mips64el"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Should_Mount_Binfmt_Misc_On_An_Empty_Folder_The_User_Named()
     {
         // Given: an empty folder and MountBinfmtMisc; qemu-s390x registered, so nothing is written.
