@@ -10,7 +10,12 @@ namespace Cake.MultiArch.Platforms;
 /// <c>armhf</c> and <c>arm</c> are <c>arm/v7</c>, <c>armel</c> is <c>arm/v6</c>,
 /// <c>i386</c> is <c>386</c>.
 /// </summary>
-/// <remarks>Made only by <see cref="Parse"/> and <see cref="TryParse"/>, so every value is normalised.</remarks>
+/// <remarks>
+/// Made only by <see cref="Parse"/> and <see cref="TryParse"/>, so every value is normalised.
+/// The one value no parser makes is <c>default(Platform)</c> (<see cref="IsDefault"/>): it has no
+/// <see cref="Info"/>, formats as an empty string, and every alias rejects it with a clear error
+/// (<see cref="PlatformList.Validate"/>).
+/// </remarks>
 public readonly record struct Platform
 {
     private static readonly string[] KnownOperatingSystems = ["linux", "windows", "freebsd"];
@@ -33,23 +38,35 @@ public readonly record struct Platform
         new("mips64le", null, "qemu-mips64el", "mips64le", 8, true, true),
     ];
 
+    private readonly string? _os;
+
     private Platform(string os, ArchitectureInfo info)
     {
-        Os = os;
+        _os = os;
         Info = info;
     }
 
-    /// <summary>Gets the operating system, such as <c>linux</c>.</summary>
-    public string Os { get; }
+    /// <summary>Gets the operating system, such as <c>linux</c> (empty for <c>default(Platform)</c>).</summary>
+    public string Os => _os ?? string.Empty;
 
-    /// <summary>Gets the architecture, such as <c>arm64</c>.</summary>
-    public string Architecture => Info.Architecture;
+    /// <summary>Gets the architecture, such as <c>arm64</c> (empty for <c>default(Platform)</c>).</summary>
+    public string Architecture => Info?.Architecture ?? string.Empty;
 
     /// <summary>Gets the variant, such as <c>v7</c>, or <see langword="null"/> when there is none.</summary>
-    public string? Variant => Info.Variant;
+    public string? Variant => Info?.Variant;
 
-    /// <summary>Gets the QEMU, binfmt and ELF facts of this platform's architecture.</summary>
+    /// <summary>
+    /// Gets the QEMU, binfmt and ELF facts of this platform's architecture. Never
+    /// <see langword="null"/> for a parsed platform; <see langword="null"/> only for
+    /// <c>default(Platform)</c> (check <see cref="IsDefault"/> first where such a value can arrive).
+    /// </summary>
     public ArchitectureInfo Info { get; }
+
+    /// <summary>
+    /// Gets a value indicating whether this is <c>default(Platform)</c>: a value no parser made
+    /// (for example an uninitialised array element), which every alias rejects.
+    /// </summary>
+    public bool IsDefault => Info is null;
 
     /// <summary>Gets every platform this addin accepts, as <c>linux/…</c> values.</summary>
     public static IReadOnlyList<Platform> Supported { get; } =
@@ -76,7 +93,10 @@ public readonly record struct Platform
     /// <summary>Parses and normalises a platform such as <c>linux/arm64</c> or <c>linux/arm/v7</c>.</summary>
     /// <param name="value">The platform text: <c>os/architecture[/variant]</c>.</param>
     /// <returns>The normalised platform.</returns>
-    /// <exception cref="ArgumentException">The text is not a platform this addin accepts; the message lists the accepted values.</exception>
+    /// <exception cref="ArgumentException">
+    /// The text is <see langword="null"/>, empty or not a platform this addin accepts; the message
+    /// names the text and lists the accepted values. (Never a <see cref="NullReferenceException"/>.)
+    /// </exception>
     public static Platform Parse(string value)
     {
         var error = TryParseCore(value, out var platform);
@@ -172,5 +192,6 @@ public readonly record struct Platform
 
     /// <summary>Converts a platform string, such as <c>linux/arm64</c>, to a <see cref="Platform"/>.</summary>
     /// <param name="value">The platform text.</param>
+    /// <exception cref="ArgumentException">The text is <see langword="null"/>, empty or not a platform (see <see cref="Parse"/>).</exception>
     public static implicit operator Platform(string value) => Parse(value);
 }

@@ -16,12 +16,15 @@ public sealed record BinfmtEntry(string Name, bool Enabled, string? Interpreter,
     /// <summary>Gets a value indicating whether the interpreter is opened at registration (<c>F</c>, fix binary): what makes an emulator usable inside containers and chroots.</summary>
     public bool FixBinary => Flags.Contains('F', StringComparison.Ordinal);
 
-    /// <summary>Parses an entry file.</summary>
+    /// <summary>Parses an entry file. Any text parses (unknown lines are ignored, missing ones are <see langword="null"/>); only <see langword="null"/> arguments throw.</summary>
     /// <param name="name">The entry's file name.</param>
     /// <param name="text">The file's text.</param>
     /// <returns>The entry.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="name"/> or <paramref name="text"/> is <see langword="null"/>.</exception>
     public static BinfmtEntry Parse(string name, string text)
     {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(text);
         bool enabled = false;
         string? interpreter = null, magic = null, mask = null, extension = null;
         var flags = string.Empty;
@@ -74,14 +77,16 @@ public sealed record BinfmtTable(string Path, bool Enabled, IReadOnlyDictionary<
     /// <summary>Gets whether a binfmt_misc file system is mounted at the path (its <c>status</c> file exists).</summary>
     /// <param name="path">The folder.</param>
     /// <returns><see langword="true"/> when mounted.</returns>
-    public static bool IsMounted(string path) => File.Exists(System.IO.Path.Combine(path, "status"));
+    public static bool IsMounted(string path) => !string.IsNullOrEmpty(path) && File.Exists(System.IO.Path.Combine(path, "status"));
 
     /// <summary>Reads the table.</summary>
     /// <param name="path">The folder, usually <see cref="DefaultPath"/>.</param>
     /// <returns>The table.</returns>
     /// <exception cref="CakeException">binfmt_misc is not mounted there.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is <see langword="null"/> or empty.</exception>
     public static BinfmtTable Read(string path)
     {
+        ArgumentException.ThrowIfNullOrEmpty(path);
         if (!IsMounted(path))
         {
             throw new CakeException($"RegisterQemu: binfmt_misc is not mounted at '{path}'; expected its 'status' and 'register' files. Mount it: mount -t binfmt_misc binfmt_misc {path}");

@@ -8,13 +8,17 @@ public enum QemuPlatformState
     /// <summary>The host runs it natively: no emulator needed.</summary>
     Native,
 
-    /// <summary>An enabled entry with the <c>F</c> flag was already there: nothing changed.</summary>
+    /// <summary>
+    /// An enabled entry with the <c>F</c> flag that matches the wanted registration was already
+    /// there, or another process registered a matching one while this call waited or wrote: this
+    /// call changed nothing.
+    /// </summary>
     AlreadyRegistered,
 
     /// <summary>Registered by this call.</summary>
     RegisteredNow,
 
-    /// <summary>Still missing after this call.</summary>
+    /// <summary>Still missing after this call, or registered but not matching the wanted registration.</summary>
     Failed,
 }
 

@@ -37,33 +37,58 @@ public sealed class RegisterQemuRunner : DockerRunner<RegisterQemuSettings>
     /// <summary>Gets or sets the host platform (a seam for tests).</summary>
     internal Platform HostPlatform { get; set; } = Platform.Host;
 
+    /// <summary>Gets or sets the program that mounts binfmt_misc (a seam for tests).</summary>
+    internal string MountCommand { get; set; } = "mount";
+
+    /// <summary>Gets or sets the lock file that serialises concurrent runs (a seam for tests).</summary>
+    internal string LockPath { get; set; } = BinfmtLock.DefaultPath;
+
+    /// <summary>Gets or sets how long a run waits for another run's lock.</summary>
+    internal TimeSpan LockTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Gets or sets how text is written to a binfmt_misc file (a seam for tests: a fake kernel).</summary>
+    internal Action<string, string> KernelWrite { get; set; } = WriteFile;
+
+    /// <summary>Gets or sets a hook called with the entry name just before host mode writes its registration (a seam for race tests).</summary>
+    internal Action<string>? BeforeRegister { get; set; }
+
     /// <inheritdoc />
     protected override string AliasName => "RegisterQemu";
 
     /// <summary>Registers what is missing and reports every wanted platform.</summary>
     /// <param name="settings">The settings.</param>
     /// <returns>The per-platform result.</returns>
-    /// <exception cref="CakeException">A preflight check failed, or a platform is still missing afterwards.</exception>
+    /// <exception cref="CakeException">
+    /// A preflight check failed (invalid settings, not Linux, kernel too old, binfmt_misc not
+    /// mountable), an existing entry differs from the wanted registration and <see cref="RegisterQemuSettings.Reset"/>
+    /// is not set, or a platform is still missing afterwards.
+    /// </exception>
     public RegisterQemuResult Run(RegisterQemuSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         Preflight(settings);
-        var wanted = (settings.Platforms.Count == 0 ? Platform.Supported.Where(p => p.Variant is null or "v7") : settings.Platforms).Distinct().ToArray();
+        var all = settings.Platforms.Count == 0;
+        var wanted = (all ? Platform.Supported.Where(p => p.Variant is null or "v7") : settings.Platforms).Distinct().ToArray();
         var emulated = wanted.Where(p => !IsNative(p)).ToArray();
-
-        EnsureMounted(settings);
-        var table = BinfmtTable.Read(settings.BinfmtMiscPath);
-        if (!table.Enabled)
+        if (all)
         {
-            throw new CakeException($"RegisterQemu: binfmt_misc at '{settings.BinfmtMiscPath}' is disabled (status is not 'enabled'); enable it: echo 1 > {settings.BinfmtMiscPath}/status");
+            Log.Information("RegisterQemu: Platforms is empty: checking every platform the addin knows that this host does not run natively ({0}).", PlatformList.Format(emulated));
         }
 
-        var before = table;
+        EnsureMounted(settings);
+        using var gate = BinfmtLock.Acquire(LockPath, LockTimeout, Log);
+        var table = ReadEnabled(settings);
+        var byName = emulated.GroupBy(p => p.Info.QemuName).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var host = settings.Mode == QemuRegistrationMode.Host
+            ? byName.ToDictionary(kv => kv.Key, kv => QemuExpectations.Host(settings, kv.Value), StringComparer.Ordinal)
+            : new Dictionary<string, BinfmtRegistration?>(StringComparer.Ordinal);
+        var expected = byName.Keys.ToDictionary(n => n, n => host.GetValueOrDefault(n) ?? QemuExpectations.Qemu(n, $"/usr/bin/{n}-static", "F"), StringComparer.Ordinal);
+
         if (settings.Reset)
         {
             var names = settings.ResetAllQemu
                 ? table.Entries.Keys.Where(n => n.StartsWith("qemu-", StringComparison.Ordinal))
-                : emulated.Select(p => p.Info.QemuName).Distinct().Where(table.Entries.ContainsKey);
+                : byName.Keys.Where(table.Entries.ContainsKey);
             foreach (var name in names.ToArray())
             {
                 Log.Information("RegisterQemu: removing binfmt_misc entry '{0}' (Reset).", name);
@@ -71,30 +96,77 @@ public sealed class RegisterQemuRunner : DockerRunner<RegisterQemuSettings>
             }
 
             table = BinfmtTable.Read(settings.BinfmtMiscPath);
-            before = table; // what Reset removed counts as registered now
         }
 
+        RefuseMismatches(settings, table, byName, expected);
         var missing = emulated.Where(p => !IsReady(table, p)).ToArray();
         if (missing.Length == 0)
         {
             Log.Information("RegisterQemu: every wanted platform already has an enabled binfmt_misc entry with the F flag: nothing to do.");
-            return Report(wanted, before, table);
+            return Report(wanted, table, expected, new HashSet<string>(StringComparer.Ordinal));
         }
 
         Log.Information("RegisterQemu: registering {0} ({1} mode)…", PlatformList.Format(missing), settings.Mode.ToString().ToLowerInvariant());
-        var output = settings.Mode == QemuRegistrationMode.Host ? RegisterOnHost(settings, table, missing) : RegisterWithContainer(settings, missing);
+        var registered = new HashSet<string>(StringComparer.Ordinal);
+        var output = settings.Mode == QemuRegistrationMode.Host ? RegisterOnHost(settings, table, missing, host, registered) : RegisterWithContainer(settings, missing);
 
         var after = BinfmtTable.Read(settings.BinfmtMiscPath);
-        var result = Report(wanted, before, after);
+        if (settings.Mode == QemuRegistrationMode.Container)
+        {
+            registered.UnionWith(missing.Where(p => IsReady(after, p)).Select(p => p.Info.QemuName));
+        }
+
+        var result = Report(wanted, after, expected, registered);
         var failed = result.Platforms.Where(p => p.State == QemuPlatformState.Failed).ToArray();
         if (failed.Length > 0)
         {
             var said = output.Count == 0 ? string.Empty : " The installer said:" + System.Environment.NewLine + string.Join(System.Environment.NewLine, output.Where(l => l.Length > 0).TakeLast(ErrorTailLines).Select(l => "  " + l));
-            throw new CakeException(
-                $"RegisterQemu: {string.Join(", ", failed.Select(f => $"{f.Platform} ({f.EntryName})"))} {(failed.Length == 1 ? "is" : "are")} still not registered with the F flag after the {settings.Mode.ToString().ToLowerInvariant()} registration.{said}");
+            var notReady = failed.Where(f => !IsReady(after, f.Platform)).ToArray();
+            var wrong = failed.Except(notReady).Select(f => $"{f.Platform} ({f.EntryName}) was registered but differs: {string.Join("; ", QemuExpectations.Differences(after.Entries[f.EntryName!], expected[f.EntryName!]))}.").ToArray();
+            var message = notReady.Length == 0 ? string.Empty
+                : $"{string.Join(", ", notReady.Select(f => $"{f.Platform} ({f.EntryName})"))} {(notReady.Length == 1 ? "is" : "are")} still not registered with the F flag after the {settings.Mode.ToString().ToLowerInvariant()} registration.";
+            throw new CakeException("RegisterQemu: " + string.Join(" ", wrong.Prepend(message).Where(m => m.Length > 0)) + said);
         }
 
         return result;
+    }
+
+    private void RefuseMismatches(RegisterQemuSettings settings, BinfmtTable table, IReadOnlyDictionary<string, Platform> byName, IReadOnlyDictionary<string, BinfmtRegistration> expected)
+    {
+        var problems = new List<string>();
+        foreach (var (name, platform) in byName)
+        {
+            if (!table.Entries.TryGetValue(name, out var entry))
+            {
+                continue;
+            }
+
+            var differences = QemuExpectations.Differences(entry, expected[name]);
+            if (differences.Count > 0)
+            {
+                problems.Add($"RegisterQemu: binfmt_misc entry '{name}' does not match the wanted registration for {platform}; expected {Describe(expected[name])}, found {string.Join("; ", differences)}. It was left as it is: set Reset = true to replace it, or remove it yourself (echo -1 > {Path.Combine(settings.BinfmtMiscPath, name)}).");
+            }
+            else if (IsReady(table, platform) && settings.Mode == QemuRegistrationMode.Host && (entry.Interpreter != expected[name].Interpreter || BinfmtRegistration.NormalizeFlags(entry.Flags) != expected[name].Flags))
+            {
+                Log.Information("RegisterQemu: keeping binfmt_misc entry '{0}' (interpreter '{1}', flags '{2}'): it runs {3} with the F flag, though this host would register '{4}' with flags '{5}'. Set Reset = true to replace it.", name, entry.Interpreter ?? "-", entry.Flags, platform, expected[name].Interpreter, expected[name].Flags);
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new CakeException(string.Join(System.Environment.NewLine, problems));
+        }
+    }
+
+    private static string Describe(BinfmtRegistration registration) =>
+        $"magic '{registration.Magic}', mask '{registration.Mask ?? "(none)"}', offset {registration.Offset}, interpreter '{registration.Interpreter}' or another QEMU";
+
+    private BinfmtTable ReadEnabled(RegisterQemuSettings settings)
+    {
+        var table = BinfmtTable.Read(settings.BinfmtMiscPath);
+        return table.Enabled
+            ? table
+            : throw new CakeException($"RegisterQemu: binfmt_misc at '{settings.BinfmtMiscPath}' is disabled (status is not 'enabled'); enable it: echo 1 > {settings.BinfmtMiscPath}/status");
     }
 
     private bool IsNative(Platform platform) =>
@@ -103,7 +175,7 @@ public sealed class RegisterQemuRunner : DockerRunner<RegisterQemuSettings>
     private static bool IsReady(BinfmtTable table, Platform platform) =>
         table.Entries.TryGetValue(platform.Info.QemuName, out var entry) && entry.Enabled && entry.FixBinary;
 
-    private RegisterQemuResult Report(IReadOnlyList<Platform> wanted, BinfmtTable before, BinfmtTable after)
+    private RegisterQemuResult Report(IReadOnlyList<Platform> wanted, BinfmtTable after, IReadOnlyDictionary<string, BinfmtRegistration> expected, IReadOnlySet<string> registered)
     {
         var lines = wanted.Select(p =>
         {
@@ -114,9 +186,9 @@ public sealed class RegisterQemuRunner : DockerRunner<RegisterQemuSettings>
 
             var name = p.Info.QemuName;
             after.Entries.TryGetValue(name, out var entry);
-            var state = !IsReady(after, p) ? QemuPlatformState.Failed
-                : IsReady(before, p) && before.Entries[name] == entry ? QemuPlatformState.AlreadyRegistered
-                : QemuPlatformState.RegisteredNow;
+            var state = !IsReady(after, p) || QemuExpectations.Differences(entry!, expected[name]).Count > 0 ? QemuPlatformState.Failed
+                : registered.Contains(name) ? QemuPlatformState.RegisteredNow
+                : QemuPlatformState.AlreadyRegistered;
             return new QemuPlatformStatus(p, state, name, entry?.Interpreter, entry?.Flags);
         }).ToArray();
 
@@ -142,9 +214,10 @@ public sealed class RegisterQemuRunner : DockerRunner<RegisterQemuSettings>
             throw new CakeException($"RegisterQemu: kernel {release} is older than 4.8 and has no binfmt_misc F (fix binary) flag, so emulators cannot run inside containers; upgrade the kernel (CentOS 7's 3.10 is too old) or build on native nodes (EnsureBuilder AppendNodes).");
         }
 
-        if (settings.Mode == QemuRegistrationMode.Container && string.IsNullOrWhiteSpace(settings.Image))
+        var problems = RegisterQemuValidation.Problems(settings);
+        if (problems.Count > 0)
         {
-            throw new CakeException("RegisterQemu: Image is empty; expected an installer image such as 'tonistiigi/binfmt:latest' or a mirror of it.");
+            throw new CakeException("RegisterQemu: " + string.Join(System.Environment.NewLine + "RegisterQemu: ", problems));
         }
     }
 
@@ -156,16 +229,34 @@ public sealed class RegisterQemuRunner : DockerRunner<RegisterQemuSettings>
 
     private void EnsureMounted(RegisterQemuSettings settings)
     {
-        if (BinfmtTable.IsMounted(settings.BinfmtMiscPath))
+        var path = settings.BinfmtMiscPath;
+        if (BinfmtTable.IsMounted(path))
         {
             return;
         }
 
-        Log.Information("RegisterQemu: binfmt_misc is not mounted at '{0}'; mounting it.", settings.BinfmtMiscPath);
-        var errors = new List<string>();
-        var process = _processRunner.Start(new FilePath("mount"), new ProcessSettings
+        var isKernelMountPoint = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)) == BinfmtTable.DefaultPath;
+        if (!isKernelMountPoint && !settings.MountBinfmtMisc)
         {
-            Arguments = new ProcessArgumentBuilder().Append("-t").Append("binfmt_misc").Append("binfmt_misc").AppendQuoted(settings.BinfmtMiscPath),
+            throw new CakeException($"RegisterQemu: binfmt_misc is not mounted at BinfmtMiscPath '{path}'; expected a mounted binfmt_misc (its 'status' and 'register' files), found {(Directory.Exists(path) ? "an ordinary folder" : "no such folder")}. Point BinfmtMiscPath at the mounted table (default {BinfmtTable.DefaultPath}), or set MountBinfmtMisc = true to mount binfmt_misc on an empty folder there.");
+        }
+
+        if (!Directory.Exists(path))
+        {
+            throw new CakeException($"RegisterQemu: binfmt_misc is not mounted at BinfmtMiscPath '{path}' and the folder does not exist; expected an existing empty folder to mount it on. Create it (mkdir -p {path}) or point BinfmtMiscPath at the mounted table.");
+        }
+
+        var present = Directory.EnumerateFileSystemEntries(path).Select(Path.GetFileName).Take(4).ToArray();
+        if (!isKernelMountPoint && present.Length > 0)
+        {
+            throw new CakeException($"RegisterQemu: BinfmtMiscPath '{path}' is not empty; expected an empty folder to mount binfmt_misc on, found {string.Join(", ", present.Take(3).Select(n => $"'{n}'"))}{(present.Length > 3 ? ", …" : string.Empty)}. A mount would hide them: choose an empty folder, or the default {BinfmtTable.DefaultPath}.");
+        }
+
+        Log.Information("RegisterQemu: binfmt_misc is not mounted at '{0}'; mounting it.", path);
+        var errors = new List<string>();
+        var process = _processRunner.Start(new FilePath(MountCommand), new ProcessSettings
+        {
+            Arguments = new ProcessArgumentBuilder().Append("-t").Append("binfmt_misc").Append("binfmt_misc").AppendQuoted(path),
             RedirectStandardError = true,
             RedirectStandardOutput = true,
             RedirectedStandardErrorHandler = line =>
@@ -183,78 +274,48 @@ public sealed class RegisterQemuRunner : DockerRunner<RegisterQemuSettings>
         });
         process.WaitForExit();
         var exitCode = process.GetExitCode();
-        if (exitCode != 0 || !BinfmtTable.IsMounted(settings.BinfmtMiscPath))
+        if (exitCode != 0 || !BinfmtTable.IsMounted(path))
         {
             throw new CakeException(
-                $"RegisterQemu: binfmt_misc is not mounted at '{settings.BinfmtMiscPath}' and mounting it failed (exit code {exitCode}: {string.Join(" ", errors).Trim()}). Run the build as root, or mount it once: sudo mount -t binfmt_misc binfmt_misc {settings.BinfmtMiscPath}");
+                $"RegisterQemu: binfmt_misc is not mounted at '{path}' and mounting it failed (exit code {exitCode}: {string.Join(" ", errors).Trim()}). Run the build as root, or mount it once: sudo mount -t binfmt_misc binfmt_misc {path}");
         }
     }
 
-    private List<string> RegisterOnHost(RegisterQemuSettings settings, BinfmtTable table, IReadOnlyList<Platform> missing)
+    private List<string> RegisterOnHost(RegisterQemuSettings settings, BinfmtTable table, IReadOnlyList<Platform> missing, IReadOnlyDictionary<string, BinfmtRegistration?> host, ISet<string> registered)
     {
         var done = new List<string>();
-        foreach (var name in missing.Select(p => p.Info.QemuName).Distinct())
+        foreach (var platform in missing.GroupBy(p => p.Info.QemuName).Select(g => g.First()))
         {
-            var platform = missing.First(p => p.Info.QemuName == name);
-            var fields = HostRegistration(settings, platform).Split(':');
-            if (!fields[7].Contains('F', StringComparison.Ordinal))
-            {
-                fields[7] += "F";
-            }
-
+            var name = platform.Info.QemuName;
+            var line = host[name] ?? throw QemuExpectations.NoHostEmulator(settings, platform);
             if (table.Entries.TryGetValue(name, out var existing))
             {
-                // An entry without F (or disabled) cannot serve containers; it is replaced, as asked.
+                // It matches (RefuseMismatches ran) but is disabled or lacks F, so it cannot serve containers.
                 Log.Information("RegisterQemu: replacing binfmt_misc entry '{0}' (flags '{1}', {2}) with one that has the F flag.", name, existing.Flags, existing.Enabled ? "enabled" : "disabled");
                 WriteKernel(Path.Combine(settings.BinfmtMiscPath, name), "-1", $"remove entry '{name}'");
             }
 
-            WriteKernel(Path.Combine(settings.BinfmtMiscPath, "register"), string.Join(':', fields), $"register '{name}'");
-            done.Add($"registered {name} ({fields[6]})");
+            BeforeRegister?.Invoke(name);
+            if (WriteKernel(Path.Combine(settings.BinfmtMiscPath, "register"), line.Line, $"register '{name}'", acceptExisting: true))
+            {
+                registered.Add(name);
+                done.Add($"registered {name} ({line.Interpreter})");
+                continue;
+            }
+
+            // EEXIST: another process registered it between our read and write (its lock may be
+            // disabled, or it is not RegisterQemu). Accept it only when it is what we wanted.
+            var now = BinfmtTable.Read(settings.BinfmtMiscPath).Entries.GetValueOrDefault(name);
+            var differences = now is null ? ["no entry (it was removed again)"] : QemuExpectations.Differences(now, line);
+            if (now is null || differences.Count > 0 || !now.Enabled || !now.FixBinary)
+            {
+                throw new CakeException($"RegisterQemu: the kernel refused to register '{name}' for {platform} because an entry of that name appeared meanwhile (another process registered it), and it is not the wanted one; expected {Describe(line)} with the F flag, found {(differences.Count > 0 ? string.Join("; ", differences) : $"flags '{now!.Flags}', {(now.Enabled ? "enabled" : "disabled")}")}. Run again with Reset = true to replace it.");
+            }
+
+            Log.Information("RegisterQemu: '{0}' was registered meanwhile by another process; it matches the wanted registration, so it is kept.", name);
         }
 
         return done;
-    }
-
-    /// <summary>
-    /// Finds the host's registration for a platform: Debian/Ubuntu's
-    /// <c>/usr/lib/binfmt.d/qemu-NAME.conf</c>, Fedora's <c>qemu-NAME-static.conf</c>, or else a
-    /// static interpreter (<c>/usr/bin/qemu-NAME-static</c>) with QEMU's own magic and mask.
-    /// </summary>
-    /// <param name="settings">The settings.</param>
-    /// <param name="platform">The platform.</param>
-    /// <returns>The registration line (<c>:name:type:offset:magic:mask:interpreter:flags</c>).</returns>
-    /// <exception cref="CakeException">The host has no emulator for the platform.</exception>
-    internal static string HostRegistration(RegisterQemuSettings settings, Platform platform)
-    {
-        var name = platform.Info.QemuName;
-        foreach (var conf in new[] { Path.Combine(settings.HostConfigDirectory, name + ".conf"), Path.Combine(settings.HostConfigDirectory, name + "-static.conf") }.Where(File.Exists))
-        {
-            var line = File.ReadAllLines(conf).Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith(':'))
-                ?? throw new CakeException($"RegisterQemu: '{conf}' holds no registration line; expected ':name:type:offset:magic:mask:interpreter:flags'.");
-            var fields = line.Split(':');
-            if (fields.Length < 8)
-            {
-                throw new CakeException($"RegisterQemu: '{conf}' has a registration line with {fields.Length - 1} fields; expected ':name:type:offset:magic:mask:interpreter:flags'.");
-            }
-
-            if (!File.Exists(fields[6]))
-            {
-                throw new CakeException($"RegisterQemu: no QEMU interpreter for {platform} on this host: '{fields[6]}' (named by '{conf}') does not exist. Install the static emulators (Debian/Ubuntu: apt-get install qemu-user-static).");
-            }
-
-            // The kernel takes the name from the line; keep ours so that the table check finds it.
-            fields[1] = name;
-            return string.Join(':', fields);
-        }
-
-        var interpreter = Path.Combine(settings.HostInterpreterDirectory, name + "-static");
-        if (File.Exists(interpreter) && QemuMagic.Registration(name, interpreter, "OCF") is { } registration)
-        {
-            return registration;
-        }
-
-        throw new CakeException($"RegisterQemu: no QEMU interpreter for {platform} on this host: no '{Path.Combine(settings.HostConfigDirectory, name + ".conf")}' and no '{interpreter}'. Install the static emulators (Debian/Ubuntu: apt-get install qemu-user-static; Fedora: dnf install qemu-user-static), or use container mode.");
     }
 
     private List<string> RegisterWithContainer(RegisterQemuSettings settings, IReadOnlyList<Platform> missing)
@@ -273,22 +334,37 @@ public sealed class RegisterQemuRunner : DockerRunner<RegisterQemuSettings>
         return result.Output.Concat(result.Errors).ToList();
     }
 
-    private static void WriteKernel(string path, string text, string what)
+    /// <summary>Writes to a binfmt_misc file through <see cref="KernelWrite"/>, turning the kernel's refusals into messages.</summary>
+    /// <returns><see langword="false"/> when <paramref name="acceptExisting"/> is set and the kernel said EEXIST (the entry exists already).</returns>
+    private bool WriteKernel(string path, string text, string what, bool acceptExisting = false)
     {
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
-            var bytes = Encoding.ASCII.GetBytes(text);
-            stream.Write(bytes, 0, bytes.Length);
-            stream.Flush();
+            KernelWrite(path, text);
+            return true;
         }
         catch (UnauthorizedAccessException ex)
         {
             throw new CakeException($"RegisterQemu: not privileged to {what}: writing '{path}' was refused ({ex.Message}). Run the build as root (or with CAP_SYS_ADMIN), or use container mode with a privileged docker engine.");
         }
+        catch (IOException ex) when (acceptExisting && ex.HResult == AlreadyExists)
+        {
+            return false;
+        }
         catch (IOException ex)
         {
             throw new CakeException($"RegisterQemu: the kernel refused to {what}: writing '{text}' to '{path}' failed ({ex.Message}).");
         }
+    }
+
+    /// <summary>The errno (EEXIST) that .NET puts in <see cref="Exception.HResult"/> when the kernel already has an entry of that name.</summary>
+    internal const int AlreadyExists = 17;
+
+    private static void WriteFile(string path, string text)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+        var bytes = Encoding.ASCII.GetBytes(text);
+        stream.Write(bytes, 0, bytes.Length);
+        stream.Flush();
     }
 }

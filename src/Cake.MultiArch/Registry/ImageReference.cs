@@ -41,7 +41,10 @@ public sealed partial record ImageReference
     /// <summary>Parses and validates an image reference.</summary>
     /// <param name="value">The reference, such as <c>registry.example.com:5000/team/app:1.0</c>.</param>
     /// <returns>The parsed reference.</returns>
-    /// <exception cref="FormatException">The text is not a valid reference; the message says which part and why.</exception>
+    /// <exception cref="FormatException">
+    /// The text is <see langword="null"/>, empty or not a valid reference; the message says which
+    /// part and why. (Never a <see cref="NullReferenceException"/> or an index error.)
+    /// </exception>
     public static ImageReference Parse(string value)
     {
         var error = TryParseCore(value, out var reference);
@@ -154,10 +157,11 @@ public sealed partial record ImageReference
     /// <summary>Gets this reference pinned to a digest (its tag dropped).</summary>
     /// <param name="digest">The digest, <c>sha256:…</c>.</param>
     /// <returns>The pinned reference.</returns>
+    /// <exception cref="FormatException">The digest is <see langword="null"/> or not <c>sha256:</c> followed by 64 lower-case hex digits.</exception>
     public ImageReference WithDigest(string digest) =>
-        DigestPattern().IsMatch(digest)
+        digest is not null && DigestPattern().IsMatch(digest)
             ? new ImageReference(Registry, Repository, null, digest, $"{Registry}/{Repository}@{digest}")
-            : throw new FormatException($"'{digest}' is not a digest; expected 'sha256:' followed by 64 lower-case hex digits.");
+            : throw new FormatException($"{(digest is null ? "null" : $"'{digest}'")} is not a digest; expected 'sha256:' followed by 64 lower-case hex digits.");
 
     /// <summary>Formats the fully qualified reference, <c>registry/repository[:tag][@digest]</c>.</summary>
     /// <returns>The reference text.</returns>

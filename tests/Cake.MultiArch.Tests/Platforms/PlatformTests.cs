@@ -82,9 +82,10 @@ public sealed class PlatformTests
         [InlineData("linux//arm64", "Platform 'linux//arm64' is not of the form os/architecture[/variant]. Accepted: ")]
         [InlineData("linux/arm/v7/x", "Platform 'linux/arm/v7/x' is not of the form os/architecture[/variant]. Accepted: ")]
         [InlineData("", "A platform is empty; expected os/architecture[/variant], one of ")]
-        public void Should_Explain_What_Is_Accepted_When_Invalid(string input, string expectedStart)
+        [InlineData(null, "A platform is empty; expected os/architecture[/variant], one of ")]
+        public void Should_Explain_What_Is_Accepted_When_Invalid(string? input, string expectedStart)
         {
-            var ex = Assert.Throws<ArgumentException>(() => Platform.Parse(input));
+            var ex = Assert.Throws<ArgumentException>(() => Platform.Parse(input!));
             Assert.StartsWith(expectedStart, ex.Message);
         }
 
@@ -149,6 +150,44 @@ public sealed class PlatformListTests
     {
         var duplicates = PlatformList.Duplicates(new Platform[] { "linux/arm64", "linux/amd64", "linux/aarch64", "linux/arm64/v8", "linux/x86_64" });
         Assert.Equal(["linux/arm64", "linux/amd64"], duplicates.Select(d => d.ToString()));
+    }
+
+    [Theory]
+    [InlineData(null, "null")]
+    [InlineData("", "''")]
+    [InlineData(" , , ", "' , , '")]
+    [InlineData(",", "','")]
+    public void Should_Refuse_A_List_That_Names_No_Platform(string? value, string found)
+    {
+        // When: --platforms=, once became "every platform".
+        var ex = Assert.Throws<Cake.Core.CakeException>(() => PlatformList.Parse(value!));
+
+        // Then
+        Assert.Equal($"The platform list names no platform; expected a comma-separated list such as 'linux/amd64,linux/arm64', found {found}. Name at least one platform, one of {Platform.AcceptedValues}.", ex.Message);
+    }
+
+    [Fact]
+    public void Should_Report_Default_Platforms_Null_And_Empty_Lists()
+    {
+        Assert.Equal(
+            [$"RequiredPlatforms[1] is an empty platform (default(Platform)); expected a platform made by Platform.Parse or a string such as 'linux/arm64', found an uninitialised value. Use one of {Platform.AcceptedValues}."],
+            PlatformList.Validate("RequiredPlatforms", [Platform.Parse("linux/arm64"), default]));
+        Assert.Equal([$"ExpectedPlatforms is empty; expected at least one platform such as 'linux/arm64', found none. Add the platforms, one of {Platform.AcceptedValues}."], PlatformList.Validate("ExpectedPlatforms", []));
+        Assert.Empty(PlatformList.Validate("Platforms", [], allowEmpty: true));
+        Assert.Equal(["Platforms is null; expected a list of platforms such as 'linux/arm64', found null. Add platforms to the list instead of replacing it."], PlatformList.Validate("Platforms", null));
+        var ex = Assert.Throws<Cake.Core.CakeException>(() => PlatformList.ThrowIfInvalid("EnsureBuilder", "RequiredPlatforms", new Platform[2]));
+        Assert.Equal(
+            $"EnsureBuilder: RequiredPlatforms[0] is an empty platform (default(Platform)); expected a platform made by Platform.Parse or a string such as 'linux/arm64', found an uninitialised value. Use one of {Platform.AcceptedValues}.{System.Environment.NewLine}EnsureBuilder: RequiredPlatforms[1] is an empty platform (default(Platform)); expected a platform made by Platform.Parse or a string such as 'linux/arm64', found an uninitialised value. Use one of {Platform.AcceptedValues}.",
+            ex.Message);
+    }
+
+    [Fact]
+    public void Should_Give_Default_Platform_Empty_Parts_Instead_Of_Throwing()
+    {
+        Platform platform = default;
+        Assert.True(platform.IsDefault);
+        Assert.Equal((string.Empty, string.Empty, (string?)null, string.Empty), (platform.Os, platform.Architecture, platform.Variant, platform.ToString()));
+        Assert.False(Platform.Parse("linux/arm64").IsDefault);
     }
 
     [Fact]

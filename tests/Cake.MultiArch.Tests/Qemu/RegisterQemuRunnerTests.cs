@@ -15,12 +15,7 @@ public sealed class RegisterQemuRunnerTests : IDisposable
     public RegisterQemuRunnerTests()
     {
         _cake = new TestCakeContext(_dir.Path);
-        _binfmt = _dir.Combine("binfmt_misc");
-        Directory.CreateDirectory(_binfmt);
-        foreach (var file in Directory.GetFiles(TestPaths.Fixture("binfmt")))
-        {
-            File.Copy(file, Path.Combine(_binfmt, Path.GetFileName(file)));
-        }
+        _binfmt = FakeBinfmtKernel.TableFromFixtures(_dir);
     }
 
     private RegisterQemuRunner Runner(string? kernel = "6.18.44") =>
@@ -28,6 +23,7 @@ public sealed class RegisterQemuRunnerTests : IDisposable
         {
             KernelRelease = () => kernel,
             HostPlatform = "linux/amd64",
+            LockPath = _dir.Combine("binfmt.lock"),
         };
 
     private RegisterQemuSettings Settings(params string[] platforms)
@@ -127,11 +123,22 @@ public sealed class RegisterQemuRunnerTests : IDisposable
     [Fact]
     public void Should_Say_How_To_Mount_When_Mounting_Fails()
     {
+        // Given: an empty folder the user named for the mount, and a mount that fails (as for a non-root user).
         var settings = Settings("linux/arm64");
-        settings.BinfmtMiscPath = _dir.Combine("no-such-folder"); // mount fails even for root
-        var ex = Assert.Throws<CakeException>(() => Runner().Run(settings));
-        Assert.StartsWith($"RegisterQemu: binfmt_misc is not mounted at '{settings.BinfmtMiscPath}' and mounting it failed (exit code ", ex.Message);
-        Assert.EndsWith($"Run the build as root, or mount it once: sudo mount -t binfmt_misc binfmt_misc {settings.BinfmtMiscPath}", ex.Message);
+        settings.BinfmtMiscPath = _dir.Combine("mnt");
+        settings.MountBinfmtMisc = true;
+        Directory.CreateDirectory(settings.BinfmtMiscPath);
+        var mount = TestBed.WriteExecutable(_dir.Combine("fake-mount", "mount"), "#!/bin/sh\necho \"$*\" > \"$(dirname \"$0\")/argv\"\necho 'mount: only root can use \"--types\" option' >&2\nexit 1\n");
+        var runner = Runner();
+        runner.MountCommand = mount;
+
+        // When
+        var ex = Assert.Throws<CakeException>(() => runner.Run(settings));
+
+        // Then
+        Assert.Equal($"-t binfmt_misc binfmt_misc {settings.BinfmtMiscPath}\n", File.ReadAllText(_dir.Combine("fake-mount", "argv")));
+        Assert.Equal($"RegisterQemu: binfmt_misc is not mounted at '{settings.BinfmtMiscPath}' and mounting it failed (exit code 1: mount: only root can use \"--types\" option). Run the build as root, or mount it once: sudo mount -t binfmt_misc binfmt_misc {settings.BinfmtMiscPath}", ex.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(settings.BinfmtMiscPath));
     }
 
     [Fact]
@@ -186,7 +193,7 @@ public sealed class RegisterQemuRunnerTests : IDisposable
     public void Should_Build_A_Registration_From_A_Bare_Static_Interpreter()
     {
         var interpreter = _dir.WriteFile("bin/qemu-riscv64-static", "stand-in");
-        var line = RegisterQemuRunner.HostRegistration(Settings(), "linux/riscv64");
+        var line = QemuExpectations.Host(Settings(), "linux/riscv64")!.Line;
         Assert.Equal($":qemu-riscv64:M::\\x7f\\x45\\x4c\\x46\\x02\\x01\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x02\\x00\\xf3\\x00:\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\x00\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xfe\\xff\\xff\\xff:{interpreter}:OCF", line);
     }
 
@@ -195,7 +202,7 @@ public sealed class RegisterQemuRunnerTests : IDisposable
     {
         _dir.WriteFile("binfmt.d/qemu-aarch64-static.conf", ":qemu-aarch64-static:M::\\x7fELF:\\xff\\xff\\xff\\xff:/bin/sh:F\n");
         _dir.WriteFile("bin/qemu-aarch64-static", "stand-in");
-        Assert.Equal(":qemu-aarch64:M::\\x7fELF:\\xff\\xff\\xff\\xff:/bin/sh:F", RegisterQemuRunner.HostRegistration(Settings(), "linux/arm64"));
+        Assert.Equal(":qemu-aarch64:M::\\x7fELF:\\xff\\xff\\xff\\xff:/bin/sh:F", QemuExpectations.Host(Settings(), "linux/arm64")!.Line);
     }
 
     [Fact]

@@ -35,11 +35,12 @@ public sealed class ImageReferenceTests
         [InlineData("team//app", "Image reference 'team//app' has an invalid repository 'team//app'; each '/'-separated part is lower-case letters and digits, joined by '.', '_', '__' or '-'.")]
         [InlineData("team/-app", "Image reference 'team/-app' has an invalid repository 'team/-app'; each '/'-separated part is lower-case letters and digits, joined by '.', '_', '__' or '-'.")]
         [InlineData("", "An image reference is empty.")]
+        [InlineData(null, "An image reference is empty.")]
         [InlineData(" app", "Image reference ' app' has leading or trailing white space.")]
         [InlineData("registry.example.com/", "Image reference 'registry.example.com/' has no repository name.")]
-        public void Should_Explain_Why_When_Invalid(string input, string expected)
+        public void Should_Explain_Why_When_Invalid(string? input, string expected)
         {
-            var ex = Assert.Throws<FormatException>(() => ImageReference.Parse(input));
+            var ex = Assert.Throws<FormatException>(() => ImageReference.Parse(input!));
             Assert.Equal(expected, ex.Message);
         }
 
@@ -61,6 +62,13 @@ public sealed class ImageReferenceTests
             var pinned = reference.WithDigest(digest);
             Assert.Equal("docker.io/library/alpine@" + digest, pinned.ToString());
             Assert.Equal(digest, pinned.ManifestReference);
+        }
+
+        [Fact]
+        public void Should_Refuse_A_Null_Digest_With_A_FormatException()
+        {
+            var ex = Assert.Throws<FormatException>(() => ImageReference.Parse("alpine:3.20").WithDigest(null!));
+            Assert.Equal("null is not a digest; expected 'sha256:' followed by 64 lower-case hex digits.", ex.Message);
         }
     }
 }
