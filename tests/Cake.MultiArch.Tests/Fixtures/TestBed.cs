@@ -98,7 +98,11 @@ internal static class TestBed
     /// environment less CI (so that child tools behave as on a developer's machine), plus
     /// <paramref name="environment"/> and NO_COLOR (Cake colours its arguments otherwise).
     /// </summary>
-    public static (int ExitCode, string Output) RunIn(string file, string? workingDirectory, IDictionary<string, string> environment, params string[] arguments)
+    public static (int ExitCode, string Output) RunIn(string file, string? workingDirectory, IDictionary<string, string> environment, params string[] arguments) =>
+        RunIn(TimeSpan.FromMinutes(4), file, workingDirectory, environment, arguments);
+
+    /// <summary>Runs a program as <see cref="RunIn(string, string?, IDictionary{string, string}, string[])"/> does, failing the test after <paramref name="timeout"/>.</summary>
+    public static (int ExitCode, string Output) RunIn(TimeSpan timeout, string file, string? workingDirectory, IDictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
         if (workingDirectory is not null)
@@ -132,10 +136,10 @@ internal static class TestBed
         {
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(TimeSpan.FromMinutes(4)))
+            if (!process.WaitForExit(timeout))
             {
                 process.Kill(entireProcessTree: true);
-                Assert.Fail($"{file} {string.Join(' ', arguments)} did not finish in 4 minutes.");
+                Assert.Fail($"{file} {string.Join(' ', arguments)} did not finish in {timeout.TotalMinutes:0.#} minutes.");
             }
 
             return (process.ExitCode, stdout.Result + stderr.Result);

@@ -25,7 +25,8 @@ public sealed class DotNetAppExampleTests
         var image = $"{Registry}/examples/hello-dotnet:{tag}";
 
         // When: exactly the command the example's README gives, with the image pointed at a tag of its own.
-        var (exitCode, output) = TestBed.RunIn("dotnet", TestPaths.RepositoryRoot, new Dictionary<string, string>(),
+        // (Two self-contained publishes and an 85 MB-a-platform push: minutes on a busy 2-core machine.)
+        var (exitCode, output) = TestBed.RunIn(TimeSpan.FromMinutes(12), "dotnet", TestPaths.RepositoryRoot, new Dictionary<string, string>(),
             "cake", "examples/dotnet-app/build.cake", "--target=Publish", $"--image={image}");
 
         // Then: both images ran and printed their own architecture.
