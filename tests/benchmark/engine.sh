@@ -10,7 +10,8 @@
 #      VerifyManifest) of an unchanged, cached image, less Cake's own start-up (the same script
 #      with an empty target), against the bare commands in a shell (docker buildx build --push,
 #      then docker buildx imagetools inspect) (target: the addin adds <= 10 %).
-# Medians of ROUNDS rounds. Usage: bash tests/benchmark/engine.sh [ROUNDS] [MB]
+# Medians of ROUNDS rounds (ADDIN_ROUNDS for part 3, default max(ROUNDS, 5)).
+# Usage: bash tests/benchmark/engine.sh [ROUNDS] [MB]
 # Note: `docker buildx prune -af` empties the default builder's whole build cache.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -21,28 +22,15 @@ addin="$root/src/Cake.MultiArch/bin/Release/net10.0/Cake.MultiArch.dll"
 [ -f "$addin" ] || { echo "build the addin first: dotnet cake build/build.cake --target=Pack ($addin is missing)"; exit 1; }
 work=$(mktemp -d)
 suffix=$$
+# The test bed's persistent registry (tests/testbed/setup.sh), in a repository of this run's own.
+registry=${TESTBED_REGISTRY:-127.0.0.1:5000}
+curl -sf "http://$registry/v2/" >/dev/null || { echo "the test bed's registry does not answer at $registry: run tests/testbed/setup.sh"; exit 1; }
+reg="$registry/engine-bench-$suffix"
 cleanup() {
-  [ -n "${registry_pid:-}" ] && kill "$registry_pid" 2>/dev/null || true
-  docker image ls --format '{{.Repository}}:{{.Tag}}' | grep "^127.0.0.1:${port:-x}/" | xargs -r docker image rm -f >/dev/null 2>&1 || true
+  docker image ls --format '{{.Repository}}:{{.Tag}}' | grep "^$reg/" | xargs -r docker image rm -f >/dev/null 2>&1 || true
   [ -n "${KEEP:-}" ] || rm -rf "$work"
 }
 trap cleanup EXIT
-
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-cat > "$work/registry.yml" <<YML
-version: 0.1
-log:
-  level: error
-storage:
-  filesystem:
-    rootdirectory: $work/data
-http:
-  addr: 127.0.0.1:$port
-YML
-docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
-registry_pid=$!
-for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/v2/" >/dev/null && break; sleep 0.1; done
-reg="127.0.0.1:$port/engine-bench-$suffix"
 
 ctx="$work/ctx"
 mkdir -p "$ctx/amd64" "$ctx/arm64"
@@ -116,11 +104,20 @@ Task("Publish").Does(() =>
     settings.ExpectedPlatforms.Add(Platform.Parse("linux/arm64"));
     VerifyManifest(result, settings);
     Information("ADDIN_MS=" + watch.ElapsedMilliseconds);
+    // The same again in the same process: the steady cost, without first-call JIT and set-up.
+    watch.Restart();
+    VerifyManifest(BuildxBuild("$ctx", s => s
+        .WithBuilder("default")
+        .WithPlatform("linux/amd64", "linux/arm64")
+        .WithBuildArg("TOKEN", "$token")
+        .WithTag(image)
+        .WithPush()), settings);
+    Information("AGAIN_MS=" + watch.ElapsedMilliseconds);
 });
 RunTarget(Argument("target", "Empty"));
 CAKE
-bare=(); cake=(); empty=(); inside=()
-addin_rounds=$(( rounds < 5 ? 5 : rounds ))
+bare=(); cake=(); empty=(); inside=(); again=()
+addin_rounds=${ADDIN_ROUNDS:-$(( rounds < 5 ? 5 : rounds ))}
 cd "$root"
 dotnet tool restore >/dev/null
 for r in $(seq 1 "$addin_rounds"); do
@@ -131,10 +128,11 @@ for r in $(seq 1 "$addin_rounds"); do
   t0=$(now); dotnet cake "$work/bench.cake" --target=Empty >"$work/empty.log" 2>&1 || { cat "$work/empty.log"; exit 1; }; t1=$(now); empty+=("$(ms "$t0" "$t1")")
   t0=$(now); dotnet cake "$work/bench.cake" --target=Publish >"$work/publish.log" 2>&1 || { cat "$work/publish.log"; exit 1; }; t1=$(now); cake+=("$(ms "$t0" "$t1")")
   inside+=("$(grep -oE 'ADDIN_MS=[0-9]+' "$work/publish.log" | cut -d= -f2)")
-  echo "round $r: bare ${bare[-1]} ms, dotnet cake Publish ${cake[-1]} ms, dotnet cake Empty ${empty[-1]} ms, BuildxBuild + VerifyManifest inside Cake ${inside[-1]} ms"
+  again+=("$(grep -oE 'AGAIN_MS=[0-9]+' "$work/publish.log" | cut -d= -f2)")
+  echo "round $r: bare ${bare[-1]} ms, dotnet cake Publish ${cake[-1]} ms, dotnet cake Empty ${empty[-1]} ms, BuildxBuild + VerifyManifest inside Cake ${inside[-1]} ms (again: ${again[-1]} ms)"
 done
 m_bare=$(median "${bare[@]}"); m_cake=$(median "${cake[@]}"); m_empty=$(median "${empty[@]}")
-m_addin=$(( m_cake - m_empty )); m_inside=$(median "${inside[@]}")
+m_addin=$(( m_cake - m_empty )); m_inside=$(median "${inside[@]}"); m_again=$(median "${again[@]}")
 
 echo
 echo "| measure | median |"
@@ -150,4 +148,5 @@ echo "| bare: buildx build --push + imagetools inspect (cached) | $m_bare ms |"
 echo "| dotnet cake --target=Publish (BuildxBuild + VerifyManifest) | $m_cake ms |"
 echo "| dotnet cake --target=Empty (Cake start-up + script compile) | $m_empty ms |"
 echo "| the addin's work (Publish - Empty) | $m_addin ms = $(ratio "$m_addin" "$m_bare")x the bare commands |"
-echo "| BuildxBuild + VerifyManifest timed inside the Cake process | $m_inside ms = $(ratio "$m_inside" "$m_bare")x the bare commands |"
+echo "| BuildxBuild + VerifyManifest timed inside the Cake process, first call | $m_inside ms = $(ratio "$m_inside" "$m_bare")x the bare commands |"
+echo "| the same, second call in the same process (steady cost) | $m_again ms = $(ratio "$m_again" "$m_bare")x the bare commands |"
