@@ -34,6 +34,7 @@ public sealed class HelloExampleTests(EngineBed bed)
         Assert.Matches(@"VerifyManifest: linux/amd64 +Ok +sha256:[0-9a-f]{12} linux/amd64 +1 ELF ok", output);
         Assert.Matches(@"VerifyManifest: linux/arm64 +Ok +sha256:[0-9a-f]{12} linux/arm64 +1 ELF ok", output);
         Assert.Contains($"VerifyManifest: {TestBedRegistry}/examples/hello@{digest} serves linux/amd64,linux/arm64, binaries checked.", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("which does not declare 'ARG", output, StringComparison.Ordinal); // the example declares TARGETARCH where it uses it
 
         // and the registry serves that digest for the tag, with both platforms.
         using var http = new HttpClient();
