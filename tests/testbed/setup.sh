@@ -162,6 +162,61 @@ fi
 log "ready ($TESTBED)"
 
 # ---------------------------------------------------------------------------------------------
+# Engine block (examples/hello, the engine tests and tests/benchmark/engine.sh): a PERSISTENT
+# registry on 127.0.0.1:5000 (storage under $TESTBED/registry; started only when nothing answers
+# there) holding a two-platform busybox base image, 127.0.0.1:5000/testbed/busybox:1, made from
+# the busybox-static packages (amd64: /bin/busybox, arm64: $TESTBED/arm64/bin/busybox), because
+# base images cannot be pulled from Docker Hub here. Idempotent: each step checks first.
+TESTBED_REGISTRY=${TESTBED_REGISTRY:-127.0.0.1:5000}
+BASE_IMAGE="$TESTBED_REGISTRY/testbed/busybox:1"
+if ! command -v curl >/dev/null 2>&1; then
+  log "installing curl"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null
+fi
+if ! curl -sf "http://$TESTBED_REGISTRY/v2/" >/dev/null 2>&1; then
+  log "starting the test-bed registry on $TESTBED_REGISTRY"
+  mkdir -p "$TESTBED/registry"
+  cat > "$TESTBED/registry.yml" <<REG
+version: 0.1
+log:
+  level: warn
+storage:
+  filesystem:
+    rootdirectory: $TESTBED/registry
+  delete:
+    enabled: true
+http:
+  addr: $TESTBED_REGISTRY
+REG
+  (nohup /usr/bin/docker-registry serve "$TESTBED/registry.yml" >"$TESTBED/registry.log" 2>&1 &)
+  for _ in $(seq 1 50); do curl -sf "http://$TESTBED_REGISTRY/v2/" >/dev/null 2>&1 && break; sleep 0.2; done
+  curl -sf "http://$TESTBED_REGISTRY/v2/" >/dev/null 2>&1 || { log "the registry did not start"; tail -20 "$TESTBED/registry.log"; exit 1; }
+fi
+if ! curl -sf -o /dev/null -H 'Accept: application/vnd.oci.image.index.v1+json' -H 'Accept: application/vnd.docker.distribution.manifest.list.v2+json' "http://$TESTBED_REGISTRY/v2/testbed/busybox/manifests/1"; then
+  log "building and pushing the base image $BASE_IMAGE (linux/amd64, linux/arm64)"
+  ctx=$(mktemp -d)
+  for arch in amd64 arm64; do
+    mkdir -p "$ctx/rootfs-$arch/bin" "$ctx/rootfs-$arch/tmp"
+    if [ "$arch" = amd64 ]; then cp /bin/busybox "$ctx/rootfs-$arch/bin/busybox"; else cp "$TESTBED/arm64/bin/busybox" "$ctx/rootfs-$arch/bin/busybox"; fi
+    for applet in $(/bin/busybox --list); do
+      [ "$applet" = busybox ] || ln -sf busybox "$ctx/rootfs-$arch/bin/$applet"
+    done
+  done
+  cat > "$ctx/Dockerfile" <<'DOCKERFILE'
+FROM scratch
+ARG TARGETARCH
+COPY rootfs-${TARGETARCH}/ /
+ENV PATH=/bin
+CMD ["/bin/sh"]
+DOCKERFILE
+  docker buildx build --builder default --progress plain --provenance=false \
+    --platform linux/amd64,linux/arm64 --tag "$BASE_IMAGE" --push "$ctx" >"$TESTBED/base-image.log" 2>&1 \
+    || { rm -rf "$ctx"; log "building the base image failed"; tail -20 "$TESTBED/base-image.log"; exit 1; }
+  rm -rf "$ctx"
+fi
+log "engine: registry $TESTBED_REGISTRY, base image $BASE_IMAGE"
+
+# ---------------------------------------------------------------------------------------------
 # .NET block (examples/dotnet-app and its test): a two-platform runtime base image for
 # self-contained .NET apps, 127.0.0.1:5000/testbed/dotnet-deps:bookworm, made from Debian's
 # libc6, libgcc-s1 and libstdc++6 for amd64 and arm64 (apt-get download PKG:ARCH), because no
