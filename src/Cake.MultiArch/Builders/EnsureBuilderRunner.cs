@@ -43,6 +43,8 @@ public sealed class EnsureBuilderRunner : DockerRunner<EnsureBuilderSettings>
             var (engine, whyNot) = TryEngineBuilder(settings);
             if (engine is not null)
             {
+                UseIfAsked(settings, engine.Name);
+
                 return Finish(engine, [], engine.Reason!);
             }
 
@@ -118,9 +120,9 @@ public sealed class EnsureBuilderRunner : DockerRunner<EnsureBuilderSettings>
                 changed.Add("created");
             }
         }
-        else if (settings.Use)
+        else
         {
-            RunDocker(settings, new ProcessArgumentBuilder().Append("buildx").Append("use").Append("--").AppendQuoted(name), new DockerRunOptions("docker buildx use"));
+            UseIfAsked(settings, name);
         }
 
         foreach (var node in settings.AppendNodes.Where(n => builder is null || builder.Nodes.All(existing => !string.Equals(existing.Name, n.Name, StringComparison.OrdinalIgnoreCase))))
@@ -229,11 +231,7 @@ public sealed class EnsureBuilderRunner : DockerRunner<EnsureBuilderSettings>
         }
 
         EnsureBuilderMessages.CheckPlatforms(settings, builder, engine: true);
-        if (settings.Use)
-        {
-            RunDocker(settings, new ProcessArgumentBuilder().Append("buildx").Append("use").Append("--").AppendQuoted(name), new DockerRunOptions("docker buildx use"));
-        }
-
+        UseIfAsked(settings, name);
         var why = several
             ? $"'{name}' is the docker engine's own builder; it builds {PlatformList.Format(settings.RequiredPlatforms)} in one build (containerd image store)"
             : $"'{name}' is the docker engine's own builder (named by the settings)";
@@ -252,6 +250,16 @@ public sealed class EnsureBuilderRunner : DockerRunner<EnsureBuilderSettings>
         return builder with { Reason = reason };
     }
 
+    private void UseIfAsked(EnsureBuilderSettings settings, string name)
+    {
+        if (settings.Use)
+        {
+            RunDocker(settings, UseArguments(name), new DockerRunOptions("docker buildx use"));
+        }
+    }
+
+    private static ProcessArgumentBuilder UseArguments(string name) => new ProcessArgumentBuilder().Append("buildx").Append("use").Append("--").AppendQuoted(name);
+
     private static readonly IReadOnlyCollection<int> AnyFailure = Enumerable.Range(1, 255).ToArray();
 
     /// <summary>Removes the half-made builder, makes the previous one current again, and says so beside docker's words and the fixes.</summary>
@@ -265,7 +273,7 @@ public sealed class EnsureBuilderRunner : DockerRunner<EnsureBuilderSettings>
             : $"could not remove the half-made builder '{name}' ({LastLine(rm)}); remove it with 'docker buildx rm {name}'");
         if (previous is not null && !string.Equals(previous, name, StringComparison.OrdinalIgnoreCase))
         {
-            var use = RunDocker(settings, new ProcessArgumentBuilder().Append("buildx").Append("use").Append("--").AppendQuoted(previous), new DockerRunOptions("docker buildx use") { AllowedExitCodes = AnyFailure, LogErrorOutput = false });
+            var use = RunDocker(settings, UseArguments(previous), new DockerRunOptions("docker buildx use") { AllowedExitCodes = AnyFailure, LogErrorOutput = false });
             done.Add(use.ExitCode == 0
                 ? $"made '{previous}' the current builder again"
                 : $"could not make '{previous}' the current builder again ({LastLine(use)}); run 'docker buildx use {previous}'");
