@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Cake.Core.IO;
 
 namespace Cake.MultiArch.Builders;
 
@@ -69,6 +70,16 @@ internal static partial class BuilderNames
             ? "\"" + pair.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""
             : pair;
     }
+
+    /// <summary>Gets the problem with a ToolPath that names no file (Cake would only say "Could not locate executable"), or <see langword="null"/>.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="fileSystem">The file system.</param>
+    /// <param name="environment">The environment.</param>
+    /// <returns>The problem, without the alias prefix.</returns>
+    public static string? ToolPathProblem(Docker.DockerSettings settings, IFileSystem fileSystem, Cake.Core.ICakeEnvironment environment) =>
+        settings.ToolPath is { } tool && !fileSystem.Exist(tool.MakeAbsolute(environment))
+            ? $"ToolPath '{tool.MakeAbsolute(environment).FullPath}' does not exist; expected the docker executable (with the buildx plugin), or ToolPath unset to find docker on PATH."
+            : null;
 
     [GeneratedRegex("^[a-zA-Z][a-zA-Z0-9._-]*$")]
     private static partial Regex BuilderNamePattern();

@@ -41,6 +41,11 @@ public sealed class RemoveBuilderRunner : DockerRunner<RemoveBuilderSettings>
             throw new CakeException($"RemoveBuilder: name '{name}' is not a builder name; expected {BuilderNames.NameRule}, such as 'multiarch'. Nothing was removed.");
         }
 
+        if (BuilderNames.ToolPathProblem(settings, FileSystem, Environment) is { } toolPath)
+        {
+            throw new CakeException("RemoveBuilder: " + toolPath);
+        }
+
         var args = new ProcessArgumentBuilder().Append("buildx").Append("rm");
         if (settings.KeepState)
         {
@@ -88,6 +93,11 @@ public sealed class BuildxVersionRunner : DockerRunner<BuildxVersionSettings>
     public BuildxVersion Run(BuildxVersionSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        if (BuilderNames.ToolPathProblem(settings, FileSystem, Environment) is { } toolPath)
+        {
+            throw new CakeException("BuildxVersion: " + toolPath);
+        }
+
         var result = RunDocker(settings, new ProcessArgumentBuilder().Append("buildx").Append("version"), new DockerRunOptions("docker buildx version") { LogErrorOutput = false });
         return BuildxVersion.Parse(string.Join("\n", result.Output));
     }

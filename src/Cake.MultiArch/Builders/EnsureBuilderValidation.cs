@@ -57,6 +57,11 @@ internal static class EnsureBuilderValidation
             problems.Add($"BuildkitdConfig '{config.MakeAbsolute(environment).FullPath}' does not exist; expected a buildkitd.toml file (registry mirrors, CAs, insecure registries).");
         }
 
+        if (BuilderNames.ToolPathProblem(settings, fileSystem, environment) is { } toolPath)
+        {
+            problems.Add(toolPath);
+        }
+
         if (settings.LockTimeout < TimeSpan.Zero)
         {
             problems.Add($"LockTimeout is {settings.LockTimeout}; expected zero or more (how long to wait for another run creating the same builder).");
