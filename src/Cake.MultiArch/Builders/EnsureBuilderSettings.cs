@@ -62,11 +62,11 @@ public sealed class BuilderNodeSettings
     /// </summary>
     /// <param name="name">The node's name (<c>--node</c>), such as <c>k8s-arm64</c>.</param>
     /// <param name="platform">The platform it builds; its architecture selects the cluster nodes.</param>
-    /// <param name="options">Further kubernetes options (namespace, replicas, resources); its <c>kubernetes.io/arch</c> selector is set here.</param>
+    /// <param name="options">Further kubernetes options (namespace, replicas, resources), copied; the copy's <c>kubernetes.io/arch</c> selector is set to the platform's architecture.</param>
     /// <returns>The node settings.</returns>
     public static BuilderNodeSettings KubernetesNative(string name, Platform platform, KubernetesDriverOptions? options = null)
     {
-        var kubernetes = options ?? new KubernetesDriverOptions();
+        var kubernetes = options?.Copy() ?? new KubernetesDriverOptions();
         kubernetes.NodeSelector["kubernetes.io/arch"] = platform.Architecture;
         return new() { Name = name, Platforms = { platform }, Kubernetes = kubernetes };
     }

@@ -28,7 +28,7 @@ public sealed class KubernetesDriverOptions
     /// Gets the node selector of the pods (<c>nodeselector=k=v,k=v</c>), such as
     /// <c>kubernetes.io/arch=arm64</c> to pin a node to the cluster's arm64 machines.
     /// </summary>
-    public IDictionary<string, string> NodeSelector { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+    public IDictionary<string, string> NodeSelector { get; private set; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary>Gets or sets the CPU each pod requests (<c>requests.cpu</c>), such as <c>500m</c>.</summary>
     public string? RequestsCpu { get; set; }
@@ -50,6 +50,15 @@ public sealed class KubernetesDriverOptions
 
     /// <summary>Gets or sets the BuildKit image (<c>image</c>), such as a mirror of <c>moby/buildkit:buildx-stable-1</c>.</summary>
     public string? Image { get; set; }
+
+    /// <summary>Makes an independent copy (the node selector too).</summary>
+    /// <returns>The copy.</returns>
+    public KubernetesDriverOptions Copy()
+    {
+        var copy = (KubernetesDriverOptions)MemberwiseClone();
+        copy.NodeSelector = new Dictionary<string, string>(NodeSelector, StringComparer.Ordinal);
+        return copy;
+    }
 
     /// <summary>Gets the <c>--driver-opt</c> pairs, in buildx's option order.</summary>
     /// <returns>The pairs of the properties that are set.</returns>

@@ -33,13 +33,30 @@ public sealed class KubernetesDriverOptionsTests
         }
 
         [Fact]
+        public void Should_Pin_A_Copy_And_Leave_The_Callers_Options_Alone_When_Making_A_Native_Node()
+        {
+            // Given
+            var shared = new KubernetesDriverOptions { Namespace = "buildkit" };
+
+            // When
+            var arm64 = BuilderNodeSettings.KubernetesNative("k8s-arm64", "linux/arm64", shared);
+            var amd64 = BuilderNodeSettings.KubernetesNative("k8s-amd64", "linux/amd64", shared);
+
+            // Then
+            Assert.Empty(shared.NodeSelector);
+            Assert.Equal(["namespace=buildkit", "nodeselector=kubernetes.io/arch=arm64"], arm64.Kubernetes!.ToDriverOptions().Select(p => $"{p.Key}={p.Value}"));
+            Assert.Equal(["namespace=buildkit", "nodeselector=kubernetes.io/arch=amd64"], amd64.Kubernetes!.ToDriverOptions().Select(p => $"{p.Key}={p.Value}"));
+            Assert.Equal(["linux/arm64"], arm64.Platforms.Select(p => p.ToString()));
+        }
+
+        [Fact]
         public void Should_Give_No_Options_When_Nothing_Is_Set() => Assert.Empty(new KubernetesDriverOptions().ToDriverOptions());
 
         [Fact]
         public void Should_Set_Every_Public_Setting_To_Some_Option()
         {
             // One reflection check: a property added without its mapping fails here.
-            var settable = typeof(KubernetesDriverOptions).GetProperties().Where(p => p.CanWrite).Select(p => p.Name).Append("NodeSelector").Order();
+            var settable = typeof(KubernetesDriverOptions).GetProperties().Where(p => p.SetMethod?.IsPublic == true).Select(p => p.Name).Append("NodeSelector").Order();
             Assert.Equal(["Image", "LimitsCpu", "LimitsMemory", "LoadBalance", "Namespace", "NodeSelector", "Replicas", "RequestsCpu", "RequestsMemory", "Rootless"], settable);
         }
     }
