@@ -10,26 +10,14 @@ public sealed class EnsureBuilderCreateFailureTests : IDisposable
     private const string Missing = "ERROR: no builder \"multiarch\" found\n";
     private const string Fixes = "Fixes: point BuildKit at a reachable mirror of moby/buildkit:buildx-stable-1 (DriverOptions[\"image\"] = \"mirror.example.com/moby/buildkit:buildx-stable-1\"), build with the engine's own builder on the containerd image store (Automatic = true), or use a BuildKit you run yourself (Driver = Remote, Endpoint = \"tcp://buildkitd:1234\").";
     private static readonly string Nl = Environment.NewLine;
-    private readonly FakeDocker _docker = new();
-    private readonly TempDirectory _dir = new();
-    private readonly TestCakeContext _cake;
+    private readonly EnsureBuilderBed _bed = new();
 
-    public EnsureBuilderCreateFailureTests()
-    {
-        _cake = new TestCakeContext(_dir.Path);
-    }
+    private string[][] Calls => _bed.Calls;
 
-    private BuildxBuilder Run(EnsureBuilderSettings settings)
-    {
-        settings.ToolPath = _docker.Path;
-        settings.DockerConfig = _dir.Combine("docker-config");
-        return _cake.Context.EnsureBuilder(settings);
-    }
-
-    private string[][] Calls => _docker.Calls.Select(c => c.ToArray()).ToArray();
+    private BuildxBuilder Run(EnsureBuilderSettings settings) => _bed.Run(settings);
 
     private FakeDocker Missing_Then(string lsFixture = "buildx-0.13-ls.txt") =>
-        _docker.On("buildx inspect", stderr: Missing, exitCode: 1, times: 1)
+        _bed.Docker.On("buildx inspect", stderr: Missing, exitCode: 1, times: 1)
             .On("buildx ls", stdout: BuilderData.Output(lsFixture))
             .On("buildx version", stdout: BuilderData.Output("buildx-0.13-version.txt"));
 
@@ -85,7 +73,7 @@ public sealed class EnsureBuilderCreateFailureTests : IDisposable
     {
         // Given: buildx 0.13.1's words for a remote endpoint that does not answer (inspect --bootstrap, tcp://127.0.0.1:1)
         const string deadline = "#1 [internal] waiting for connection\n#1 ERROR: context deadline exceeded\n------\n > [internal] waiting for connection:\n------\nERROR: context deadline exceeded\n";
-        _docker.On("buildx inspect", stderr: "ERROR: no builder \"edge\" found\n", exitCode: 1, times: 1)
+        _bed.Docker.On("buildx inspect", stderr: "ERROR: no builder \"edge\" found\n", exitCode: 1, times: 1)
             .On("buildx ls", stdout: BuilderData.Output("buildx-0.13-ls.txt"))
             .On("buildx version", stdout: BuilderData.Output("buildx-0.13-version.txt"))
             .On("buildx create", stdout: "edge\n")
@@ -131,7 +119,7 @@ public sealed class EnsureBuilderCreateFailureTests : IDisposable
         // Then
         Assert.Equal("multiarch", builder.Name);
         Assert.DoesNotContain(Calls, c => c[1] is "rm" or "use");
-        Assert.Contains(_cake.Log.Lines, l => l.Text == "EnsureBuilder: builder 'multiarch' (docker-container) created by another run at the same time (accepted as it is):");
+        Assert.Contains(_bed.Cake.Log.Lines, l => l.Text == "EnsureBuilder: builder 'multiarch' (docker-container) created by another run at the same time (accepted as it is):");
     }
 
     [Fact]
@@ -139,13 +127,9 @@ public sealed class EnsureBuilderCreateFailureTests : IDisposable
     {
         Missing_Then().On("buildx create").On("buildx inspect", stdout: TestPaths.ReadFixture("buildx/buildx-inspect-docker-container.txt").Replace("tbcontainer", "multiarch", StringComparison.Ordinal));
         Run(new EnsureBuilderSettings());
-        Assert.DoesNotContain(_cake.Log.Lines, l => l.Text.Contains("no builder", StringComparison.Ordinal) && l.Level != Cake.Core.Diagnostics.LogLevel.Debug);
-        Assert.Contains(_cake.Log.Lines, l => l.Text == "EnsureBuilder: builder 'multiarch' (docker-container) named by the settings.");
+        Assert.DoesNotContain(_bed.Cake.Log.Lines, l => l.Text.Contains("no builder", StringComparison.Ordinal) && l.Level != Cake.Core.Diagnostics.LogLevel.Debug);
+        Assert.Contains(_bed.Cake.Log.Lines, l => l.Text == "EnsureBuilder: builder 'multiarch' (docker-container) named by the settings.");
     }
 
-    public void Dispose()
-    {
-        _docker.Dispose();
-        _dir.Dispose();
-    }
+    public void Dispose() => _bed.Dispose();
 }
