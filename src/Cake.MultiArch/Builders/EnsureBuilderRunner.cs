@@ -163,8 +163,9 @@ public sealed class EnsureBuilderRunner : DockerRunner<EnsureBuilderSettings>
 
     private (BuildxBuilder? Engine, string WhyNot) TryEngineBuilder(EnsureBuilderSettings settings)
     {
-        var shown = RunDocker(settings, new ProcessArgumentBuilder().Append("context").Append("show"), new DockerRunOptions("docker context show") { LogErrorOutput = false });
-        var context = shown.Output.FirstOrDefault(l => !string.IsNullOrWhiteSpace(l))?.Trim();
+        // 'docker context show' came with docker CLI 23; an older CLI has only the default context's builder to offer here.
+        var shown = RunDocker(settings, new ProcessArgumentBuilder().Append("context").Append("show"), new DockerRunOptions("docker context show") { LogErrorOutput = false, AllowedExitCodes = AnyFailure });
+        var context = shown.ExitCode == 0 ? shown.Output.FirstOrDefault(l => !string.IsNullOrWhiteSpace(l))?.Trim() : BuilderNames.Default;
         if (!BuilderNames.IsContextName(context))
         {
             throw new CakeException($"EnsureBuilder: could not read the current docker context; expected a context name from 'docker context show', found '{context}'.");

@@ -156,6 +156,7 @@ public sealed class EnsureBuilderBadInputTests
         {
             Cake = new TestCakeContext(Dir.Path);
             DockerConfig = Dir.Combine("docker-config");
+            Docker.On(string.Empty, stderr: "bad-input test: docker must not start\n", exitCode: 99); // the fake exists, and fails any call
         }
 
         public TempDirectory Dir { get; } = new();

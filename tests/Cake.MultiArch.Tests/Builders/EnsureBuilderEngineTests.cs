@@ -124,6 +124,27 @@ public sealed class EnsureBuilderEngineTests : IDisposable
         Assert.Contains(_bed.Cake.Log.Lines, l => l.Text == "EnsureBuilder: " + builder.Reason + ".");
     }
 
+    [Fact]
+    public void Should_Ask_For_The_Default_Builder_When_The_Docker_Cli_Has_No_Context_Show()
+    {
+        _bed.Docker.On("context show", stderr: "docker: 'context show' is not a docker command.\n", exitCode: 1)
+            .On("buildx inspect -- default", stdout: BuilderData.EngineInspect())
+            .On(Info, stdout: BuilderData.Containerd)
+            .On("buildx use -- default");
+        var builder = Run(Both(new EnsureBuilderSettings { Automatic = true }));
+        Assert.Equal("default", builder.Name);
+        Assert.Equal(["buildx", "inspect", "--", "default"], Calls[1]);
+    }
+
+    [Fact]
+    public void Should_Fail_Clearly_When_Context_Show_Prints_No_Context_Name()
+    {
+        _bed.Docker.On("context show", stdout: "--host\n");
+        var ex = Assert.Throws<CakeException>(() => Run(Both(new EnsureBuilderSettings { Automatic = true })));
+        Assert.Equal("EnsureBuilder: could not read the current docker context; expected a context name from 'docker context show', found '--host'.", ex.Message);
+        Assert.Single(Calls);
+    }
+
     [Theory]
     [InlineData("classic", null, "it builds one platform at a time (the engine uses the classic image store, not the containerd one)")]
     [InlineData("containerd", "linux/s390x", "it cannot build linux/s390x (it offers linux/amd64,linux/amd64/v2,linux/amd64/v3,linux/amd64/v4,linux/arm64,linux/riscv64)")]

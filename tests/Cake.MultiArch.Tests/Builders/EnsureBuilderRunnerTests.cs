@@ -169,6 +169,7 @@ public sealed class EnsureBuilderRunnerTests : IDisposable
     [InlineData("-x", BuilderDriver.Docker, "EnsureBuilder: Name '-x' is not a docker context name; expected a letter or digit, then letters, digits, '_', '.', '+' or '-' (docker's rule), such as 'default': a docker-driver builder is named after its docker context.")]
     public void Should_Refuse_Bad_Settings_Before_Starting_Docker(string name, BuilderDriver? driver, string expected)
     {
+        _docker.On(string.Empty, exitCode: 99);
         var settings = new EnsureBuilderSettings { Name = name, Driver = driver ?? BuilderDriver.DockerContainer, RequiredPlatforms = { "linux/amd64", "linux/arm64" } };
         var ex = Assert.Throws<CakeException>(() => Run(settings));
         Assert.Equal(expected, ex.Message);

@@ -141,6 +141,7 @@ public sealed class BuilderEngineTests : IDisposable
         var inactive = "inactive-" + _suffix;
         Assert.Equal(0, Docker("buildx", "create", "--driver", "remote", "--name", inactive, "tcp://127.0.0.1:1").ExitCode);
         using var fake = new FakeDocker();
+        fake.On(string.Empty, exitCode: 99);
 
         // When
         var remove = Assert.Throws<CakeException>(() => _cake.Context.RemoveBuilder(name, Settings(new RemoveBuilderSettings { ToolPath = fake.Path })));
