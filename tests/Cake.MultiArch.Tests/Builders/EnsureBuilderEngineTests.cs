@@ -125,6 +125,31 @@ public sealed class EnsureBuilderEngineTests : IDisposable
     }
 
     [Fact]
+    public void Should_Leave_The_Settings_As_Given_When_It_Chooses_And_Uses_A_Builder()
+    {
+        // Given
+        _bed.Docker.On("context show", stdout: "default\n")
+            .On("buildx inspect -- default", stdout: BuilderData.EngineInspect())
+            .On(Info, stdout: BuilderData.Containerd)
+            .On("buildx use -- default");
+        var settings = Both(new EnsureBuilderSettings { Automatic = true, Kubernetes = null });
+        settings.ToolPath = _bed.Docker.Path;
+        settings.DockerConfig = _bed.Dir.Combine("docker-config");
+        string Snapshot() => string.Join("; ", typeof(EnsureBuilderSettings).GetProperties().Select(p => $"{p.Name}={Render(p.GetValue(settings))}"));
+        var before = Snapshot();
+
+        // When
+        var builder = _bed.Cake.Context.EnsureBuilder(settings);
+
+        // Then
+        Assert.Equal(before, Snapshot());
+        Assert.Equal("multiarch", settings.Name);
+        Assert.Equal("default (docker): default running linux/amd64,linux/amd64/v2,linux/amd64/v3,linux/amd64/v4,linux/arm64,linux/riscv64; " + builder.Reason, builder.ToString());
+
+        static string Render(object? value) => value is System.Collections.IEnumerable list and not string ? string.Join(",", list.Cast<object>()) : value?.ToString() ?? "null";
+    }
+
+    [Fact]
     public void Should_Ask_For_The_Default_Builder_When_The_Docker_Cli_Has_No_Context_Show()
     {
         _bed.Docker.On("context show", stderr: "docker: 'context show' is not a docker command.\n", exitCode: 1)
