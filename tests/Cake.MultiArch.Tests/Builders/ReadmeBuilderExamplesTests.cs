@@ -36,6 +36,7 @@ public sealed partial class ReadmeBuilderExamplesTests
 
         // Then
         Assert.True(exit == 0, output);
+        Assert.DoesNotContain("ERROR: no builder", output, StringComparison.Ordinal); // the probes' stderr stays out of the log at normal verbosity
         Assert.Contains("Building with default: Automatic: the docker engine's own builder 'default' builds linux/amd64,linux/arm64 in one build and pushes them (containerd image store)", output, StringComparison.Ordinal);
         var creates = docker.Calls.Where(c => c[1] == "create").Select(c => string.Join(' ', c)).ToArray();
         Assert.Equal(
