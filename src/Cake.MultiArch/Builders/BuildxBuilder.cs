@@ -11,6 +11,20 @@ public sealed record BuildxBuilder(string Name, string Driver, string? LastActiv
 {
     /// <summary>Gets every platform any node can build, in order, without duplicates.</summary>
     public IReadOnlyList<Platform> Platforms => PlatformList.Distinct(Nodes.SelectMany(n => n.Platforms));
+
+    /// <summary>
+    /// Gets which builder EnsureBuilder chose and why (such as "the docker engine's own builder 'default'
+    /// builds linux/amd64,linux/arm64 in one build (containerd image store)"); <see langword="null"/>
+    /// for a builder read by the parser alone.
+    /// </summary>
+    public string? Reason { get; init; }
+
+    /// <summary>Gets a value indicating whether this is the docker engine's own builder (driver <c>docker</c>).</summary>
+    public bool IsEngineBuilder => Driver == "docker";
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"{Name} ({Driver}): {string.Join(", ", Nodes.Select(n => $"{n.Name} {n.Status ?? "error"} {PlatformList.Format(n.Platforms)}"))}{(Reason is null ? string.Empty : "; " + Reason)}";
 }
 
 /// <summary>One node of a buildx builder: a BuildKit daemon.</summary>

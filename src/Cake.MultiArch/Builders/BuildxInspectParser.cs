@@ -92,13 +92,13 @@ public static partial class BuildxInspectParser
         var options = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (Match match in DriverOptionPattern().Matches(value))
         {
-            options[match.Groups[1].Value] = Regex.Unescape(match.Groups[2].Value);
+            options[match.Groups[1].Value] = BackslashEscape().Replace(match.Groups[2].Value, "$1");
         }
 
         return options;
     }
 
-    private static string Shorten(string text)
+    internal static string Shorten(string text)
     {
         var oneLine = text.ReplaceLineEndings(" ").Trim();
         return oneLine.Length <= 200 ? $"'{oneLine}'" : $"'{oneLine[..200]}…'";
@@ -106,6 +106,10 @@ public static partial class BuildxInspectParser
 
     [GeneratedRegex("""([^\s=]+)="((?:[^"\\]|\\.)*)"\s*""")]
     private static partial Regex DriverOptionPattern();
+
+    // buildx prints the values with Go's %q: \" and \\ are what a value holds in practice.
+    [GeneratedRegex(@"\\(.)")]
+    private static partial Regex BackslashEscape();
 
     private sealed class NodeBuilder(string name)
     {

@@ -32,23 +32,26 @@ public sealed class EnsureBuilderRunnerTests : IDisposable
     public void Should_Create_The_Builder_When_Missing_And_Inspect_It_Again()
     {
         // Given
-        _docker.On("buildx inspect multiarch", stderr: Missing, exitCode: 1, times: 1)
+        _docker.On("buildx inspect --bootstrap -- multiarch", stderr: Missing, exitCode: 1, times: 1)
+            .On("buildx ls", stdout: TestPaths.ReadFixture("buildx/buildx-ls.txt"))
             .On("buildx version", stdout: TestPaths.ReadFixture("buildx/buildx-version.txt"))
             .On("buildx create", stdout: "multiarch\n")
-            .On("buildx inspect multiarch", stdout: Named("buildx/buildx-inspect-docker-container.txt", "multiarch"));
+            .On("buildx inspect --bootstrap -- multiarch", stdout: Named("buildx/buildx-inspect-docker-container.txt", "multiarch"));
+        _dir.WriteFile("buildkitd.toml", "debug = true\n");
         var settings = new EnsureBuilderSettings { DriverOptions = { ["image"] = "mirror.example.com/moby/buildkit:buildx-stable-1", ["network"] = "host" }, BuildkitdFlags = "--allow-insecure-entitlement network.host", BuildkitdConfig = "buildkitd.toml", NodePlatforms = { "linux/amd64", "linux/arm64" }, RequiredPlatforms = { "linux/amd64", "linux/arm64" } };
 
         // When
         var builder = Run(settings);
 
         // Then
-        Assert.Equal(["buildx", "inspect", "multiarch", "--bootstrap"], Argv(0));
-        Assert.Equal(["buildx", "version"], Argv(1));
+        Assert.Equal(["buildx", "inspect", "--bootstrap", "--", "multiarch"], Argv(0));
+        Assert.Equal(["buildx", "ls"], Argv(1));
+        Assert.Equal(["buildx", "version"], Argv(2));
         Assert.Equal(
             ["buildx", "create", "--bootstrap", "--config", _dir.Combine("buildkitd.toml"), "--buildkitd-flags", "--allow-insecure-entitlement network.host", "--driver", "docker-container", "--driver-opt", "image=mirror.example.com/moby/buildkit:buildx-stable-1", "--driver-opt", "network=host", "--name", "multiarch", "--platform", "linux/amd64,linux/arm64", "--use"],
-            Argv(2));
-        Assert.Equal(["buildx", "inspect", "multiarch", "--bootstrap"], Argv(3));
-        Assert.Equal(4, _docker.Calls.Count);
+            Argv(3));
+        Assert.Equal(["buildx", "inspect", "--bootstrap", "--", "multiarch"], Argv(4));
+        Assert.Equal(5, _docker.Calls.Count);
         Assert.Equal("multiarch", builder.Name);
         Assert.Contains(_cake.Log.Lines, l => l.Text == "EnsureBuilder: builder 'multiarch' (docker-container) created:");
     }
@@ -60,8 +63,9 @@ public sealed class EnsureBuilderRunnerTests : IDisposable
             .On("buildx version", stdout: "github.com/docker/buildx v0.26.1 8a3f5d8e\n")
             .On("buildx create")
             .On("buildx inspect", stdout: Named("buildx/buildx-inspect-docker-container.txt", "multiarch"));
+        _dir.WriteFile("buildkitd.toml", "debug = true\n");
         Run(new EnsureBuilderSettings { BuildkitdConfig = "buildkitd.toml", Bootstrap = false, Use = false });
-        Assert.Equal(["buildx", "inspect", "multiarch"], Argv(0));
+        Assert.Equal(["buildx", "inspect", "--", "multiarch"], Argv(0));
         Assert.Equal(["buildx", "create", "--buildkitd-config", _dir.Combine("buildkitd.toml"), "--driver", "docker-container", "--name", "multiarch"], Argv(2));
     }
 
@@ -69,11 +73,12 @@ public sealed class EnsureBuilderRunnerTests : IDisposable
     public void Should_Create_A_Remote_Builder_With_Its_Endpoint_Last()
     {
         _docker.On("buildx inspect", stderr: "ERROR: no builder \"testbed-tcp\" found\n", exitCode: 1, times: 1)
+            .On("buildx ls", stdout: TestPaths.ReadFixture("buildx/buildx-ls.txt"))
             .On("buildx version", stdout: TestPaths.ReadFixture("buildx/buildx-version.txt"))
             .On("buildx create")
             .On("buildx inspect", stdout: TestPaths.ReadFixture("buildx/buildx-inspect-remote-tcp.txt"));
         Run(new EnsureBuilderSettings { Name = "testbed-tcp", Driver = BuilderDriver.Remote, Endpoint = "tcp://127.0.0.1:1234" });
-        Assert.Equal(["buildx", "create", "--bootstrap", "--driver", "remote", "--name", "testbed-tcp", "--use", "tcp://127.0.0.1:1234"], Argv(2));
+        Assert.Equal(["buildx", "create", "--bootstrap", "--driver", "remote", "--name", "testbed-tcp", "--use", "--", "tcp://127.0.0.1:1234"], Argv(3));
     }
 
     [Fact]
@@ -82,7 +87,7 @@ public sealed class EnsureBuilderRunnerTests : IDisposable
         _docker.On("buildx inspect", stdout: Named("buildx/buildx-inspect-docker-container.txt", "multiarch"))
             .On("buildx use");
         var builder = Run(new EnsureBuilderSettings { DriverOptions = { ["image"] = "moby/buildkit:buildx-stable-1" }, RequiredPlatforms = { "linux/arm64", "linux/riscv64" } });
-        Assert.Equal([["buildx", "inspect", "multiarch", "--bootstrap"], ["buildx", "use", "multiarch"]], _docker.Calls.Select(c => c.ToArray()));
+        Assert.Equal([["buildx", "inspect", "--bootstrap", "--", "multiarch"], ["buildx", "use", "--", "multiarch"]], _docker.Calls.Select(c => c.ToArray()));
         Assert.Equal("running", builder.Nodes[0].Status);
         Assert.Contains(_cake.Log.Lines, l => l.Text == "EnsureBuilder: builder 'multiarch' (docker-container) already matches the settings; nothing changed:");
     }
@@ -101,13 +106,14 @@ public sealed class EnsureBuilderRunnerTests : IDisposable
     {
         _docker.On("buildx inspect", stdout: Named("buildx/buildx-inspect-docker-container.txt", "multiarch").Replace("image=\"moby/buildkit:buildx-stable-1\"", "image=\"old/buildkit:1\"", StringComparison.Ordinal), times: 1)
             .On("buildx rm")
+            .On("buildx ls", stdout: TestPaths.ReadFixture("buildx/buildx-ls.txt"))
             .On("buildx version", stdout: TestPaths.ReadFixture("buildx/buildx-version.txt"))
             .On("buildx create")
             .On("buildx inspect", stdout: Named("buildx/buildx-inspect-docker-container.txt", "multiarch"));
         Run(new EnsureBuilderSettings { DriverOptions = { ["image"] = "moby/buildkit:buildx-stable-1" }, Recreate = true });
-        Assert.Equal(["buildx", "rm", "multiarch"], Argv(1));
-        Assert.Equal("create", Argv(3)[1]);
-        Assert.Equal(5, _docker.Calls.Count);
+        Assert.Equal(["buildx", "rm", "--", "multiarch"], Argv(1));
+        Assert.Equal("create", Argv(4)[1]);
+        Assert.Equal(6, _docker.Calls.Count);
         Assert.Single(_docker.Calls, c => c[1] == "rm");
     }
 
@@ -128,7 +134,7 @@ public sealed class EnsureBuilderRunnerTests : IDisposable
 
         var appends = _docker.Calls.Where(c => c.Contains("--append")).ToArray();
         var append = Assert.Single(appends);
-        Assert.Equal(["buildx", "create", "--append", "--driver-opt", "network=host", "--name", "multi", "--node", "arm64-native", "--platform", "linux/arm64", "ssh://build@arm64-host"], append);
+        Assert.Equal(["buildx", "create", "--append", "--driver-opt", "network=host", "--name", "multi", "--node", "arm64-native", "--platform", "linux/arm64", "--", "ssh://build@arm64-host"], append);
     }
 
     [Fact]
@@ -158,11 +164,12 @@ public sealed class EnsureBuilderRunnerTests : IDisposable
     }
 
     [Theory]
-    [InlineData("my builder", null, "EnsureBuilder: Name 'my builder' is not a builder name; expected letters, digits, '-', '_' or '.'.")]
+    [InlineData("my builder", null, "EnsureBuilder: Name 'my builder' is not a builder name; expected a letter, then letters, digits, '.', '_' or '-' (buildx's rule), such as 'multiarch'.")]
     [InlineData("b", BuilderDriver.Remote, "EnsureBuilder: Endpoint is not set, and the remote driver needs one (such as 'tcp://buildkitd:1234' or 'unix:///run/buildkit/buildkitd.sock').")]
-    [InlineData("b", BuilderDriver.Docker, "EnsureBuilder: Driver is docker with 2 RequiredPlatforms: the docker driver builds one platform per build; use the docker-container driver (the default) for a multi-platform image.")]
+    [InlineData("-x", BuilderDriver.Docker, "EnsureBuilder: Name '-x' is not a docker context name; expected a letter or digit, then letters, digits, '_', '.', '+' or '-' (docker's rule), such as 'default': a docker-driver builder is named after its docker context.")]
     public void Should_Refuse_Bad_Settings_Before_Starting_Docker(string name, BuilderDriver? driver, string expected)
     {
+        _docker.On(string.Empty, exitCode: 99);
         var settings = new EnsureBuilderSettings { Name = name, Driver = driver ?? BuilderDriver.DockerContainer, RequiredPlatforms = { "linux/amd64", "linux/arm64" } };
         var ex = Assert.Throws<CakeException>(() => Run(settings));
         Assert.Equal(expected, ex.Message);
@@ -174,7 +181,7 @@ public sealed class EnsureBuilderRunnerTests : IDisposable
     {
         _docker.On("buildx rm");
         Assert.True(_cake.Context.RemoveBuilder("multiarch", new RemoveBuilderSettings { ToolPath = _docker.Path, KeepState = true }));
-        Assert.Equal(["buildx", "rm", "--keep-state", "multiarch"], Argv(0));
+        Assert.Equal(["buildx", "rm", "--keep-state", "--", "multiarch"], Argv(0));
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public sealed class ReadmeExampleTests(RegistryBed bed)
         File.WriteAllText(metadata, TestPaths.ReadFixture("buildx/meta.json")
             .Replace("sha256:efdfd8702163a616e2f45cc4fd31a940dbec56346b6567425ac55841ef373315", digest, StringComparison.Ordinal)
             .Replace("127.0.0.1:5001/tb/hello:1", bed.Open + "/cma/good:1.0", StringComparison.Ordinal));
-        docker.On("buildx inspect multiarch", stdout: inspect).On("buildx use multiarch").On("buildx build", metadataFixture: metadata);
+        docker.On("buildx inspect --bootstrap -- multiarch", stdout: inspect).On("buildx use -- multiarch").On("buildx build", metadataFixture: metadata);
         using var dir = new TempDirectory();
         dir.WriteFile("src/app/Dockerfile", BuildxHarness.Dockerfile);
         dir.WriteFile("Dockerfile", BuildxHarness.Dockerfile);
@@ -53,8 +53,8 @@ public sealed class ReadmeExampleTests(RegistryBed bed)
         Assert.True(recipeExit == 0, recipeOutput);
         var calls = docker.Calls;
         Assert.Equal(
-            ["buildx inspect multiarch --bootstrap", "buildx use multiarch", "buildx version", "buildx build", "buildx inspect multiarch --bootstrap", "buildx use multiarch", "buildx version", "buildx build"],
-            calls.Select(c => string.Join(' ', c.TakeWhile(a => !a.StartsWith("--metadata", StringComparison.Ordinal)).Take(c[1] == "build" ? 2 : 4))));
+            ["buildx inspect --bootstrap -- multiarch", "buildx use -- multiarch", "buildx version", "buildx build", "buildx inspect --bootstrap -- multiarch", "buildx use -- multiarch", "buildx version", "buildx build"],
+            calls.Select(c => string.Join(' ', c.TakeWhile(a => !a.StartsWith("--metadata", StringComparison.Ordinal)).Take(c[1] == "build" ? 2 : 5))));
         Assert.Contains("id=npm,env=NPM_TOKEN", calls[3]);
         Assert.Contains(("--builder", "multiarch"), calls[3].Zip(calls[3].Skip(1)));
         Assert.Equal(["--builder", "multiarch", "--metadata-file"], calls[7].Skip(2).Take(3));
