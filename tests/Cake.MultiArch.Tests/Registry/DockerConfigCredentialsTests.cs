@@ -1,3 +1,4 @@
+using Cake.Core;
 using Cake.MultiArch.Registry;
 using Cake.MultiArch.Tests.Fixtures;
 
@@ -54,7 +55,7 @@ public sealed class DockerConfigCredentialsTests : IDisposable
     public void Should_Say_Which_Helper_Is_Missing()
     {
         var config = Config("{\"credsStore\":\"desktop\"}");
-        var ex = Assert.Throws<InvalidOperationException>(() => config.Find("ghcr.io"));
+        var ex = Assert.Throws<CakeException>(() => config.Find("ghcr.io"));
         Assert.StartsWith("VerifyManifest: the docker config names the credential helper 'desktop', but 'docker-credential-desktop' could not be started (", ex.Message);
     }
 

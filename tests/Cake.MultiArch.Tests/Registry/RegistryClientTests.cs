@@ -205,7 +205,7 @@ public sealed class RegistryClientTests
         });
         await client.GetManifestAsync(Repo, "1", TestContext.Current.CancellationToken);
         Assert.Equal(4, handler.Requests.Count);
-        Assert.Equal([TimeSpan.FromSeconds(3), TimeSpan.FromMilliseconds(400), TimeSpan.FromSeconds(30)], waits);
+        Assert.Equal([TimeSpan.FromSeconds(3), TimeSpan.FromMilliseconds(400), TimeSpan.FromSeconds(10)], waits);
     }
 
     [Fact]
