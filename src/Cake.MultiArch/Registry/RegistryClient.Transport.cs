@@ -106,7 +106,7 @@ public sealed partial class RegistryClient
                 }
                 catch (Exception ex) when (ex is HttpRequestException or IOException)
                 {
-                    throw new CakeException($"{request.Method} {state.Current} failed after {attempt} attempt{(attempt == 1 ? string.Empty : "s")}: {Describe(ex)}", ex);
+                    throw new CakeException($"{request.Method} {state.Current} failed after {attempt} attempt{(attempt == 1 ? string.Empty : "s")}: {Describe(ex)}. Check that {state.Current.Authority} is up and reachable (proxy, firewall, DNS), then run again.", ex);
                 }
                 finally
                 {

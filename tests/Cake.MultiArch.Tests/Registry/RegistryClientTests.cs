@@ -223,7 +223,7 @@ public sealed class RegistryClientTests
     {
         var (client, handler, _) = Client((_, _) => throw new HttpRequestException("Connection refused (registry.example.com:443)"), new RegistryClientOptions { MaxAttempts = 2 });
         var ex = await Assert.ThrowsAsync<CakeException>(() => client.GetManifestAsync(Repo, "1", TestContext.Current.CancellationToken));
-        Assert.Equal("GET https://registry.example.com/v2/team/app/manifests/1 failed after 2 attempts: Connection refused (registry.example.com:443)", ex.Message);
+        Assert.Equal("GET https://registry.example.com/v2/team/app/manifests/1 failed after 2 attempts: Connection refused (registry.example.com:443). Check that registry.example.com is up and reachable (proxy, firewall, DNS), then run again.", ex.Message);
         Assert.Equal(2, handler.Requests.Count);
     }
 
