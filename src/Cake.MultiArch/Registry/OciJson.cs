@@ -39,17 +39,16 @@ internal static class OciJson
     /// <summary>Reads an image manifest.</summary>
     /// <param name="bytes">The document.</param>
     /// <param name="subject">What it is, for messages.</param>
-    /// <returns>The manifest, with a config and a layer list (no <see langword="null"/> layer).</returns>
+    /// <returns>The manifest, with a config and a layer list (no <see langword="null"/> layer), each with a digest.</returns>
     /// <exception cref="CakeException">The document is not an image manifest.</exception>
     public static ImageManifest ReadManifest(byte[] bytes, string subject)
     {
         var manifest = Read<ImageManifest>(bytes, subject, "an image manifest", ManifestSpec);
-        if (manifest.Config is null)
+        if (string.IsNullOrEmpty(manifest.Config?.Digest))
         {
-            throw new CakeException($"{subject} has no 'config' (it is missing or null); expected a descriptor of the image config ({ManifestSpec}).");
+            throw new CakeException($"{subject} has no 'config' with a digest (it is missing, null or has no digest); expected a descriptor of the image config ({ManifestSpec}).");
         }
 
-        manifest.Config.Digest ??= string.Empty;
         if (manifest.Layers is null)
         {
             throw new CakeException($"{subject} has 'layers': null; expected an array of layer descriptors ({ManifestSpec}).");
@@ -58,7 +57,10 @@ internal static class OciJson
         for (var i = 0; i < manifest.Layers.Count; i++)
         {
             var layer = manifest.Layers[i] ?? throw new CakeException($"{subject} has a null entry #{i + 1} in 'layers'; expected a descriptor object ({ManifestSpec}).");
-            layer.Digest ??= string.Empty;
+            if (string.IsNullOrEmpty(layer.Digest))
+            {
+                throw new CakeException($"{subject} has a layer #{i + 1} without a digest; expected 'sha256:' followed by 64 hex digits ({ManifestSpec}).");
+            }
         }
 
         return manifest;
