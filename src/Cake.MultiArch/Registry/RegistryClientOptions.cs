@@ -34,7 +34,7 @@ public sealed class RegistryClientOptions
     /// <summary>Gets or sets the longest a layer's body may go without sending a byte. Default: 30 s.</summary>
     public TimeSpan ReadIdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Gets or sets the longest one layer's download may take, from its request to its last byte. Default: 30 min.</summary>
+    /// <summary>Gets or sets the longest one layer's download may take, from its response headers to its last byte. Default: 30 min.</summary>
     public TimeSpan LayerTimeout { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>Gets or sets the largest manifest or config accepted. Default: 4 MiB (the distribution spec's manifest limit).</summary>

@@ -60,6 +60,15 @@ internal sealed class FaultRegistry : IDisposable
     /// <summary>Gets how many body bytes the server managed to send (to show a client stopped reading).</summary>
     public long BytesSent => Interlocked.Read(ref _bytesSent);
 
+    /// <summary>Runs an action and asserts it took less than a bound: the bound proves "no hang", not speed.</summary>
+    public static async Task<T> Within<T>(TimeSpan bound, Func<Task<T>> act)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var result = await act();
+        Assert.True(clock.Elapsed < bound, $"took {clock.Elapsed}, more than {bound}");
+        return result;
+    }
+
     /// <summary>The sha256 digest of bytes.</summary>
     public static string Digest(byte[] bytes) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes));
 

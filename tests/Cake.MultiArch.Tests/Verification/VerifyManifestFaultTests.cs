@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
 using Cake.Core;
@@ -57,14 +56,6 @@ public sealed class VerifyManifestFaultTests : IDisposable
         }
 
         return BuildxBuildResult.Parse(metadata.ToJsonString(), "meta.json", requested.Select(Platform.Parse));
-    }
-
-    private static async Task<T> Within<T>(TimeSpan bound, Func<Task<T>> act)
-    {
-        var clock = Stopwatch.StartNew();
-        var result = await act();
-        Assert.True(clock.Elapsed < bound, $"took {clock.Elapsed}, more than {bound}");
-        return result;
     }
 
     public void Dispose() => _registry.Dispose();
@@ -193,7 +184,7 @@ public sealed class VerifyManifestFaultTests : IDisposable
             var settings = Settings(null, "linux/amd64", "linux/arm64");
 
             // When
-            var ex = await Within(Bound, () => Task.FromResult(Assert.Throws<CakeException>(() => _t.Runner.RunMany(images, settings))));
+            var ex = await FaultRegistry.Within(Bound, () => Task.FromResult(Assert.Throws<CakeException>(() => _t.Runner.RunMany(images, settings))));
 
             // Then
             Assert.Equal(
@@ -215,7 +206,7 @@ public sealed class VerifyManifestFaultTests : IDisposable
             settings.RequestTimeout = TimeSpan.FromSeconds(2);
 
             // When
-            var reports = await Within(Bound, () => _t.Runner.RunManyAsync([_t.Image("quiet/silent:1"), _t.Image("quiet/good:1")], settings, cancellationToken: TestContext.Current.CancellationToken));
+            var reports = await FaultRegistry.Within(Bound, () => _t.Runner.RunManyAsync([_t.Image("quiet/silent:1"), _t.Image("quiet/good:1")], settings, cancellationToken: TestContext.Current.CancellationToken));
 
             // Then
             Assert.Equal([false, true], reports.Select(r => r.Passed));
@@ -294,7 +285,7 @@ public sealed class VerifyManifestFaultTests : IDisposable
             var digest = _t._registry.PutManifest("badjson/app", "1", MediaTypes.OciIndex, bytes);
 
             // When
-            var ex = await Within(Bound, () => Task.FromResult(Assert.Throws<CakeException>(() => _t.Runner.Run(Settings(_t.Image("badjson/app:1"), "linux/arm64")))));
+            var ex = await FaultRegistry.Within(Bound, () => Task.FromResult(Assert.Throws<CakeException>(() => _t.Runner.Run(Settings(_t.Image("badjson/app:1"), "linux/arm64")))));
 
             // Then
             Assert.StartsWith($"VerifyManifest: {_t.Image("badjson/app:1")} could not be verified: the index {digest} {fragment}", ex.Message);
@@ -339,7 +330,7 @@ public sealed class VerifyManifestFaultTests : IDisposable
             settings.RequestTimeout = TimeSpan.FromSeconds(2);
 
             // When
-            var report = await Within(Bound, () => _t.Runner.RunAsync(settings, TestContext.Current.CancellationToken));
+            var report = await FaultRegistry.Within(Bound, () => _t.Runner.RunAsync(settings, TestContext.Current.CancellationToken));
 
             // Then
             Assert.Equal([PlatformCheckStatus.Ok, PlatformCheckStatus.Unreadable], report.Platforms.Select(p => p.Status));
@@ -356,7 +347,7 @@ public sealed class VerifyManifestFaultTests : IDisposable
             settings.Deep = true;
 
             // When
-            var report = await Within(Bound, () => _t.Runner.RunAsync(settings, TestContext.Current.CancellationToken));
+            var report = await FaultRegistry.Within(Bound, () => _t.Runner.RunAsync(settings, TestContext.Current.CancellationToken));
 
             // Then
             Assert.Equal(PlatformCheckStatus.Unreadable, Assert.Single(report.Platforms).Status);
@@ -376,7 +367,7 @@ public sealed class VerifyManifestFaultTests : IDisposable
             settings.ReadIdleTimeout = TimeSpan.FromSeconds(1);
 
             // When
-            var ex = await Within(Bound, () => Task.FromResult(Assert.Throws<CakeException>(() => _t.Runner.Run(settings))));
+            var ex = await FaultRegistry.Within(Bound, () => Task.FromResult(Assert.Throws<CakeException>(() => _t.Runner.Run(settings))));
 
             // Then
             Assert.Equal(
