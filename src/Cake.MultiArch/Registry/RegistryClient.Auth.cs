@@ -8,8 +8,12 @@ namespace Cake.MultiArch.Registry;
 /// <content>Auth: basic credentials, bearer-token challenges and token exchanges (bounded by the request's own time limit).</content>
 public sealed partial class RegistryClient
 {
+    // Asked once per registry: a credential helper is a process, not to be run again for every
+    // challenge or error message.
     private RegistryCredential? CredentialFor(ImageReference repository) =>
-        _options.Credential ?? _options.CredentialProvider?.Invoke(repository.Registry);
+        _options.Credential ?? (_options.CredentialProvider is { } provider
+            ? _credentials.GetOrAdd(repository.Registry, registry => provider(registry))
+            : null);
 
     private async Task<AuthenticationHeaderValue?> AuthenticateAsync(AuthenticationHeaderValue? challenge, RegistryRequest original, Uri uri, RequestState state, CancellationToken cancellationToken)
     {

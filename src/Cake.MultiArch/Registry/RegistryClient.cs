@@ -25,6 +25,7 @@ public sealed partial class RegistryClient : IRegistryClient, IDisposable
     private readonly HttpClient _http;
     private readonly RegistryClientOptions _options;
     private readonly ConcurrentDictionary<string, AuthenticationHeaderValue> _auth = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, RegistryCredential?> _credentials = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Initializes a new instance of the <see cref="RegistryClient"/> class.</summary>
     /// <param name="options">The options.</param>
