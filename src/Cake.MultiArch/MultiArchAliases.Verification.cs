@@ -39,7 +39,8 @@ public static partial class MultiArchAliases
 
     /// <summary>
     /// Verifies several images (a release's tags, say) with the same settings, several at a time,
-    /// and fails listing every problem of every image.
+    /// and fails listing every image: an image the registry does not serve (or serves too slowly)
+    /// is that image's problem, listed with the others'.
     /// </summary>
     /// <param name="context">The Cake context.</param>
     /// <param name="images">The image references.</param>
@@ -63,7 +64,11 @@ public static partial class MultiArchAliases
 
     /// <summary>
     /// Verifies what <c>BuildxBuild</c> pushed, by its digest (so a tag moved since cannot fool
-    /// the check). Expected platforms default to those the build reported.
+    /// the check). The build's image always wins over <c>settings.Image</c>. Expected platforms are
+    /// <c>settings.ExpectedPlatforms</c> when listed, else the platforms the build was asked for
+    /// (<c>RequestedPlatforms</c>), else those of its metadata, else those the registry serves;
+    /// the log and the report's <c>ExpectedPlatformsSource</c> say which. The settings are never
+    /// written to, so one object can serve several calls.
     /// </summary>
     /// <param name="context">The Cake context.</param>
     /// <param name="build">The build's result.</param>
@@ -80,23 +85,8 @@ public static partial class MultiArchAliases
     [CakeNamespaceImport("Cake.MultiArch.Verification")]
     public static VerifyManifestReport VerifyManifest(this ICakeContext context, BuildxBuildResult build, VerifyManifestSettings? settings = null)
     {
+        ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(build);
-        settings ??= new VerifyManifestSettings();
-        if (string.IsNullOrEmpty(settings.Image))
-        {
-            var name = build.ImageNames.FirstOrDefault()
-                ?? throw new CakeException("VerifyManifest: the build result names no pushed image (image.name is empty); push with a tag, or set Image.");
-            settings.Image = build.Digest is null ? name : Registry.ImageReference.Parse(name).WithDigest(build.Digest).ToString();
-        }
-
-        if (settings.ExpectedPlatforms.Count == 0)
-        {
-            foreach (var platform in build.Platforms)
-            {
-                settings.ExpectedPlatforms.Add(platform);
-            }
-        }
-
-        return context.VerifyManifest(settings);
+        return new VerifyManifestRunner(context.Log).Run(build, settings);
     }
 }

@@ -19,6 +19,9 @@ public enum PlatformCheckStatus
 
     /// <summary>In the index but not expected (a failure only in strict mode).</summary>
     Unexpected,
+
+    /// <summary>The registry did not serve its manifest, config or a layer, or served a damaged one (the problem says which and why).</summary>
+    Unreadable,
 }
 
 /// <summary>One platform's line of the report.</summary>
@@ -40,7 +43,12 @@ public sealed record PlatformCheck(
     IReadOnlyList<ElfOffender> Offenders,
     int OffenderCount,
     IReadOnlyList<string> Attestations,
-    string? Note);
+    string? Note)
+{
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"{Platform} {Status}{(Digest is null ? string.Empty : " " + Digest)}{(OffenderCount > 0 ? $" ({OffenderCount} of {ElfFiles} ELF files wrong)" : string.Empty)}{(Note is null ? string.Empty : " (" + Note + ")")}";
+}
 
 /// <summary>The result of VerifyManifest.</summary>
 /// <param name="Image">The reference that was checked.</param>
@@ -59,4 +67,14 @@ public sealed record VerifyManifestReport(
 {
     /// <summary>Gets a value indicating whether every check passed.</summary>
     public bool Passed => Problems.Count == 0;
+
+    /// <summary>Gets the platforms the image had to serve.</summary>
+    public IReadOnlyList<Platform> ExpectedPlatforms { get; init; } = [];
+
+    /// <summary>Gets where <see cref="ExpectedPlatforms"/> came from: <c>ExpectedPlatforms</c> (the settings), the build's requested platforms, the build's metadata, or the platforms the registry serves.</summary>
+    public string ExpectedPlatformsSource { get; init; } = "ExpectedPlatforms";
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"{Image}{(Digest.Length > 0 ? " → " + Digest : string.Empty)}: {(Passed ? "passed" : $"{Problems.Count} problem{(Problems.Count == 1 ? string.Empty : "s")}")} ({string.Join(", ", Platforms.Select(p => $"{p.Platform} {p.Status}"))})";
 }

@@ -1,5 +1,6 @@
 using Cake.Core;
 using Cake.Core.Diagnostics;
+using Cake.MultiArch.Build;
 using Cake.MultiArch.Platforms;
 using Cake.MultiArch.Registry;
 
@@ -31,80 +32,127 @@ public sealed class VerifyManifestRunner
     }
 
     /// <summary>Runs the checks and throws, listing every problem, when any fails.</summary>
-    /// <param name="settings">The settings.</param>
+    /// <param name="settings">The settings (never written to).</param>
     /// <returns>The report (only when every check passed).</returns>
     /// <exception cref="CakeException">Invalid settings, an unreachable registry, or failed checks (all listed).</exception>
-    public VerifyManifestReport Run(VerifyManifestSettings settings)
-    {
-        var report = RunAsync(settings).GetAwaiter().GetResult();
-        if (!report.Passed)
-        {
-            throw new CakeException($"VerifyManifest: {report.Image} failed {report.Problems.Count} check{(report.Problems.Count == 1 ? string.Empty : "s")}:" + System.Environment.NewLine + string.Join(System.Environment.NewLine, report.Problems.Select(p => "  - " + p)));
-        }
+    public VerifyManifestReport Run(VerifyManifestSettings settings) => ThrowIfFailed(RunAsync(settings).GetAwaiter().GetResult());
 
-        return report;
-    }
+    /// <summary>
+    /// Verifies what a build pushed, by its digest. The build's image always wins over
+    /// <see cref="VerifyManifestSettings.Image"/>; the expected platforms are the settings' when
+    /// listed, else the build's requested platforms, else those of its metadata, else those the
+    /// registry serves (the report and log say which).
+    /// </summary>
+    /// <param name="build">The build result.</param>
+    /// <param name="settings">More settings (never written to), or <see langword="null"/>.</param>
+    /// <returns>The report (only when every check passed).</returns>
+    /// <exception cref="CakeException">An untagged or unpushed build, invalid settings, an unreachable registry, or failed checks (all listed).</exception>
+    public VerifyManifestReport Run(BuildxBuildResult build, VerifyManifestSettings? settings = null) => ThrowIfFailed(RunAsync(build, settings).GetAwaiter().GetResult());
 
     /// <summary>
     /// Verifies several images (the tags of a release, say) with the same settings, a few at a
-    /// time, and throws listing every problem of every image.
+    /// time, and throws listing every image: a registry error is that image's problem, listed
+    /// with the others.
     /// </summary>
     /// <param name="images">The image references.</param>
-    /// <param name="settings">The settings (their <see cref="VerifyManifestSettings.Image"/> is ignored).</param>
-    /// <param name="maxParallel">How many images are verified at once.</param>
+    /// <param name="settings">The settings (their <see cref="VerifyManifestSettings.Image"/> is ignored; never written to).</param>
+    /// <param name="maxParallel">How many images are verified at once (1 to 64).</param>
     /// <returns>The reports, in the order of <paramref name="images"/> (only when every check passed).</returns>
-    /// <exception cref="CakeException">Invalid settings, an unreachable registry, or failed checks (all listed).</exception>
+    /// <exception cref="CakeException">Invalid settings or images (before any request), or any image failing (all listed).</exception>
     public IReadOnlyList<VerifyManifestReport> RunMany(IEnumerable<string> images, VerifyManifestSettings settings, int maxParallel = 8)
     {
         var reports = RunManyAsync(images, settings, maxParallel).GetAwaiter().GetResult();
         var failed = reports.Where(r => !r.Passed).ToArray();
         if (failed.Length > 0)
         {
+            var passed = reports.Where(r => r.Passed).Select(r => r.Image).ToArray();
             throw new CakeException($"VerifyManifest: {failed.Length} of {reports.Count} images failed:" + System.Environment.NewLine
-                + string.Join(System.Environment.NewLine, failed.SelectMany(r => r.Problems.Select(p => $"  - {r.Image}: {p}"))));
+                + string.Join(System.Environment.NewLine, failed.SelectMany(r => r.Problems.Select(p => $"  - {r.Image}: {p}")))
+                + (passed.Length > 0 ? System.Environment.NewLine + $"Passed: {string.Join(", ", passed)}." : string.Empty));
         }
 
         return reports;
     }
 
-    /// <summary>Verifies several images, a few at a time, and returns every report, passed or not.</summary>
+    /// <summary>Verifies several images, a few at a time, and returns every report, passed or not; an image the registry did not serve gets a failed report saying why.</summary>
     /// <param name="images">The image references.</param>
-    /// <param name="settings">The settings (their <see cref="VerifyManifestSettings.Image"/> is ignored).</param>
-    /// <param name="maxParallel">How many images are verified at once.</param>
+    /// <param name="settings">The settings (their <see cref="VerifyManifestSettings.Image"/> is ignored; never written to).</param>
+    /// <param name="maxParallel">How many images are verified at once (1 to 64).</param>
     /// <param name="cancellationToken">Cancels the checks.</param>
     /// <returns>The reports, in the order of <paramref name="images"/>.</returns>
+    /// <exception cref="CakeException">Invalid settings or images, before any request.</exception>
     public async Task<IReadOnlyList<VerifyManifestReport>> RunManyAsync(IEnumerable<string> images, VerifyManifestSettings settings, int maxParallel = 8, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(settings);
-        var list = images.ToArray();
-        var reports = new VerifyManifestReport[list.Length];
+        var targets = VerifyManifestValidation.ForImages(images.ToArray(), settings, maxParallel);
+        var reports = new VerifyManifestReport[targets.Count];
         await Parallel.ForEachAsync(
-            Enumerable.Range(0, list.Length),
-            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxParallel), CancellationToken = cancellationToken },
-            async (i, token) => reports[i] = await RunCoreAsync(settings, list[i], token).ConfigureAwait(false)).ConfigureAwait(false);
+            Enumerable.Range(0, targets.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = maxParallel, CancellationToken = cancellationToken },
+            async (i, token) => reports[i] = await RunCoreAsync(settings, targets[i], reportRegistryErrors: true, token).ConfigureAwait(false)).ConfigureAwait(false);
         return reports;
     }
 
     /// <summary>Runs the checks and returns the report, passed or not.</summary>
-    /// <param name="settings">The settings.</param>
+    /// <param name="settings">The settings (never written to).</param>
     /// <param name="cancellationToken">Cancels the checks.</param>
     /// <returns>The report.</returns>
-    /// <exception cref="CakeException">Invalid settings or an unreachable registry.</exception>
+    /// <exception cref="CakeException">Invalid settings (before any request) or an unreachable image.</exception>
     public Task<VerifyManifestReport> RunAsync(VerifyManifestSettings settings, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return RunCoreAsync(settings, settings.Image, cancellationToken);
+        return RunCoreAsync(settings, VerifyManifestValidation.ForSettings(settings), reportRegistryErrors: false, cancellationToken);
     }
 
-    // The image is passed beside the settings, so that several images share one settings object.
-    private async Task<VerifyManifestReport> RunCoreAsync(VerifyManifestSettings settings, string? image, CancellationToken cancellationToken)
+    /// <summary>Verifies what a build pushed and returns the report, passed or not (see <see cref="Run(BuildxBuildResult, VerifyManifestSettings?)"/>).</summary>
+    /// <param name="build">The build result.</param>
+    /// <param name="settings">More settings (never written to), or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the checks.</param>
+    /// <returns>The report.</returns>
+    /// <exception cref="CakeException">An untagged or unpushed build, invalid settings, or an unreachable image.</exception>
+    public Task<VerifyManifestReport> RunAsync(BuildxBuildResult build, VerifyManifestSettings? settings = null, CancellationToken cancellationToken = default)
     {
-        var reference = Validate(settings, image);
+        ArgumentNullException.ThrowIfNull(build);
+        settings ??= new VerifyManifestSettings();
+        var target = VerifyManifestValidation.ForBuild(build, settings);
+        if (!string.IsNullOrEmpty(settings.Image) && settings.Image != target.Image)
+        {
+            _log.Information("VerifyManifest: the settings' Image '{0}' is not used: the build result's {1} is verified.", settings.Image, target.Image);
+        }
+
+        return RunCoreAsync(settings, target, reportRegistryErrors: false, cancellationToken);
+    }
+
+    private static VerifyManifestReport ThrowIfFailed(VerifyManifestReport report) =>
+        report.Passed
+            ? report
+            : throw new CakeException($"VerifyManifest: {report.Image} failed {report.Problems.Count} check{(report.Problems.Count == 1 ? string.Empty : "s")}:" + System.Environment.NewLine + string.Join(System.Environment.NewLine, report.Problems.Select(p => "  - " + p)));
+
+    private async Task<VerifyManifestReport> RunCoreAsync(VerifyManifestSettings settings, VerifyTarget target, bool reportRegistryErrors, CancellationToken cancellationToken)
+    {
         var client = _clientFactory(settings);
         try
         {
-            return await VerifyAsync(client, reference, settings, cancellationToken).ConfigureAwait(false);
+            return await VerifyAsync(client, target, settings, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CakeException ex) when (reportRegistryErrors)
+        {
+            var message = Unprefixed(ex.Message);
+            lock (LogGate)
+            {
+                _log.Error("VerifyManifest: {0} could not be verified: {1}", target.Image, message);
+            }
+
+            return new VerifyManifestReport(target.Image, string.Empty, string.Empty, [], 0, [message])
+            {
+                ExpectedPlatforms = target.ExpectedPlatforms ?? [],
+                ExpectedPlatformsSource = target.Source,
+            };
+        }
+        catch (CakeException ex)
+        {
+            throw new CakeException($"VerifyManifest: {target.Image} could not be verified: {Unprefixed(ex.Message)}", ex);
         }
         finally
         {
@@ -112,45 +160,18 @@ public sealed class VerifyManifestRunner
         }
     }
 
-    private static ImageReference Validate(VerifyManifestSettings settings, string? image)
-    {
-        var problems = new List<string>();
-        ImageReference? reference = null;
-        if (string.IsNullOrWhiteSpace(image))
-        {
-            problems.Add("Image is not set; expected a reference such as 'registry.example.com/team/app:1.0', or pass the BuildxBuildResult.");
-        }
-        else if (ImageReference.TryParseCore(image, out reference) is { } error)
-        {
-            problems.Add("Image is invalid: " + error);
-        }
-
-        if (settings.ExpectedPlatforms.Count == 0)
-        {
-            problems.Add("ExpectedPlatforms is empty; list the platforms the image must serve, such as linux/amd64 and linux/arm64.");
-        }
-
-        if (PlatformList.Duplicates(settings.ExpectedPlatforms) is { Count: > 0 } duplicates)
-        {
-            problems.Add($"ExpectedPlatforms lists {string.Join(", ", duplicates.Select(d => $"'{d}'"))} more than once (after normalisation).");
-        }
-
-        if (string.IsNullOrEmpty(settings.Username) != string.IsNullOrEmpty(settings.Password))
-        {
-            problems.Add("Username and Password go together; set both or neither.");
-        }
-
-        if (problems.Count > 0)
-        {
-            throw new CakeException("VerifyManifest: " + string.Join(System.Environment.NewLine + "VerifyManifest: ", problems));
-        }
-
-        return reference!;
-    }
+    private static string Unprefixed(string message) =>
+        message.StartsWith("VerifyManifest: ", StringComparison.Ordinal) ? message["VerifyManifest: ".Length..] : message;
 
     private static IRegistryClient CreateClient(VerifyManifestSettings settings)
     {
-        var options = new RegistryClientOptions { Timeout = settings.RequestTimeout, MaxAttempts = settings.MaxAttempts };
+        var options = new RegistryClientOptions
+        {
+            Timeout = settings.RequestTimeout,
+            ReadIdleTimeout = settings.ReadIdleTimeout,
+            LayerTimeout = settings.LayerTimeout,
+            MaxAttempts = settings.MaxAttempts,
+        };
         foreach (var registry in settings.InsecureRegistries)
         {
             options.InsecureRegistries.Add(registry);
@@ -169,9 +190,9 @@ public sealed class VerifyManifestRunner
         return new RegistryClient(options);
     }
 
-    private async Task<VerifyManifestReport> VerifyAsync(IRegistryClient client, ImageReference reference, VerifyManifestSettings settings, CancellationToken cancellationToken)
+    private async Task<VerifyManifestReport> VerifyAsync(IRegistryClient client, VerifyTarget target, VerifyManifestSettings settings, CancellationToken cancellationToken)
     {
-        var expected = settings.ExpectedPlatforms.ToArray();
+        var reference = target.Reference;
         var problems = new List<string>();
         var checks = new List<PlatformCheck>();
         var top = await client.GetManifestAsync(reference, reference.ManifestReference, cancellationToken).ConfigureAwait(false);
@@ -183,16 +204,23 @@ public sealed class VerifyManifestRunner
         if (top.IsIndex)
         {
             var index = top.ToIndex();
-            foreach (var descriptor in index.Manifests)
+            for (var i = 0; i < index.Manifests.Count; i++)
             {
+                var descriptor = index.Manifests[i];
                 if (descriptor.IsAttestation || descriptor.Platform is { Os: "unknown" })
                 {
                     attestations++;
-                    if (descriptor.Annotations?.TryGetValue("vnd.docker.reference.digest", out var subject) == true)
+                    if (descriptor.Annotations?.TryGetValue("vnd.docker.reference.digest", out var subject) == true && subject is not null)
                     {
                         attestationTasks[subject] = AttestationKindsAsync(client, reference, descriptor, cancellationToken);
                     }
 
+                    continue;
+                }
+
+                if (!RegistryClient.IsDigest(descriptor.Digest))
+                {
+                    problems.Add($"the index entry #{i + 1} ({(descriptor.Platform is null ? "no platform" : descriptor.Platform.ToString())}) has {(string.IsNullOrEmpty(descriptor.Digest) ? "no digest" : $"the digest '{descriptor.Digest}'")}; expected 'sha256:' followed by 64 hex digits. The index is malformed: push it again.");
                     continue;
                 }
 
@@ -214,22 +242,33 @@ public sealed class VerifyManifestRunner
 
                 entries.Add((platform, descriptor));
             }
+
+            foreach (var group in entries.GroupBy(e => e.Platform).Where(g => g.Count() > 1))
+            {
+                problems.Add($"{group.Key}: the index lists it {group.Count()} times ({string.Join(", ", group.Select(e => e.Descriptor.Digest))}); expected each platform once. A client pulls the first and never the others: push the index again with each platform once.");
+            }
         }
         else
         {
             // One platform, one manifest: its config says which.
             var manifest = top.ToManifest();
-            var config = await client.GetBlobAsync(reference, manifest.Config.Digest, cancellationToken).ConfigureAwait(false);
-            var declared = System.Text.Json.JsonSerializer.Deserialize<ImageConfig>(config);
-            if (Platform.TryParse($"{declared?.Os}/{declared?.Architecture}{(declared?.Variant is { } v ? "/" + v : string.Empty)}", out var platform))
+            var config = OciJson.ReadConfig(await client.GetBlobAsync(reference, manifest.Config.Digest, cancellationToken).ConfigureAwait(false), $"the config {manifest.Config.Digest}");
+            if (Platform.TryParse($"{config.Os}/{config.Architecture}{(config.Variant is { } v ? "/" + v : string.Empty)}", out var platform))
             {
                 entries.Add((platform, new Cake.MultiArch.Registry.Descriptor { Digest = top.Digest, MediaType = top.MediaType, Size = top.Bytes.Length }));
             }
+        }
 
-            if (expected.Length > 1)
-            {
-                problems.Add($"{reference.Original} is a single-platform manifest ({(entries.Count > 0 ? entries[0].Platform.ToString() : "unknown platform")}), not an index; expected {PlatformList.Format(expected)}. Build with several platforms and push (the result is an index).");
-            }
+        var present = entries.Select(e => e.Platform).Distinct().ToArray();
+        var expected = target.ExpectedPlatforms?.ToArray() ?? present;
+        if (expected.Length == 0)
+        {
+            problems.Add($"{reference.Original} serves no platform this check knows, and the build result names none; expected at least one of {Platform.AcceptedValues}. Set ExpectedPlatforms.");
+        }
+
+        if (!top.IsIndex && expected.Length > 1)
+        {
+            problems.Add($"{reference.Original} is a single-platform manifest ({(entries.Count > 0 ? entries[0].Platform.ToString() : "unknown platform")}), not an index; expected {PlatformList.Format(expected)}. Build with several platforms and push (the result is an index).");
         }
 
         await Task.WhenAll(attestationTasks.Values).ConfigureAwait(false);
@@ -238,7 +277,6 @@ public sealed class VerifyManifestRunner
             attestationKinds[subject] = task.Result;
         }
 
-        var present = entries.Select(e => e.Platform).ToArray();
         var missing = new List<string>();
         var tasks = new List<Task<(PlatformCheck Check, List<string> Problems)>>();
         foreach (var platform in expected)
@@ -275,7 +313,11 @@ public sealed class VerifyManifestRunner
             checks.Add(new PlatformCheck(platform, PlatformCheckStatus.Unexpected, descriptor.Digest, null, null, [], 0, [], settings.Strict ? "not expected" : "not expected (allowed)"));
         }
 
-        var report = new VerifyManifestReport(reference.Original, top.Digest, top.MediaType, checks, attestations, problems);
+        var report = new VerifyManifestReport(reference.Original, top.Digest, top.MediaType, checks, attestations, problems)
+        {
+            ExpectedPlatforms = expected,
+            ExpectedPlatformsSource = target.Source,
+        };
         LogReport(report, settings);
         return report;
     }
@@ -283,8 +325,18 @@ public sealed class VerifyManifestRunner
     private static async Task<(PlatformCheck Check, List<string> Problems)> CheckPlatformAsync(IRegistryClient client, ImageReference reference, Platform platform, Cake.MultiArch.Registry.Descriptor descriptor, ManifestResult top, VerifyManifestSettings settings, IReadOnlyList<string> attestationKinds, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
-        var check = await CheckPlatformCoreAsync(client, reference, platform, descriptor, top, settings, attestationKinds, problems, cancellationToken).ConfigureAwait(false);
-        return (check, problems);
+        try
+        {
+            var check = await CheckPlatformCoreAsync(client, reference, platform, descriptor, top, settings, attestationKinds, problems, cancellationToken).ConfigureAwait(false);
+            return (check, problems);
+        }
+        catch (CakeException ex)
+        {
+            // The registry failed for this platform only (a timeout, a refusal, a damaged
+            // document): the other platforms are still checked and reported.
+            problems.Add($"{platform}: {Unprefixed(ex.Message)}");
+            return (new PlatformCheck(platform, PlatformCheckStatus.Unreadable, descriptor.Digest, null, null, [], 0, attestationKinds, "unreadable"), problems);
+        }
     }
 
     private static async Task<PlatformCheck> CheckPlatformCoreAsync(IRegistryClient client, ImageReference reference, Platform platform, Cake.MultiArch.Registry.Descriptor descriptor, ManifestResult top, VerifyManifestSettings settings, IReadOnlyList<string> attestationKinds, List<string> problems, CancellationToken cancellationToken)
@@ -298,7 +350,7 @@ public sealed class VerifyManifestRunner
 
         var manifest = manifestResult.ToManifest();
         var configBytes = await client.GetBlobAsync(reference, manifest.Config.Digest, cancellationToken).ConfigureAwait(false);
-        var config = System.Text.Json.JsonSerializer.Deserialize<ImageConfig>(configBytes) ?? new ImageConfig();
+        var config = OciJson.ReadConfig(configBytes, $"the config {manifest.Config.Digest} of {platform}");
         var declaredText = $"{config.Os}/{config.Architecture}{(string.IsNullOrEmpty(config.Variant) ? string.Empty : "/" + config.Variant)}";
         var status = PlatformCheckStatus.Ok;
         if (!Platform.TryParse(declaredText, out var declared) || declared != platform)
@@ -319,7 +371,14 @@ public sealed class VerifyManifestRunner
             var blob = await client.OpenBlobAsync(reference, layer.Digest, cancellationToken).ConfigureAwait(false);
             await using (blob.ConfigureAwait(false))
             {
-                await LayerScanner.ScanAsync(blob, layer.MediaType, platform, scan, Math.Max(0, settings.MaxOffendersShown), ignored, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await LayerScanner.ScanAsync(blob, layer.MediaType, platform, scan, settings.MaxOffendersShown, ignored, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (IsDamagedLayer(ex))
+                {
+                    throw new CakeException($"the layer {layer.Digest} ({layer.MediaType}) could not be read ({ex.GetType().Name}: {ex.Message}); expected a complete layer. The registry holds a damaged blob: push the image again.", ex);
+                }
             }
         }
 
@@ -339,6 +398,10 @@ public sealed class VerifyManifestRunner
 
         return new PlatformCheck(platform, status, descriptor.Digest, declaredText, scan.ElfFiles, scan.Offenders, scan.OffenderCount, attestationKinds, note);
     }
+
+    /// <summary>Gets whether an exception means the layer's bytes are damaged (a cut gzip stream, a broken tar), not a bug.</summary>
+    private static bool IsDamagedLayer(Exception ex) =>
+        ex is IOException or InvalidDataException or FormatException or ZstdSharp.ZstdException;
 
     private static async Task<List<string>> AttestationKindsAsync(IRegistryClient client, ImageReference reference, Cake.MultiArch.Registry.Descriptor descriptor, CancellationToken cancellationToken)
     {
@@ -383,6 +446,7 @@ public sealed class VerifyManifestRunner
     private void LogReportLines(VerifyManifestReport report, VerifyManifestSettings settings)
     {
         _log.Information("VerifyManifest: {0} → {1} ({2}{3})", report.Image, report.Digest, report.MediaType, report.AttestationManifests > 0 ? $", {report.AttestationManifests} attestation manifest(s) skipped" : string.Empty);
+        _log.Information("VerifyManifest: expecting {0} (from {1}).", report.ExpectedPlatforms.Count == 0 ? "no platform" : PlatformList.Format(report.ExpectedPlatforms), report.ExpectedPlatformsSource);
         _log.Information("VerifyManifest: {0,-16} {1,-15} {2,-19} {3,-16} {4}", "PLATFORM", "STATUS", "DIGEST", "CONFIG", settings.Deep ? "BINARIES / ATTESTATIONS" : "ATTESTATIONS");
         foreach (var check in report.Platforms)
         {
@@ -393,7 +457,7 @@ public sealed class VerifyManifestRunner
 
         if (report.Passed)
         {
-            _log.Information("VerifyManifest: {0} serves {1}{2}.", report.Image, PlatformList.Format(settings.ExpectedPlatforms), settings.Deep ? ", binaries checked" : string.Empty);
+            _log.Information("VerifyManifest: {0} serves {1}{2}.", report.Image, PlatformList.Format(report.ExpectedPlatforms), settings.Deep ? ", binaries checked" : string.Empty);
         }
     }
 }

@@ -40,12 +40,23 @@ public sealed class VerifyManifestSettings
     /// <summary>Gets path prefixes the deep check skips (such as <c>/usr/libexec/qemu</c> in an image that ships emulators).</summary>
     public IList<string> IgnoredPaths { get; } = new List<string>();
 
-    /// <summary>Gets or sets how many offending paths are named per platform. Default: 5.</summary>
+    /// <summary>Gets or sets how many offending paths are named per platform (0 counts them without naming any). Default: 5.</summary>
     public int MaxOffendersShown { get; set; } = 5;
 
-    /// <summary>Gets or sets the timeout of one registry request. Default: 100 s.</summary>
-    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
+    /// <summary>
+    /// Gets or sets the longest one registry request may take as a whole: its connection, token
+    /// exchange, redirects, every retry and wait, and the body of a manifest or config. A registry
+    /// that accepts the connection and never answers fails after this long, naming the host and
+    /// the step. Default: 30 s (each try waits at most 10 s). At most 1 day.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Gets or sets how many times a request is tried on 429, 5xx or connection failures. Default: 4.</summary>
+    /// <summary>Gets or sets the longest a layer's download (deep check) may go without receiving a byte. Default: 30 s. At most 1 day.</summary>
+    public TimeSpan ReadIdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets or sets the longest one layer's download (deep check) may take. Default: 30 min. At most 1 day.</summary>
+    public TimeSpan LayerTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Gets or sets how many times a request is tried on 429, 5xx, connection failures, cut bodies or unanswered tries (all within <see cref="RequestTimeout"/>). Default: 4.</summary>
     public int MaxAttempts { get; set; } = 4;
 }

@@ -169,7 +169,8 @@ public sealed class VerifyManifestRegistryTests(RegistryBed bed) : IDisposable
         Assert.Equal(
             "VerifyManifest: 2 of 3 images failed:" + System.Environment.NewLine +
             $"  - {bed.Trap}: linux/arm64: 1 of 1 ELF files are built for amd64, not arm64: /bin/busybox (amd64). A stage that uses $TARGETARCH without 'ARG TARGETARCH', or a binary copied in from the build machine, does this." + System.Environment.NewLine +
-            $"  - {bed.MissingArm64}: linux/arm64: not in the index; it has linux/amd64.",
+            $"  - {bed.MissingArm64}: linux/arm64: not in the index; it has linux/amd64." + System.Environment.NewLine +
+            $"Passed: {bed.Good}.",
             ex.Message);
     }
 

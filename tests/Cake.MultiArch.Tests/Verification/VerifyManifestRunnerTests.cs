@@ -83,6 +83,24 @@ public sealed class VerifyManifestRunnerTests
         Assert.Equal(["linux/amd64: in the index but not expected (Strict)."], strict.Problems);
     }
 
+    [Fact]
+    public async Task Should_Print_A_Readable_Report_And_Platform_Line()
+    {
+        // Given
+        var (runner, _, _) = Runner(BuildxIndex, MediaTypes.OciIndex);
+
+        // When
+        var report = await runner.RunAsync(Settings("linux/amd64", "linux/arm64"), TestContext.Current.CancellationToken);
+
+        // Then: no System.Collections.Generic.List… in the text
+        var amd64 = report.Platforms[0].Digest;
+        var arm64 = report.Platforms[1].Digest;
+        Assert.Equal($"127.0.0.1:5001/tb/hello:1 → sha256:{new string('a', 64)}: 1 problem (linux/amd64 ConfigMismatch, linux/arm64 Ok)", report.ToString());
+        Assert.Equal($"linux/amd64 ConfigMismatch {amd64}", report.Platforms[0].ToString());
+        Assert.Equal($"linux/arm64 Ok {arm64}", report.Platforms[1].ToString());
+        Assert.Equal("ExpectedPlatforms", report.ExpectedPlatformsSource);
+    }
+
     [Theory]
     [InlineData(null, "linux/amd64", null, null, "VerifyManifest: Image is not set; expected a reference such as 'registry.example.com/team/app:1.0', or pass the BuildxBuildResult.")]
     [InlineData("Reg.example.com/Team/App", "linux/amd64", null, null, "VerifyManifest: Image is invalid: Image reference 'Reg.example.com/Team/App' has upper-case letters in its repository 'Team/App'; repository names must be lower-case.")]
