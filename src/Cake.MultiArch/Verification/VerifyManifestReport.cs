@@ -19,6 +19,9 @@ public enum PlatformCheckStatus
 
     /// <summary>In the index but not expected (a failure only in strict mode).</summary>
     Unexpected,
+
+    /// <summary>Deep: its entry point, a loader or an ARM detail would stop it from starting (see <see cref="PlatformCheck.Findings"/>).</summary>
+    CannotStart,
 }
 
 /// <summary>One platform's line of the report.</summary>
@@ -40,7 +43,14 @@ public sealed record PlatformCheck(
     IReadOnlyList<ElfOffender> Offenders,
     int OffenderCount,
     IReadOnlyList<string> Attestations,
-    string? Note);
+    string? Note)
+{
+    /// <summary>Gets how the entry point resolved in the merged image (deep only; <see langword="null"/> otherwise).</summary>
+    public EntrypointResolution? Entrypoint { get; init; }
+
+    /// <summary>Gets what the deep checks found (errors and warnings; each with file, layer and fix). Empty when not deep.</summary>
+    public IReadOnlyList<DeepFinding> Findings { get; init; } = [];
+}
 
 /// <summary>The result of VerifyManifest.</summary>
 /// <param name="Image">The reference that was checked.</param>

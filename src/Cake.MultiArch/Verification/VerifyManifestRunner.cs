@@ -2,6 +2,8 @@ using Cake.Core;
 using Cake.Core.Diagnostics;
 using Cake.MultiArch.Platforms;
 using Cake.MultiArch.Registry;
+using Cake.MultiArch.Verification.Deep;
+using Cake.MultiArch.Verification.Tree;
 
 namespace Cake.MultiArch.Verification;
 
@@ -135,6 +137,7 @@ public sealed class VerifyManifestRunner
             problems.Add($"ExpectedPlatforms lists {string.Join(", ", duplicates.Select(d => $"'{d}'"))} more than once (after normalisation).");
         }
 
+        problems.AddRange(DeepOptions.Validate(settings));
         if (string.IsNullOrEmpty(settings.Username) != string.IsNullOrEmpty(settings.Password))
         {
             problems.Add("Username and Password go together; set both or neither.");
@@ -312,32 +315,40 @@ public sealed class VerifyManifestRunner
             return new PlatformCheck(platform, status, descriptor.Digest, declaredText, null, [], 0, attestationKinds, null);
         }
 
-        var scan = new LayerScanResult();
-        var ignored = settings.IgnoredPaths.ToArray();
+        // Deep: the merged tree of the platform's layers, then the checks over it and the config.
+        var builder = new ImageTreeBuilder();
         foreach (var layer in manifest.Layers)
         {
             var blob = await client.OpenBlobAsync(reference, layer.Digest, cancellationToken).ConfigureAwait(false);
             await using (blob.ConfigureAwait(false))
             {
-                await LayerScanner.ScanAsync(blob, layer.MediaType, platform, scan, Math.Max(0, settings.MaxOffendersShown), ignored, cancellationToken).ConfigureAwait(false);
+                await builder.ApplyLayerAsync(blob, layer.MediaType, layer.Digest, cancellationToken).ConfigureAwait(false);
             }
         }
 
+        var deep = new DeepInspector(builder.Tree, ContainerConfig.Parse(configBytes), platform, DeepOptions.From(settings)).Run();
         string? note = null;
-        if (scan.ElfFiles == 0)
+        if (deep.ElfFiles == 0)
         {
             note = "no ELF files (scripts or data only)";
         }
-        else if (scan.OffenderCount > 0)
+        else if (deep.OffenderCount > 0 && !settings.DisabledDeepChecks.Contains(DeepCheck.ElfMachine))
         {
-            var kinds = scan.Offenders.Select(o => o.Architecture).Distinct().ToArray();
+            var kinds = deep.Offenders.Select(o => o.Architecture).Distinct().ToArray();
             problems.Add(
-                $"{platform}: {scan.OffenderCount} of {scan.ElfFiles} ELF files are built for {string.Join(" or ", kinds)}, not {platform.Architecture}: {string.Join(", ", scan.Offenders.Select(o => $"{o.Path} ({o.Architecture})"))}{(scan.OffenderCount > scan.Offenders.Count ? ", …" : string.Empty)}. "
+                $"{platform}: {deep.OffenderCount} of {deep.ElfFiles} ELF files are built for {string.Join(" or ", kinds)}, not {platform.Architecture}: {string.Join(", ", deep.Offenders.Select(o => $"{o.Path} ({o.Architecture})"))}{(deep.OffenderCount > deep.Offenders.Count ? ", …" : string.Empty)}. "
                 + "A stage that uses $TARGETARCH without 'ARG TARGETARCH', or a binary copied in from the build machine, does this.");
             status = status == PlatformCheckStatus.Ok ? PlatformCheckStatus.WrongBinaries : status;
         }
 
-        return new PlatformCheck(platform, status, descriptor.Digest, declaredText, scan.ElfFiles, scan.Offenders, scan.OffenderCount, attestationKinds, note);
+        var errors = deep.Findings.Where(f => f.Severity == DeepFindingSeverity.Error && f.Check != DeepCheck.ElfMachine).ToArray();
+        problems.AddRange(errors.Select(f => $"{platform}: {f}"));
+        status = status == PlatformCheckStatus.Ok && errors.Length > 0 ? PlatformCheckStatus.CannotStart : status;
+        return new PlatformCheck(platform, status, descriptor.Digest, declaredText, deep.ElfFiles, deep.Offenders, deep.OffenderCount, attestationKinds, note)
+        {
+            Entrypoint = deep.Entrypoint,
+            Findings = deep.Findings,
+        };
     }
 
     private static async Task<List<string>> AttestationKindsAsync(IRegistryClient client, ImageReference reference, Cake.MultiArch.Registry.Descriptor descriptor, CancellationToken cancellationToken)
@@ -380,6 +391,29 @@ public sealed class VerifyManifestRunner
         }
     }
 
+    private void LogDeepLines(VerifyManifestReport report)
+    {
+        foreach (var check in report.Platforms)
+        {
+            if (check.Entrypoint is { } entrypoint)
+            {
+                _log.Information("VerifyManifest: {0,-16} entry point {1}", check.Platform, entrypoint);
+            }
+
+            foreach (var finding in check.Findings)
+            {
+                if (finding.Severity == DeepFindingSeverity.Error)
+                {
+                    _log.Error("VerifyManifest: {0,-16} {1}", check.Platform, finding);
+                }
+                else
+                {
+                    _log.Warning("VerifyManifest: {0,-16} {1}", check.Platform, finding);
+                }
+            }
+        }
+    }
+
     private void LogReportLines(VerifyManifestReport report, VerifyManifestSettings settings)
     {
         _log.Information("VerifyManifest: {0} → {1} ({2}{3})", report.Image, report.Digest, report.MediaType, report.AttestationManifests > 0 ? $", {report.AttestationManifests} attestation manifest(s) skipped" : string.Empty);
@@ -391,6 +425,7 @@ public sealed class VerifyManifestRunner
             _log.Information("VerifyManifest: {0,-16} {1,-15} {2,-19} {3,-16} {4}{5}", check.Platform, check.Status, check.Digest is { Length: > 19 } d ? d[..19] : check.Digest ?? "-", check.ConfigPlatform ?? "-", binaries, attest);
         }
 
+        LogDeepLines(report);
         if (report.Passed)
         {
             _log.Information("VerifyManifest: {0} serves {1}{2}.", report.Image, PlatformList.Format(settings.ExpectedPlatforms), settings.Deep ? ", binaries checked" : string.Empty);
