@@ -181,7 +181,7 @@ if [ -n "$deep_missing" ]; then
     # A mirror mid-sync can fail one index (security); what matters is that the packages are known.
     apt-cache show "libc6:$arch" >/dev/null 2>&1 || apt-get update -qq || true
   done
-  deep_dl=$(mktemp -d)
+  deep_dl=$(mktemp -d); chmod 755 "$deep_dl"   # apt-get download runs as _apt
   for item in $deep_missing; do
     pkg=${item%%:*}; arch=${item#*:}
     (cd "$deep_dl" && apt-get download -qq "$pkg:$arch")

@@ -192,7 +192,7 @@ internal sealed class DeepInspector(ImageTree tree, ContainerConfig config, Plat
             findings.Add(Finding(
                 DeepCheck.Interpreter,
                 first,
-                $"{names} need{(files.Length == 1 ? "s" : string.Empty)} the loader {group.Key}, which {(loader.Error is { } e && e != group.Key + " does not exist" ? "does not resolve: " + e : "is not in the image")}{(kind is null ? string.Empty : $" (a {kind})")}",
+                $"{names} need{(files.Length == 1 ? "s" : string.Empty)} the loader {group.Key}, which {(loader.Links.Count > 0 ? "does not resolve: " + loader.Error : "is not in the image")}{(kind is null ? string.Empty : $" (a {kind})")}",
                 fix));
         }
     }
