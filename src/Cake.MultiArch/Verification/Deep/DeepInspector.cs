@@ -279,7 +279,7 @@ internal sealed class DeepInspector(ImageTree tree, ContainerConfig config, Plat
             DeepCheck.ArmArch,
             wrong[0].Node,
             $"{wrong.Length} of {arm.Length} ARM ELF files are built for {archs}, newer than {platform} runs ({ArmAttributes.Name(newest)} at most): {Names(wrong.Select(w => w.Path).ToArray())}",
-            $"compile for the variant (-march=arm{platform.Variant?[1..]}, GOARM={platform.Variant?[1..]}; Debian's armel packages are ARMv5TE), or drop {platform} from the platforms"));
+            $"compile for the variant (-march=armv{platform.Variant?[1..]}, GOARM={platform.Variant?[1..]}; Debian's armel packages are ARMv5TE), or drop {platform} from the platforms"));
     }
 
     private string[] LibraryDirectories()
