@@ -69,6 +69,7 @@ internal sealed class DeepInspector(ImageTree tree, ContainerConfig config, Plat
             .Select(n => (Node: n, Path: n.Path))
             .Where(e => !Ignored(e.Path))
             .OrderBy(e => e.Path, StringComparer.Ordinal)
+            .DistinctBy(e => e.Node.Content, ReferenceEqualityComparer.Instance) // hard links: one file
             .ToArray();
 
         var offenders = elves.Where(e => !e.Node.Content!.Elf!.Header.Matches(platform)).ToArray();

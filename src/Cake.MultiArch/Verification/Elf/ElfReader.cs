@@ -18,12 +18,24 @@ internal static class ElfReader
     private const uint PtInterp = 3;
     private const uint ShtArmAttributes = 0x70000003;
 
-    /// <summary>Reads the details of one ELF file.</summary>
+    /// <summary>Reads the details of one ELF file; a malformed one is reported in <see cref="ElfDetails.Unread"/>, never thrown.</summary>
     /// <param name="reader">The file, positioned where the caller left it (its first bytes already in the prefix).</param>
     /// <param name="header">The file's identifying header.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The details (partial, with <see cref="ElfDetails.Unread"/> set, when the file is truncated or past the limits).</returns>
     public static async Task<ElfDetails> ReadAsync(ForwardReader reader, ElfHeader header, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ReadCoreAsync(reader, header, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ArgumentException or IndexOutOfRangeException or OverflowException)
+        {
+            return new ElfDetails { Header = header, Unread = "malformed ELF file" };
+        }
+    }
+
+    private static async Task<ElfDetails> ReadCoreAsync(ForwardReader reader, ElfHeader header, CancellationToken cancellationToken)
     {
         var is64 = header.Is64Bit;
         var little = header.IsLittleEndian;
@@ -49,13 +61,13 @@ internal static class ElfReader
         var phEnd = phoff + ((ulong)phentsize * phnum);
         if (phnum > 0 && phentsize >= (is64 ? 56 : 32))
         {
-            var table = await reader.ReadAtAsync((long)phoff, (int)Math.Min(phEnd - phoff, int.MaxValue), cancellationToken).ConfigureAwait(false);
+            var table = await reader.ReadAtAsync((long)Math.Min(phoff, long.MaxValue), (int)Math.Min(phEnd - phoff, (ulong)reader.ItemLimit), cancellationToken).ConfigureAwait(false);
             if (table is null)
             {
                 return new ElfDetails { Header = header, Type = type, Flags = flags, Unread = "program headers out of reach" };
             }
 
-            for (var i = 0; i < phnum; i++)
+            for (var i = 0; (i + 1) * phentsize <= table.Length; i++)
             {
                 var p = table.AsSpan(i * phentsize);
                 var ptype = U32(p, 0, little);

@@ -67,6 +67,11 @@ internal sealed class ImageTreeBuilder
 
     private async Task ApplyEntryAsync(TarEntry entry, int layer, CancellationToken cancellationToken)
     {
+        if (entry.EntryType == TarEntryType.GlobalExtendedAttributes)
+        {
+            return; // pax_global_header: metadata, not a path
+        }
+
         var parts = ImageTree.Clean(entry.Name);
         if (parts.Count == 0)
         {

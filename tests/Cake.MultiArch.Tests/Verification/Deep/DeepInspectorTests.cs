@@ -164,6 +164,33 @@ public sealed class DeepInspectorTests
         }
 
         [Fact]
+        public async Task Should_Check_Every_Elf_Outside_Path_Only_When_Asked_And_Never_Ignored_Paths()
+        {
+            RequireAmd64Host();
+
+            // Given: dynamic ELF files outside PATH (/opt/tools/x) and under an ignored prefix, no loader.
+            var tree = await TarLayer.MergeAsync(new TarLayer().File("opt/tools/x", Shell).File("usr/libexec/qemu/q", Shell));
+
+            // When
+            var narrow = TarLayer.Inspect(tree, Amd64, Config());
+            var every = TarLayer.Inspect(tree, Amd64, Config(), s =>
+            {
+                s.DeepCheckEveryElf = true;
+                s.IgnoredPaths.Add("/usr/libexec/qemu");
+            });
+
+            // Then
+            Assert.Empty(narrow.Findings);
+            Assert.Equal(
+                [
+                    "interpreter: /opt/tools/x needs the loader /lib64/ld-linux-x86-64.so.2, which is not in the image (layer sha256:111111111111). Fix: copy the loader and the C library in (a glibc or musl base image), or build a static binary (CGO_ENABLED=0 for Go, -static, or a musl target)",
+                    "needed-libraries: libc.so.6 is needed by /opt/tools/x but is in none of the library paths (/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu:/lib:/usr/lib:/lib64:/usr/lib64:/usr/local/lib:/lib32:/usr/lib32) (layer sha256:111111111111). Fix: install the package that ships libc.so.6 in the final stage, or link it statically",
+                ],
+                every.Findings.Select(f => f.ToString()));
+            Assert.Equal(1, every.ElfFiles);
+        }
+
+        [Fact]
         public void Should_List_Unknown_Check_Ids_With_The_Accepted_Ones()
         {
             var settings = new VerifyManifestSettings { DisabledDeepChecks = { "entrypoint", "elf-arch" }, DeepChecksAsErrors = { "Needed-Libraries" } };

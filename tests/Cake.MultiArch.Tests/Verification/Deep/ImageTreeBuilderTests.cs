@@ -57,6 +57,17 @@ public sealed class ImageTreeBuilderTests
             Assert.True(alias.IsExecutable);
             Assert.Same(tree.Resolve("/usr/bin/tool").Node!.Content, alias.Content);
             Assert.True(alias.Content!.Elf!.Header.Matches(Platform.Host));
+            Assert.Equal(1, TarLayer.Inspect(tree, Platform.Host, "{}").ElfFiles); // one file, two names
+        }
+
+        [Fact]
+        public async Task Should_Not_Take_A_Pax_Global_Header_For_A_File()
+        {
+            var layer = new TarLayer().Global().Text("etc/hostname", "h");
+
+            var tree = await TarLayer.MergeAsync(layer);
+
+            Assert.Equal(["/etc/hostname"], Files(tree));
         }
 
         [Fact]

@@ -49,6 +49,12 @@ internal sealed class TarLayer
 
     public TarLayer Whiteout(string name) => File(name, [], Data);
 
+    public TarLayer Global()
+    {
+        _writer.WriteEntry(new PaxGlobalExtendedAttributesTarEntry(new Dictionary<string, string> { ["comment"] = "made by a test" }));
+        return this;
+    }
+
     public byte[] Gzip()
     {
         _writer.Dispose();
