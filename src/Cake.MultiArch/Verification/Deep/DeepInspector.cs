@@ -175,8 +175,17 @@ internal sealed class DeepInspector(ImageTree tree, ContainerConfig config, Plat
         foreach (var group in scope.Where(n => n.Content!.Elf!.Interpreter is not null && n.Content.Elf.Header.Matches(platform)).GroupBy(n => n.Content!.Elf!.Interpreter!, StringComparer.Ordinal))
         {
             var loader = tree.Resolve(group.Key);
-            if (loader.Node is { Kind: TreeNodeKind.File })
+            if (loader.Node is { Kind: TreeNodeKind.File } present)
             {
+                if (present.Content?.Elf is { } loaderElf && !loaderElf.Header.Matches(platform))
+                {
+                    findings.Add(Finding(
+                        DeepCheck.Interpreter,
+                        present,
+                        $"{Names(group.Select(n => n.Path).ToArray())} need{(group.Count() == 1 ? "s" : string.Empty)} the loader {group.Key}, which is {present.Path}, built for {loaderElf.Header.Describe()}, not {platform.Architecture}",
+                        "take the loader and the C library from a base image for the target platform (FROM --platform=$TARGETPLATFORM), not from the build machine"));
+                }
+
                 continue;
             }
 

@@ -132,6 +132,30 @@ public sealed class DeepInspectorTests
         }
 
         [Fact]
+        public async Task Should_Name_A_Loader_Built_For_Another_Architecture()
+        {
+            RequireAmd64Host();
+            if (!File.Exists(Fixtures.TestBed.Arm64Busybox))
+            {
+                Fixtures.TestPaths.SkipOrFail($"no arm64 busybox at {Fixtures.TestBed.Arm64Busybox} (tests/testbed/setup.sh fetches it)");
+            }
+
+            // Given: an amd64 program whose loader path holds an arm64 file (copied from the wrong stage).
+            var tree = await TarLayer.MergeAsync(new TarLayer().File("lib64/ld-linux-x86-64.so.2", File.ReadAllBytes(Fixtures.TestBed.Arm64Busybox)).File("app", Shell));
+
+            // When
+            var result = TarLayer.Inspect(tree, Amd64, Config(entrypoint: "[\"/app\"]"), s => s.DisabledDeepChecks.Add(DeepCheck.NeededLibraries));
+
+            // Then: elf-machine names the file, interpreter names the consequence.
+            Assert.Equal(
+                [
+                    "elf-machine: /lib64/ld-linux-x86-64.so.2 is built for arm64, not amd64 (layer sha256:111111111111). Fix: build this stage FROM --platform=$BUILDPLATFORM and cross-compile with GOARCH=$TARGETARCH (declare ARG TARGETARCH in the stage), or copy the file from a stage built for the target platform",
+                    "interpreter: /app needs the loader /lib64/ld-linux-x86-64.so.2, which is /lib64/ld-linux-x86-64.so.2, built for arm64, not amd64 (layer sha256:111111111111). Fix: take the loader and the C library from a base image for the target platform (FROM --platform=$TARGETPLATFORM), not from the build machine",
+                ],
+                result.Findings.Select(f => f.ToString()));
+        }
+
+        [Fact]
         public async Task Should_Make_A_Warning_An_Error_And_Skip_Disabled_Checks_When_Settings_Say_So()
         {
             RequireAmd64Host();
