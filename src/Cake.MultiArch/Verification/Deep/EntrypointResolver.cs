@@ -168,7 +168,9 @@ internal sealed class EntrypointResolver(ImageTree tree, ContainerConfig config)
             return $"was deleted by layer {DeepFinding.Short(tree.Layers[layer])} ({missing})";
         }
 
-        return resolution.Links.Count > 0 || error != $"{path} does not exist" ? $"does not resolve: {error}" : "does not exist";
+        return resolution.Links.Count > 0 ? $"does not resolve ({string.Join(", ", resolution.Links)}): {error}"
+            : error != $"{path} does not exist" ? $"does not resolve: {error}"
+            : "does not exist";
     }
 
     private static string? FirstWord(string command)

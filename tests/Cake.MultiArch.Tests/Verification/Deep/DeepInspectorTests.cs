@@ -95,6 +95,20 @@ public sealed class DeepInspectorTests
                 Assert.Single(result.Findings).ToString());
         }
 
+        [Theory]
+        [InlineData("[\"/app\"]", "entrypoint: the entry point /app is a directory (layer sha256:222222222222). Fix: point Entrypoint/Cmd at the program inside it")]
+        [InlineData("[\"/data.bin\"]", "entrypoint: the entry point /data.bin is neither an ELF binary nor a #! script (the runtime says 'exec format error') (layer sha256:222222222222). Fix: point Entrypoint/Cmd at a program, or add a #! line to the script")]
+        [InlineData("[\"/bin/run\"]", "entrypoint: the entry point '/bin/run' does not resolve (/bin/run -> ../opt/run): /opt does not exist. Fix: COPY it into the final stage (a multi-stage build copies only what the last stage names), fix Entrypoint/Cmd, or stop a later layer from deleting it")]
+        public async Task Should_Report_An_Entry_Point_That_Cannot_Be_Run(string entrypoint, string expected)
+        {
+            RequireAmd64Host();
+            var tree = await TarLayer.MergeAsync(GlibcBase(), new TarLayer().Dir("app/").Text("data.bin", "just data, marked executable").Symlink("bin/run", "../opt/run"));
+
+            var result = TarLayer.Inspect(tree, Amd64, Config(entrypoint: entrypoint));
+
+            Assert.Equal(expected, Assert.Single(result.Findings).ToString());
+        }
+
         [Fact]
         public async Task Should_Follow_The_Shell_Form_To_The_Commands_Program()
         {
@@ -153,6 +167,31 @@ public sealed class DeepInspectorTests
                     "interpreter: /app needs the loader /lib64/ld-linux-x86-64.so.2, which is /lib64/ld-linux-x86-64.so.2, built for arm64, not amd64 (layer sha256:111111111111). Fix: take the loader and the C library from a base image for the target platform (FROM --platform=$TARGETPLATFORM), not from the build machine",
                 ],
                 result.Findings.Select(f => f.ToString()));
+        }
+
+        [Fact]
+        public async Task Should_Name_A_Musl_Binary_On_A_Glibc_Base()
+        {
+            RequireAmd64Host();
+
+            // Given: /bin/sh with its PT_INTERP string rewritten to musl's loader (same length, NUL-padded).
+            var musl = (byte[])Shell.Clone();
+            var glibcLoader = System.Text.Encoding.ASCII.GetBytes("/lib64/ld-linux-x86-64.so.2");
+            var at = musl.AsSpan().IndexOf(glibcLoader);
+            Assert.True(at > 0);
+            var muslLoader = System.Text.Encoding.ASCII.GetBytes("/lib/ld-musl-x86_64.so.1");
+            musl.AsSpan(at, glibcLoader.Length).Clear();
+            muslLoader.CopyTo(musl, at);
+            var tree = await TarLayer.MergeAsync(GlibcBase(), new TarLayer().File("app", musl));
+
+            // When
+            var result = TarLayer.Inspect(tree, Amd64, Config(entrypoint: "[\"/app\"]"));
+
+            // Then
+            Assert.Equal(
+                "interpreter: /app needs the loader /lib/ld-musl-x86_64.so.1, which is not in the image (a musl binary on a glibc base) (layer sha256:222222222222). Fix: use an Alpine (musl) base for this binary, or build it against glibc",
+                Assert.Single(result.Findings).ToString());
+            Assert.Equal("[\"/app\"] → /app (ELF amd64, dynamic; /lib/ld-musl-x86_64.so.1)", result.Entrypoint!.ToString());
         }
 
         [Fact]
