@@ -18,7 +18,9 @@ public sealed class VerifyManifestSettings
     /// <summary>
     /// Gets or sets a value indicating whether each platform's layers are streamed and the ELF
     /// header of every executable is checked against the platform (the forgotten
-    /// <c>ARG TARGETARCH</c> trap). Default: <see langword="false"/>.
+    /// <c>ARG TARGETARCH</c> trap), and whether each platform's image can start: its entry point
+    /// resolves in the merged layers, its loaders and libraries are there, its ARM binaries fit
+    /// the variant (the checks of <see cref="DeepCheck"/>). Default: <see langword="false"/>.
     /// </summary>
     public bool Deep { get; set; }
 

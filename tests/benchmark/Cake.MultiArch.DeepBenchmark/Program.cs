@@ -10,7 +10,6 @@
 using System.Diagnostics;
 using System.Formats.Tar;
 using System.IO.Compression;
-using System.Text.Json;
 using Cake.Core.Diagnostics;
 using Cake.MultiArch.Platforms;
 using Cake.MultiArch.Registry;
@@ -27,27 +26,21 @@ var rounds = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureIn
 var tags = Enumerable.Repeat($"{registry}/{repository}:t0", count).ToArray();
 using var http = new HttpClient();
 
-async Task<JsonDocument> Get(string path, string accept)
-{
-    using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{registry}/v2/{repository}/{path}");
-    request.Headers.Accept.ParseAdd(accept);
-    using var response = await http.SendAsync(request);
-    response.EnsureSuccessStatusCode();
-    return JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync());
-}
-
-// Each tag's platforms: (platform, config bytes, layers), read once outside the timings.
+// Each tag's platforms: (platform, config bytes, layers), read once outside the timings through
+// the addin's own registry client.
 var images = new List<(Platform Platform, byte[] Config, (string Digest, string MediaType)[] Layers)>();
-foreach (var tag in tags)
+using (var client = new RegistryClient(new RegistryClientOptions()))
 {
-    using var index = await Get("manifests/" + tag[(tag.LastIndexOf(':') + 1)..], MediaTypes.OciIndex);
-    foreach (var entry in index.RootElement.GetProperty("manifests").EnumerateArray())
+    foreach (var tag in tags)
     {
-        var p = entry.GetProperty("platform");
-        var platform = Platform.Parse($"{p.GetProperty("os").GetString()}/{p.GetProperty("architecture").GetString()}");
-        using var manifest = await Get("manifests/" + entry.GetProperty("digest").GetString(), MediaTypes.OciManifest);
-        var config = await http.GetByteArrayAsync($"http://{registry}/v2/{repository}/blobs/{manifest.RootElement.GetProperty("config").GetProperty("digest").GetString()}");
-        images.Add((platform, config, manifest.RootElement.GetProperty("layers").EnumerateArray().Select(l => (l.GetProperty("digest").GetString()!, l.GetProperty("mediaType").GetString()!)).ToArray()));
+        var reference = ImageReference.Parse(tag);
+        var index = (await client.GetManifestAsync(reference, reference.ManifestReference, CancellationToken.None)).ToIndex();
+        foreach (var entry in index.Manifests)
+        {
+            var manifest = (await client.GetManifestAsync(reference, entry.Digest, CancellationToken.None)).ToManifest();
+            var config = await client.GetBlobAsync(reference, manifest.Config.Digest, CancellationToken.None);
+            images.Add((Platform.Parse(entry.Platform!.ToString()), config, manifest.Layers.Select(l => (l.Digest, l.MediaType ?? string.Empty)).ToArray()));
+        }
     }
 }
 
