@@ -46,4 +46,5 @@ podman manifest add "localhost/cma-bench-list-$suffix" "containers-storage:local
 podman manifest add "localhost/cma-bench-list-$suffix" "containers-storage:localhost/cma-bench-$suffix:arm64" >/dev/null
 podman manifest push --tls-verify=false --all "localhost/cma-bench-list-$suffix" "docker://127.0.0.1:$port/bench/app:t0" >/dev/null 2>&1
 
-dotnet run -c Release --project "$root/tests/benchmark/Cake.MultiArch.Benchmark" -- "127.0.0.1:$port" bench/app "$tags" "$rounds"
+# BENCH_PROJECT picks the program run on these images (run-deep.sh: Cake.MultiArch.DeepBenchmark).
+dotnet run -c Release --project "$root/tests/benchmark/${BENCH_PROJECT:-Cake.MultiArch.Benchmark}" -- "127.0.0.1:$port" bench/app "$tags" "$rounds"

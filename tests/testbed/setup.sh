@@ -240,3 +240,36 @@ if ! curl -sf -o /dev/null -H 'Accept: application/vnd.oci.image.index.v1+json' 
   rm -rf "$ctx"
 fi
 log ".NET: base image $DOTNET_BASE"
+
+# Deep verification, second level (VerifyManifest's entry point / loader / ARM checks): Debian
+# packages for arm64, armhf and armel unpacked (never installed) under $TESTBED/deep/ARCH/PKG,
+# from which the tests build FROM-scratch images. Idempotent: skips what is already there.
+# ---------------------------------------------------------------------------------------------
+deep_arches="arm64 armhf armel"
+deep_packages="libc6 busybox busybox-static musl"
+deep_missing=""
+for arch in $deep_arches; do
+  for pkg in $deep_packages; do
+    [ -f "$TESTBED/deep/$arch/$pkg/.done" ] || deep_missing="$deep_missing $pkg:$arch"
+  done
+done
+if [ -n "$deep_missing" ]; then
+  log "unpacking the deep-verification corpus:$deep_missing"
+  for arch in $deep_arches; do
+    [ "$(dpkg --print-architecture)" = "$arch" ] || dpkg --print-foreign-architectures | grep -qx "$arch" || dpkg --add-architecture "$arch"
+    # A mirror mid-sync can fail one index (security); what matters is that the packages are known.
+    apt-cache show "libc6:$arch" >/dev/null 2>&1 || apt-get update -qq || true
+  done
+  deep_dl=$(mktemp -d); chmod 755 "$deep_dl"   # apt-get download runs as _apt
+  for item in $deep_missing; do
+    pkg=${item%%:*}; arch=${item#*:}
+    (cd "$deep_dl" && apt-get download -qq "$pkg:$arch")
+    deb=$(ls "$deep_dl"/"${pkg}"_*_"$arch".deb | head -1)
+    rm -rf "$TESTBED/deep/$arch/$pkg"
+    mkdir -p "$TESTBED/deep/$arch/$pkg"
+    dpkg-deb -x "$deb" "$TESTBED/deep/$arch/$pkg"
+    touch "$TESTBED/deep/$arch/$pkg/.done"
+  done
+  rm -rf "$deep_dl"
+fi
+log "deep corpus ready ($TESTBED/deep)"

@@ -95,21 +95,30 @@ public static class LayerScanner
             }
 
             // Read to the end, so the digest of the whole blob is checked.
-            var sink = new byte[81920];
-            while (await decompressed.ReadAsync(sink, cancellationToken).ConfigureAwait(false) > 0)
-            {
-            }
+            await DrainAsync(decompressed, cancellationToken).ConfigureAwait(false);
         }
 
-        var rest = new byte[81920];
-        while (await counting.ReadAsync(rest, cancellationToken).ConfigureAwait(false) > 0)
-        {
-        }
-
+        await DrainAsync(counting, cancellationToken).ConfigureAwait(false);
         result.BytesRead += counting.Count;
     }
 
-    private static Stream Decompress(Stream blob, string? mediaType)
+    /// <summary>Reads a stream to its end (so that a digest-checking stream under it verifies).</summary>
+    /// <param name="stream">The stream.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>A task.</returns>
+    internal static async Task DrainAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        var sink = new byte[81920];
+        while (await stream.ReadAsync(sink, cancellationToken).ConfigureAwait(false) > 0)
+        {
+        }
+    }
+
+    /// <summary>Opens the tar stream of a layer blob from its media type.</summary>
+    /// <param name="blob">The blob.</param>
+    /// <param name="mediaType">Its media type.</param>
+    /// <returns>The decompressing stream (it leaves <paramref name="blob"/> open).</returns>
+    internal static Stream Decompress(Stream blob, string? mediaType)
     {
         var type = mediaType ?? string.Empty;
         if (type.Contains("gzip", StringComparison.Ordinal))
@@ -130,8 +139,11 @@ public static class LayerScanner
         throw new CakeException($"VerifyManifest: layer media type '{mediaType}' is not one the deep check reads; expected a tar layer, gzip- or zstd-compressed.");
     }
 
-    private sealed class CountingStream(Stream inner) : ReadOnlyStream(inner)
+    /// <summary>Counts the bytes read through it.</summary>
+    /// <param name="inner">The stream read from.</param>
+    internal sealed class CountingStream(Stream inner) : ReadOnlyStream(inner)
     {
+        /// <summary>Gets how many bytes were read.</summary>
         public long Count { get; private set; }
 
         protected override void OnRead(ReadOnlySpan<byte> data) => Count += data.Length;

@@ -22,6 +22,9 @@ public enum PlatformCheckStatus
 
     /// <summary>The registry did not serve its manifest, config or a layer, or served a damaged one (the problem says which and why).</summary>
     Unreadable,
+
+    /// <summary>Deep: its entry point, a loader or an ARM detail would stop it from starting (see <see cref="PlatformCheck.Findings"/>).</summary>
+    CannotStart,
 }
 
 /// <summary>One platform's line of the report.</summary>
@@ -48,6 +51,12 @@ public sealed record PlatformCheck(
     /// <inheritdoc />
     public override string ToString() =>
         $"{Platform} {Status}{(Digest is null ? string.Empty : " " + Digest)}{(OffenderCount > 0 ? $" ({OffenderCount} of {ElfFiles} ELF files wrong)" : string.Empty)}{(Note is null ? string.Empty : " (" + Note + ")")}";
+
+    /// <summary>Gets how the entry point resolved in the merged image (deep only; <see langword="null"/> otherwise).</summary>
+    public EntrypointResolution? Entrypoint { get; init; }
+
+    /// <summary>Gets what the deep checks found (errors and warnings; each with file, layer and fix). Empty when not deep.</summary>
+    public IReadOnlyList<DeepFinding> Findings { get; init; } = [];
 }
 
 /// <summary>The result of VerifyManifest.</summary>

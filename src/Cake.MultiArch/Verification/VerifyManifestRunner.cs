@@ -3,6 +3,8 @@ using Cake.Core.Diagnostics;
 using Cake.MultiArch.Build;
 using Cake.MultiArch.Platforms;
 using Cake.MultiArch.Registry;
+using Cake.MultiArch.Verification.Deep;
+using Cake.MultiArch.Verification.Tree;
 
 namespace Cake.MultiArch.Verification;
 
@@ -364,8 +366,8 @@ public sealed class VerifyManifestRunner
             return new PlatformCheck(platform, status, descriptor.Digest, declaredText, null, [], 0, attestationKinds, null);
         }
 
-        var scan = new LayerScanResult();
-        var ignored = settings.IgnoredPaths.ToArray();
+        // Deep: the merged tree of the platform's layers, then the checks over it and the config.
+        var builder = new ImageTreeBuilder();
         foreach (var layer in manifest.Layers)
         {
             var blob = await client.OpenBlobAsync(reference, layer.Digest, cancellationToken).ConfigureAwait(false);
@@ -373,7 +375,7 @@ public sealed class VerifyManifestRunner
             {
                 try
                 {
-                    await LayerScanner.ScanAsync(blob, layer.MediaType, platform, scan, settings.MaxOffendersShown, ignored, cancellationToken).ConfigureAwait(false);
+                    await builder.ApplyLayerAsync(blob, layer.MediaType, layer.Digest, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (IsDamagedLayer(ex))
                 {
@@ -382,21 +384,29 @@ public sealed class VerifyManifestRunner
             }
         }
 
+        var deep = new DeepInspector(builder.Tree, ContainerConfig.Parse(configBytes), platform, DeepOptions.From(settings)).Run();
         string? note = null;
-        if (scan.ElfFiles == 0)
+        if (deep.ElfFiles == 0)
         {
             note = "no ELF files (scripts or data only)";
         }
-        else if (scan.OffenderCount > 0)
+        else if (deep.OffenderCount > 0 && !settings.DisabledDeepChecks.Contains(DeepCheck.ElfMachine))
         {
-            var kinds = scan.Offenders.Select(o => o.Architecture).Distinct().ToArray();
+            var kinds = deep.Offenders.Select(o => o.Architecture).Distinct().ToArray();
             problems.Add(
-                $"{platform}: {scan.OffenderCount} of {scan.ElfFiles} ELF files are built for {string.Join(" or ", kinds)}, not {platform.Architecture}: {string.Join(", ", scan.Offenders.Select(o => $"{o.Path} ({o.Architecture})"))}{(scan.OffenderCount > scan.Offenders.Count ? ", …" : string.Empty)}. "
+                $"{platform}: {deep.OffenderCount} of {deep.ElfFiles} ELF files are built for {string.Join(" or ", kinds)}, not {platform.Architecture}: {string.Join(", ", deep.Offenders.Select(o => $"{o.Path} ({o.Architecture})"))}{(deep.OffenderCount > deep.Offenders.Count ? ", …" : string.Empty)}. "
                 + "A stage that uses $TARGETARCH without 'ARG TARGETARCH', or a binary copied in from the build machine, does this.");
             status = status == PlatformCheckStatus.Ok ? PlatformCheckStatus.WrongBinaries : status;
         }
 
-        return new PlatformCheck(platform, status, descriptor.Digest, declaredText, scan.ElfFiles, scan.Offenders, scan.OffenderCount, attestationKinds, note);
+        var errors = deep.Findings.Where(f => f.Severity == DeepFindingSeverity.Error && f.Check != DeepCheck.ElfMachine).ToArray();
+        problems.AddRange(errors.Select(f => $"{platform}: {f}"));
+        status = status == PlatformCheckStatus.Ok && errors.Length > 0 ? PlatformCheckStatus.CannotStart : status;
+        return new PlatformCheck(platform, status, descriptor.Digest, declaredText, deep.ElfFiles, deep.Offenders, deep.OffenderCount, attestationKinds, note)
+        {
+            Entrypoint = deep.Entrypoint,
+            Findings = deep.Findings,
+        };
     }
 
     /// <summary>Gets whether an exception means the layer's bytes are damaged (a cut gzip stream, a broken tar), not a bug.</summary>
@@ -443,6 +453,29 @@ public sealed class VerifyManifestRunner
         }
     }
 
+    private void LogDeepLines(VerifyManifestReport report)
+    {
+        foreach (var check in report.Platforms)
+        {
+            if (check.Entrypoint is { } entrypoint)
+            {
+                _log.Information("VerifyManifest: {0,-16} entry point {1}", check.Platform, entrypoint);
+            }
+
+            foreach (var finding in check.Findings)
+            {
+                if (finding.Severity == DeepFindingSeverity.Error)
+                {
+                    _log.Error("VerifyManifest: {0,-16} {1}", check.Platform, finding);
+                }
+                else
+                {
+                    _log.Warning("VerifyManifest: {0,-16} {1}", check.Platform, finding);
+                }
+            }
+        }
+    }
+
     private void LogReportLines(VerifyManifestReport report, VerifyManifestSettings settings)
     {
         _log.Information("VerifyManifest: {0} → {1} ({2}{3})", report.Image, report.Digest, report.MediaType, report.AttestationManifests > 0 ? $", {report.AttestationManifests} attestation manifest(s) skipped" : string.Empty);
@@ -455,6 +488,7 @@ public sealed class VerifyManifestRunner
             _log.Information("VerifyManifest: {0,-16} {1,-15} {2,-19} {3,-16} {4}{5}", check.Platform, check.Status, check.Digest is { Length: > 19 } d ? d[..19] : check.Digest ?? "-", check.ConfigPlatform ?? "-", binaries, attest);
         }
 
+        LogDeepLines(report);
         if (report.Passed)
         {
             _log.Information("VerifyManifest: {0} serves {1}{2}.", report.Image, PlatformList.Format(report.ExpectedPlatforms), settings.Deep ? ", binaries checked" : string.Empty);

@@ -18,7 +18,9 @@ public sealed class VerifyManifestSettings
     /// <summary>
     /// Gets or sets a value indicating whether each platform's layers are streamed and the ELF
     /// header of every executable is checked against the platform (the forgotten
-    /// <c>ARG TARGETARCH</c> trap). Default: <see langword="false"/>.
+    /// <c>ARG TARGETARCH</c> trap), and whether each platform's image can start: its entry point
+    /// resolves in the merged layers, its loaders and libraries are there, its ARM binaries fit
+    /// the variant (the checks of <see cref="DeepCheck"/>). Default: <see langword="false"/>.
     /// </summary>
     public bool Deep { get; set; }
 
@@ -39,6 +41,25 @@ public sealed class VerifyManifestSettings
 
     /// <summary>Gets path prefixes the deep check skips (such as <c>/usr/libexec/qemu</c> in an image that ships emulators).</summary>
     public IList<string> IgnoredPaths { get; } = new List<string>();
+
+    /// <summary>
+    /// Gets the deep checks to skip, by id (<see cref="DeepCheck"/>: <c>elf-machine</c>,
+    /// <c>entrypoint</c>, <c>interpreter</c>, <c>needed-libraries</c>, <c>arm-float-abi</c>,
+    /// <c>arm-arch</c>). Default: none, every check runs when <see cref="Deep"/> is set.
+    /// </summary>
+    public IList<string> DisabledDeepChecks { get; } = new List<string>();
+
+    /// <summary>
+    /// Gets the deep checks whose warnings fail the image too, by id (only <c>needed-libraries</c>
+    /// warns by default). Default: none.
+    /// </summary>
+    public IList<string> DeepChecksAsErrors { get; } = new List<string>();
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the loader and library checks cover every ELF file
+    /// in the image, not only those the entry point and <c>PATH</c> reach. Default: <see langword="false"/>.
+    /// </summary>
+    public bool DeepCheckEveryElf { get; set; }
 
     /// <summary>Gets or sets how many offending paths are named per platform (0 counts them without naming any). Default: 5.</summary>
     public int MaxOffendersShown { get; set; } = 5;

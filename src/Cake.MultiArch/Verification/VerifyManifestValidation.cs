@@ -219,6 +219,8 @@ internal static class VerifyManifestValidation
             }
         }
 
+        problems.AddRange(Deep.DeepOptions.Validate(settings));
+
         if (settings.DockerConfig is { } config)
         {
             if (!settings.UseDockerConfig)
