@@ -72,7 +72,7 @@ public sealed class VerifyManifestFaultTests : IDisposable
             // Given: two pushed images, the second without arm64, and one settings object
             var good = _t.PushTwoPlatforms("reuse/good");
             var partial = _t._registry.PushImage("reuse/partial", "1", ("amd64", Amd64Layer));
-            var settings = new VerifyManifestSettings { Deep = true, UseDockerConfig = false };
+            var settings = new VerifyManifestSettings { Deep = true, UseDockerConfig = false, DisabledDeepChecks = { DeepCheck.Entrypoint, DeepCheck.Interpreter, DeepCheck.NeededLibraries } };
 
             // When
             var first = _t.Runner.Run(_t.Build(_t.Image("reuse/good:1"), good.Index, buildx013: true, "linux/amd64", "linux/arm64"), settings);
@@ -97,7 +97,7 @@ public sealed class VerifyManifestFaultTests : IDisposable
             Assert.Empty(build.Platforms);
 
             // When
-            var report = _t.Runner.Run(build, new VerifyManifestSettings { Deep = true, UseDockerConfig = false });
+            var report = _t.Runner.Run(build, new VerifyManifestSettings { Deep = true, UseDockerConfig = false, DisabledDeepChecks = { DeepCheck.Entrypoint, DeepCheck.Interpreter, DeepCheck.NeededLibraries } });
 
             // Then
             Assert.True(report.Passed);
@@ -345,6 +345,7 @@ public sealed class VerifyManifestFaultTests : IDisposable
             var manifest = _t._registry.PushManifest("cut/app", "amd64", cut, tag: "1");
             var settings = Settings(_t.Image("cut/app:1"), "linux/amd64");
             settings.Deep = true;
+            DisableStartChecks(settings);
 
             // When
             var report = await FaultRegistry.Within(Bound, () => _t.Runner.RunAsync(settings, TestContext.Current.CancellationToken));
@@ -364,6 +365,7 @@ public sealed class VerifyManifestFaultTests : IDisposable
             _t._registry.Fault(r => r.Path.EndsWith(layer, StringComparison.Ordinal) ? FaultReply.Stalled("application/octet-stream", Amd64Layer, 1000) : null);
             var settings = Settings(_t.Image("stall/app:1"), "linux/amd64", "linux/arm64");
             settings.Deep = true;
+            DisableStartChecks(settings);
             settings.ReadIdleTimeout = TimeSpan.FromSeconds(1);
 
             // When
@@ -376,5 +378,16 @@ public sealed class VerifyManifestFaultTests : IDisposable
                 ex.Message);
             Assert.NotEmpty(image.Manifests);
         }
+    }
+
+    /// <summary>
+    /// The fault registry's synthetic images hold ELF files but no loader or entry point: these
+    /// tests are about transport and reporting, so deep mode's start-ability checks are off.
+    /// </summary>
+    private static void DisableStartChecks(VerifyManifestSettings settings)
+    {
+        settings.DisabledDeepChecks.Add(DeepCheck.Entrypoint);
+        settings.DisabledDeepChecks.Add(DeepCheck.Interpreter);
+        settings.DisabledDeepChecks.Add(DeepCheck.NeededLibraries);
     }
 }
