@@ -92,7 +92,7 @@ public sealed class RegistryClientOptions
 /// for loopback or listed registries, bounded retries honouring Retry-After, and redirects that
 /// never carry the Authorization header to another host.
 /// </summary>
-public sealed class RegistryClient : IRegistryClient, IDisposable
+public sealed partial class RegistryClient : IRegistryClient, IDisposable
 {
     private const int MaxRedirects = 5;
     private readonly HttpClient _http;
@@ -216,20 +216,22 @@ public sealed class RegistryClient : IRegistryClient, IDisposable
     private Uri BuildUri(ImageReference repository, string kind, string reference) =>
         new($"{(IsPlainHttp(repository.Registry) ? "http" : "https")}://{repository.ApiHost}/v2/{repository.Repository}/{kind}/{reference}");
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, Uri uri, ImageReference repository, IReadOnlyList<string> accept, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, Uri uri, ImageReference repository, IReadOnlyList<string> accept, CancellationToken cancellationToken, Func<HttpContent>? content = null, IReadOnlyList<string>? scopes = null)
     {
-        var scopeKey = repository.Registry + "/" + repository.Repository;
+        // Reads ask for pull only; writes pass their push (and mount-source pull) scopes.
+        scopes ??= [$"repository:{repository.Repository}:pull"];
+        var scopeKey = repository.Registry + "/" + string.Join(' ', scopes);
         var current = uri;
         var sameHost = true;
         var triedAuth = false;
         for (var hop = 0; ; hop++)
         {
-            var response = await SendWithRetriesAsync(method, current, accept, sameHost && _auth.TryGetValue(scopeKey, out var auth) ? auth : null, cancellationToken).ConfigureAwait(false);
+            var response = await SendWithRetriesAsync(method, current, accept, sameHost && _auth.TryGetValue(scopeKey, out var auth) ? auth : null, cancellationToken, content).ConfigureAwait(false);
             if (response.StatusCode == HttpStatusCode.Unauthorized && sameHost && !triedAuth)
             {
                 triedAuth = true;
                 var challenge = response.Headers.WwwAuthenticate.FirstOrDefault();
-                var header = await AuthenticateAsync(challenge, repository, uri, cancellationToken).ConfigureAwait(false);
+                var header = await AuthenticateAsync(challenge, repository, uri, scopes, cancellationToken).ConfigureAwait(false);
                 if (header is not null)
                 {
                     response.Dispose();
@@ -265,11 +267,11 @@ public sealed class RegistryClient : IRegistryClient, IDisposable
         }
     }
 
-    private async Task<HttpResponseMessage> SendWithRetriesAsync(HttpMethod method, Uri uri, IReadOnlyList<string> accept, AuthenticationHeaderValue? auth, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendWithRetriesAsync(HttpMethod method, Uri uri, IReadOnlyList<string> accept, AuthenticationHeaderValue? auth, CancellationToken cancellationToken, Func<HttpContent>? content = null)
     {
         for (var attempt = 1; ; attempt++)
         {
-            using var request = new HttpRequestMessage(method, uri);
+            using var request = new HttpRequestMessage(method, uri) { Content = content?.Invoke() };
             foreach (var type in accept)
             {
                 request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
@@ -337,7 +339,7 @@ public sealed class RegistryClient : IRegistryClient, IDisposable
     private RegistryCredential? CredentialFor(ImageReference repository) =>
         _options.Credential ?? _options.CredentialProvider?.Invoke(repository.Registry);
 
-    private async Task<AuthenticationHeaderValue?> AuthenticateAsync(AuthenticationHeaderValue? challenge, ImageReference repository, Uri uri, CancellationToken cancellationToken)
+    private async Task<AuthenticationHeaderValue?> AuthenticateAsync(AuthenticationHeaderValue? challenge, ImageReference repository, Uri uri, IReadOnlyList<string> scopes, CancellationToken cancellationToken)
     {
         if (challenge is null)
         {
@@ -367,8 +369,12 @@ public sealed class RegistryClient : IRegistryClient, IDisposable
             query.Append("service=").Append(Uri.EscapeDataString(service));
         }
 
-        // Pull scope only, whatever the challenge asks: verification never needs more.
-        query.Append(query.Length > 0 ? "&" : string.Empty).Append("scope=").Append(Uri.EscapeDataString($"repository:{repository.Repository}:pull"));
+        // The caller's scopes only (pull for reads), whatever the challenge asks.
+        foreach (var scope in scopes)
+        {
+            query.Append(query.Length > 0 ? "&" : string.Empty).Append("scope=").Append(Uri.EscapeDataString(scope));
+        }
+
         var tokenUri = new Uri(realm + (realm.Contains('?', StringComparison.Ordinal) ? "&" : "?") + query);
         using var request = credential?.IdentityToken is { Length: > 0 } refreshToken
             ? new HttpRequestMessage(HttpMethod.Post, new Uri(realm))
@@ -379,7 +385,7 @@ public sealed class RegistryClient : IRegistryClient, IDisposable
                     ["grant_type"] = "refresh_token",
                     ["refresh_token"] = refreshToken,
                     ["service"] = service ?? string.Empty,
-                    ["scope"] = $"repository:{repository.Repository}:pull",
+                    ["scope"] = string.Join(' ', scopes),
                     ["client_id"] = "cake-multiarch",
                 }),
             }
