@@ -29,6 +29,7 @@ public static partial class MultiArchAliases
     [CakeMethodAlias]
     [CakeAliasCategory("Publishing")]
     [CakeNamespaceImport("Cake.MultiArch.Publishing")]
+    [CakeNamespaceImport("Cake.MultiArch.Registry")]
     public static PromoteImageResult PromoteImage(this ICakeContext context, PromoteImageSettings settings)
     {
         ArgumentNullException.ThrowIfNull(context);
