@@ -123,21 +123,8 @@ public static partial class MultiArchAliases
     public static PushedImage ReadPushedImage(this ICakeContext context, BuildxBuildResult build, ReadPushedImageSettings? settings = null)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var copy = new ReadPushedImageSettings
-        {
-            Image = PublishingRunner.PushedReference(build),
-            Username = settings?.Username,
-            Password = settings?.Password,
-            DockerConfig = settings?.DockerConfig,
-            UseDockerConfig = settings?.UseDockerConfig ?? true,
-            RequestTimeout = settings?.RequestTimeout ?? TimeSpan.FromSeconds(100),
-            MaxAttempts = settings?.MaxAttempts ?? 4,
-        };
-        foreach (var registry in settings?.InsecureRegistries ?? [])
-        {
-            copy.InsecureRegistries.Add(registry);
-        }
-
+        var copy = (settings ?? new ReadPushedImageSettings()).CopyAccessTo(new ReadPushedImageSettings());
+        copy.Image = PublishingRunner.PushedReference(build);
         return context.ReadPushedImage(copy);
     }
 

@@ -49,6 +49,26 @@ public abstract class RegistryAccessSettings
         }
     }
 
+    /// <summary>Copies these access settings onto other settings (an alias never writes to the settings it is given: it fills a copy).</summary>
+    /// <param name="target">The settings to fill.</param>
+    /// <returns><paramref name="target"/>.</returns>
+    internal T CopyAccessTo<T>(T target)
+        where T : RegistryAccessSettings
+    {
+        target.Username = Username;
+        target.Password = Password;
+        target.DockerConfig = DockerConfig;
+        target.UseDockerConfig = UseDockerConfig;
+        target.RequestTimeout = RequestTimeout;
+        target.MaxAttempts = MaxAttempts;
+        foreach (var registry in InsecureRegistries)
+        {
+            target.InsecureRegistries.Add(registry);
+        }
+
+        return target;
+    }
+
     /// <summary>Makes the HTTP registry client these settings describe.</summary>
     /// <returns>The client; dispose it.</returns>
     internal RegistryClient CreateClient()
