@@ -5,41 +5,229 @@
 //   MultiArch.Image = "registry.example.com/team/app:1.0";
 //   RunTarget(Argument("target", "Publish"));
 //
-// Every value can also come from the command line: --image, --platforms, --context, --file,
-// --builder (default multiarch), --push (default true), --qemu-mode (container or host),
-// --qemu-image (an installer image or a mirror of tonistiigi/binfmt), --deep-verify (default
-// true: check every platform's binaries).
+// Two routes:
+//   one machine:    Publish            build every platform, push by digest, verify (deep), then tag
+//   native runners: Publish-Platform   one platform per runner: build, push by digest, verify, write a record
+//                   Publish-Merge      (no docker) read the records, merge one index, verify, then tag
+// No tag ever moves before the verification passed.
 //
-// Tasks: MultiArch-RegisterQemu → MultiArch-EnsureBuilder → MultiArch-Build → MultiArch-Verify → Publish.
+// Every setting comes from (first found): the argument, the environment variable, the value the
+// script set on MultiArch, the default. See the README's table. Every argument is checked before
+// any task changes the machine (no QEMU registration, no builder, no build on bad input).
 
 public static class MultiArch
 {
     public static string Image { get; set; }
+    public static string Tags { get; set; }
     public static string Platforms { get; set; } = "linux/amd64,linux/arm64";
     public static string Context { get; set; } = ".";
     public static string File { get; set; }
-    public static string Builder { get; set; } = "multiarch";
+    public static string Builder { get; set; } = "default";
+    public static string DigestPush { get; set; } = "auto";
     public static string QemuMode { get; set; } = "container";
     public static string QemuImage { get; set; } = RegisterQemuSettings.DefaultImage;
-    public static bool Push { get; set; } = true;
+    public static string DeepVerify { get; set; } = "true";
+    public static string Records { get; set; } = "artifacts/multiarch-records";
     public static Action<BuildxBuildSettings> Configure { get; set; }
-    public static bool DeepVerify { get; set; } = true;
+
+    // Set by MultiArch-Validate from the settings above.
+    public static string Mode { get; set; } = "Publish";
+    public static ImageReference Reference { get; set; }
+    public static string Repository { get; set; }
+    public static List<string> AllTags { get; } = new List<string>();
+    public static List<Platform> PlatformValues { get; } = new List<Platform>();
+    public static bool Deep { get; set; }
+    public static bool UseLayout { get; set; }
+
+    // Results.
     public static BuildxBuildResult Result { get; set; }
+    public static PushedImage Pushed { get; set; }
     public static VerifyManifestReport Report { get; set; }
+    public static PromoteImageResult Promotion { get; set; }
+    public static FilePath RecordFile { get; set; }
+    public static MergeImagesResult Merge { get; set; }
 }
 
-MultiArch.Image = Argument("image", MultiArch.Image ?? EnvironmentVariable("MULTIARCH_IMAGE"));
-MultiArch.Platforms = Argument("platforms", MultiArch.Platforms);
-MultiArch.Context = Argument("context", MultiArch.Context);
-MultiArch.File = Argument("file", MultiArch.File);
-MultiArch.Builder = Argument("builder", MultiArch.Builder);
-MultiArch.Push = Argument("push", MultiArch.Push);
-MultiArch.QemuMode = Argument("qemu-mode", MultiArch.QemuMode);
-MultiArch.QemuImage = Argument("qemu-image", MultiArch.QemuImage);
-MultiArch.DeepVerify = Argument("deep-verify", MultiArch.DeepVerify);
+string MultiArchSetting(string argument, string variable, string scriptValue)
+{
+    if (HasArgument(argument))
+    {
+        return Argument<string>(argument) ?? string.Empty;
+    }
+
+    var fromEnvironment = EnvironmentVariable(variable);
+    return fromEnvironment ?? scriptValue;
+}
+
+void MultiArchValidate()
+{
+    var problems = new List<string>();
+    void Problem(string argument, string variable, string text) =>
+        problems.Add($"Recipe: --{argument} (or {variable}) {text}");
+
+    // --image: the tag to publish.
+    var image = MultiArchSetting("image", "MULTIARCH_IMAGE", MultiArch.Image);
+    ImageReference reference = null;
+    if (string.IsNullOrWhiteSpace(image))
+    {
+        Problem("image", "MULTIARCH_IMAGE", "is not set; expected the tag to publish, such as 'registry.example.com/team/app:1.0', found nothing. Pass --image=…, set MULTIARCH_IMAGE, or set MultiArch.Image in the script.");
+    }
+    else if (!ImageReference.TryParse(image, out reference))
+    {
+        try { ImageReference.Parse(image); } catch (FormatException ex) { Problem("image", "MULTIARCH_IMAGE", $"is invalid; expected a tag such as 'registry.example.com/team/app:1.0', found '{image}': {ex.Message}"); }
+    }
+    else if (reference.Digest != null || reference.Tag == null)
+    {
+        Problem("image", "MULTIARCH_IMAGE", $"is '{image}'; expected a tag such as '{reference.Registry}/{reference.Repository}:1.0' (no digest: the recipe pushes by digest itself). Add ':tag'{(reference.Digest != null ? " and remove '@" + reference.Digest + "'" : string.Empty)}.");
+        reference = null;
+    }
+
+    // --tags: more tags for the same digest (bare tags, or full references).
+    var tags = new List<string>();
+    if (reference != null)
+    {
+        tags.Add(reference.ToString());
+    }
+
+    foreach (var entry in (MultiArchSetting("tags", "MULTIARCH_TAGS", MultiArch.Tags) ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+    {
+        var text = !entry.Contains('/') && reference != null ? $"{reference.Registry}/{reference.Repository}:{entry}" : entry;
+        if (!ImageReference.TryParse(text, out var tag) || tag.Tag == null || tag.Digest != null)
+        {
+            Problem("tags", "MULTIARCH_TAGS", $"has '{entry}'; expected a bare tag such as 'latest' or a reference such as 'registry.example.com/team/app:latest'. Fix or remove it.");
+        }
+        else if (!tags.Contains(tag.ToString()))
+        {
+            tags.Add(tag.ToString());
+        }
+    }
+
+    // --platforms: never empty (",", " " are errors, not "every platform").
+    var platformsText = MultiArchSetting("platforms", "MULTIARCH_PLATFORMS", MultiArch.Platforms) ?? string.Empty;
+    var items = platformsText.Split(',', StringSplitOptions.TrimEntries);
+    var platforms = new List<Platform>();
+    if (items.All(string.IsNullOrEmpty))
+    {
+        Problem("platforms", "MULTIARCH_PLATFORMS", $"is empty ('{platformsText}'); expected one or more platforms such as 'linux/amd64,linux/arm64'. List the platforms to build.");
+    }
+    else
+    {
+        foreach (var item in items)
+        {
+            if (string.IsNullOrEmpty(item))
+            {
+                Problem("platforms", "MULTIARCH_PLATFORMS", $"has an empty item in '{platformsText}'; expected a comma list such as 'linux/amd64,linux/arm64'. Remove the extra comma.");
+            }
+            else if (!Platform.TryParse(item, out var platform))
+            {
+                Problem("platforms", "MULTIARCH_PLATFORMS", $"has '{item}', which is not a platform; expected one of {Platform.AcceptedValues}.");
+            }
+            else if (platforms.Contains(platform))
+            {
+                Problem("platforms", "MULTIARCH_PLATFORMS", $"lists '{platform}' more than once (after normalisation); expected each platform once. Remove the repeat.");
+            }
+            else
+            {
+                platforms.Add(platform);
+            }
+        }
+    }
+
+    if (MultiArch.Mode == "Publish-Platform" && platforms.Count > 1)
+    {
+        Problem("platforms", "MULTIARCH_PLATFORMS", $"lists {platforms.Count} platforms ('{platformsText}'); expected exactly one for Publish-Platform (one job per platform). Pass --platforms=linux/arm64 on the arm64 runner, and so on.");
+    }
+
+    // --deep-verify: true or false.
+    var deepText = MultiArchSetting("deep-verify", "MULTIARCH_DEEP_VERIFY", MultiArch.DeepVerify) ?? string.Empty;
+    if (!bool.TryParse(deepText, out var deep))
+    {
+        Problem("deep-verify", "MULTIARCH_DEEP_VERIFY", $"is '{deepText}'; expected 'true' or 'false'.");
+    }
+
+    // --records: where Publish-Platform writes and Publish-Merge reads the records.
+    var records = MultiArchSetting("records", "MULTIARCH_RECORDS", MultiArch.Records);
+    if (string.IsNullOrWhiteSpace(records))
+    {
+        Problem("records", "MULTIARCH_RECORDS", "is empty; expected the folder of publish records, such as 'artifacts/multiarch-records'.");
+    }
+    else if (MultiArch.Mode == "Publish-Merge" && !DirectoryExists(records))
+    {
+        Problem("records", "MULTIARCH_RECORDS", $"is '{records}', which does not exist; expected the folder the Publish-Platform jobs' records were downloaded to. Download the artifacts there first.");
+    }
+
+    // The build settings matter only where this machine builds.
+    var context = MultiArchSetting("context", "MULTIARCH_CONTEXT", MultiArch.Context);
+    var file = MultiArchSetting("file", "MULTIARCH_FILE", MultiArch.File);
+    var builder = MultiArchSetting("builder", "MULTIARCH_BUILDER", MultiArch.Builder);
+    var digestPush = MultiArchSetting("digest-push", "MULTIARCH_DIGEST_PUSH", MultiArch.DigestPush);
+    var qemuMode = MultiArchSetting("qemu-mode", "MULTIARCH_QEMU_MODE", MultiArch.QemuMode);
+    var qemuImage = MultiArchSetting("qemu-image", "MULTIARCH_QEMU_IMAGE", MultiArch.QemuImage);
+    if (MultiArch.Mode != "Publish-Merge")
+    {
+        if (string.IsNullOrWhiteSpace(context) || !DirectoryExists(context))
+        {
+            Problem("context", "MULTIARCH_CONTEXT", $"is '{context}', which is not a folder; expected the build context folder, such as '.'.");
+        }
+
+        if (!string.IsNullOrEmpty(file) && !FileExists(file))
+        {
+            Problem("file", "MULTIARCH_FILE", $"is '{file}', which does not exist; expected the Dockerfile's path (default: Dockerfile in the context).");
+        }
+
+        if (string.IsNullOrWhiteSpace(builder) || !System.Text.RegularExpressions.Regex.IsMatch(builder, "^[A-Za-z0-9][A-Za-z0-9_.-]*$"))
+        {
+            Problem("builder", "MULTIARCH_BUILDER", $"is '{builder}'; expected a buildx builder name such as 'default' or 'multiarch' (letters, digits, '_', '.', '-').");
+        }
+
+        if (digestPush != "auto" && digestPush != "buildx" && digestPush != "layout")
+        {
+            Problem("digest-push", "MULTIARCH_DIGEST_PUSH", $"is '{digestPush}'; expected 'auto', 'buildx' (push-by-digest: a docker-container or remote builder) or 'layout' (an OCI layout pushed by the addin: any builder).");
+        }
+        else if (digestPush == "buildx" && builder == "default")
+        {
+            Problem("digest-push", "MULTIARCH_DIGEST_PUSH", "is 'buildx' with --builder=default; expected 'layout' or 'auto' there: buildx's docker driver refuses push-by-digest ('currently not implemented for docker driver'). Use --digest-push=auto, or a docker-container builder.");
+        }
+
+        if (qemuMode != "container" && qemuMode != "host")
+        {
+            Problem("qemu-mode", "MULTIARCH_QEMU_MODE", $"is '{qemuMode}'; expected 'container' (the binfmt installer image) or 'host' (the host's qemu-user-static).");
+        }
+        else if (qemuMode == "container" && string.IsNullOrWhiteSpace(qemuImage))
+        {
+            Problem("qemu-image", "MULTIARCH_QEMU_IMAGE", "is empty; expected the QEMU installer image (tonistiigi/binfmt or a mirror) for --qemu-mode=container.");
+        }
+    }
+
+    if (problems.Count > 0)
+    {
+        throw new CakeException(string.Join(System.Environment.NewLine, problems));
+    }
+
+    MultiArch.Reference = reference;
+    MultiArch.Repository = $"{reference.Registry}/{reference.Repository}";
+    MultiArch.AllTags.Clear();
+    MultiArch.AllTags.AddRange(tags);
+    MultiArch.PlatformValues.Clear();
+    MultiArch.PlatformValues.AddRange(platforms);
+    MultiArch.Deep = deep;
+    MultiArch.Records = records;
+    MultiArch.Context = context;
+    MultiArch.File = file;
+    MultiArch.Builder = builder;
+    MultiArch.QemuMode = qemuMode;
+    MultiArch.QemuImage = qemuImage;
+    MultiArch.UseLayout = digestPush == "layout" || (digestPush == "auto" && builder == "default");
+}
+
+Task("MultiArch-Validate")
+    .Description("Checks every argument before anything on the machine changes.")
+    .Does(() => MultiArchValidate());
 
 Task("MultiArch-RegisterQemu")
     .Description("Registers QEMU emulators for the platforms this host does not run natively.")
+    .IsDependentOn("MultiArch-Validate")
+    .WithCriteria(() => MultiArch.PlatformValues.Any(p => p != Platform.Host), "every platform is native")
     .Does(() =>
     {
         var settings = new RegisterQemuSettings
@@ -47,7 +235,7 @@ Task("MultiArch-RegisterQemu")
             Mode = MultiArch.QemuMode == "host" ? QemuRegistrationMode.Host : QemuRegistrationMode.Container,
             Image = MultiArch.QemuImage,
         };
-        foreach (var platform in PlatformList.Parse(MultiArch.Platforms))
+        foreach (var platform in MultiArch.PlatformValues.Where(p => p != Platform.Host))
         {
             settings.Platforms.Add(platform);
         }
@@ -56,12 +244,16 @@ Task("MultiArch-RegisterQemu")
     });
 
 Task("MultiArch-EnsureBuilder")
-    .Description("Makes sure the buildx builder exists and covers every platform.")
+    .Description("Makes sure a named buildx builder exists and covers every platform (the engine's own 'default' builder needs nothing).")
     .IsDependentOn("MultiArch-RegisterQemu")
+    // TODO(lead): once EnsureBuilderSettings.Automatic is merged, make the default builder ""
+    // and run this task always with `Automatic = true` (the engine's default builder when its
+    // containerd store builds every platform, else the named docker-container builder).
+    .WithCriteria(() => MultiArch.Builder != "default", "the engine's default builder is used")
     .Does(() =>
     {
         var settings = new EnsureBuilderSettings { Name = MultiArch.Builder };
-        foreach (var platform in PlatformList.Parse(MultiArch.Platforms))
+        foreach (var platform in MultiArch.PlatformValues)
         {
             settings.RequiredPlatforms.Add(platform);
         }
@@ -70,42 +262,119 @@ Task("MultiArch-EnsureBuilder")
     });
 
 Task("MultiArch-Build")
-    .Description("Builds (and pushes) the image for every platform with docker buildx build.")
+    .Description("Builds every platform and pushes the result by digest (no tag).")
     .IsDependentOn("MultiArch-EnsureBuilder")
     .Does(() =>
     {
-        if (string.IsNullOrWhiteSpace(MultiArch.Image))
-        {
-            throw new CakeException("MultiArch-Build: no image is set; pass --image=registry.example.com/team/app:1.0, set MULTIARCH_IMAGE, or set MultiArch.Image in the script.");
-        }
-
-        var settings = new BuildxBuildSettings { Context = MultiArch.Context, Builder = MultiArch.Builder, Push = MultiArch.Push }
-            .WithPlatform(MultiArch.Platforms)
-            .WithTag(MultiArch.Image);
+        var settings = new BuildxBuildSettings { Context = MultiArch.Context, Builder = MultiArch.Builder, Provenance = ProvenanceMode.Min }
+            .WithPlatform(MultiArch.PlatformValues.ToArray());
         if (!string.IsNullOrEmpty(MultiArch.File))
         {
             settings.File = MultiArch.File;
         }
 
+        var layout = MultiArch.UseLayout ? System.IO.Path.Combine(System.IO.Path.GetTempPath(), "cake-multiarch-layout-" + Guid.NewGuid().ToString("N")) : null;
+        if (layout != null)
+        {
+            // buildx's docker driver cannot push by digest: write an OCI layout, the addin pushes it by digest.
+            var output = new BuildOutput(BuildOutputType.Oci) { Destination = new DirectoryPath(layout) };
+            output.Attributes["tar"] = "false";
+            settings.Outputs.Add(output);
+        }
+        else
+        {
+            settings.Outputs.Add(new BuildOutput(BuildOutputType.Image) { Names = { MultiArch.Repository }, Push = true, PushByDigest = true, NameCanonical = true });
+        }
+
         MultiArch.Configure?.Invoke(settings);
-        MultiArch.Result = BuildxBuild(settings);
+        try
+        {
+            MultiArch.Result = BuildxBuild(settings);
+            MultiArch.Pushed = layout != null
+                ? PushOciLayout(new PushOciLayoutSettings { Layout = layout, Repository = MultiArch.Repository })
+                : ReadPushedImage(MultiArch.Result);
+        }
+        finally
+        {
+            if (layout != null && System.IO.Directory.Exists(layout))
+            {
+                System.IO.Directory.Delete(layout, true);
+            }
+        }
+
+        Information("MultiArch: pushed {0} by digest", MultiArch.Pushed);
     });
 
 Task("MultiArch-Verify")
-    .Description("Proves the pushed digest serves every platform (and, deep, the right binaries).")
+    .Description("Proves the pushed digest serves exactly the platforms (deep: with the right binaries).")
     .IsDependentOn("MultiArch-Build")
-    .WithCriteria(() => MultiArch.Push, "nothing was pushed")
     .Does(() =>
     {
-        var settings = new VerifyManifestSettings { Deep = MultiArch.DeepVerify };
-        foreach (var platform in PlatformList.Parse(MultiArch.Platforms))
+        var settings = new VerifyManifestSettings { Image = MultiArch.Pushed.Image, Deep = MultiArch.Deep, Strict = true };
+        foreach (var platform in MultiArch.PlatformValues)
         {
             settings.ExpectedPlatforms.Add(platform);
         }
 
-        MultiArch.Report = VerifyManifest(MultiArch.Result, settings);
+        MultiArch.Report = VerifyManifest(settings);
     });
 
+Task("MultiArch-Promote")
+    .Description("Points the tags at the verified digest (only after the verification passed).")
+    .IsDependentOn("MultiArch-Verify")
+    .Does(() =>
+    {
+        var settings = new PromoteImageSettings { Source = MultiArch.Pushed.Image };
+        foreach (var tag in MultiArch.AllTags)
+        {
+            settings.Tags.Add(tag);
+        }
+
+        MultiArch.Promotion = PromoteImage(settings);
+    });
+
+Task("MultiArch-Record")
+    .Description("Writes this platform's publish record for the merge job.")
+    .IsDependentOn("MultiArch-Verify")
+    .Does(() =>
+    {
+        var pushed = MultiArch.Pushed.Platforms.Single();
+        MultiArch.RecordFile = WritePublishRecord(new PublishRecord(MultiArch.Repository, pushed.Platform, pushed.Digest, pushed.AttestationDigest, MultiArch.Builder, DateTimeOffset.UtcNow), MultiArch.Records);
+        Information("MultiArch: wrote {0}", MultiArch.RecordFile);
+    });
+
+Task("MultiArch-Merge")
+    .Description("Merges the per-platform records into one index, verifies it, then points the tags at it (no docker).")
+    .IsDependentOn("MultiArch-Validate")
+    .Does(() =>
+    {
+        var settings = new MergeImagesSettings { Repository = MultiArch.Repository, RecordsDirectory = MultiArch.Records, Deep = MultiArch.Deep };
+        foreach (var platform in MultiArch.PlatformValues)
+        {
+            settings.ExpectedPlatforms.Add(platform);
+        }
+
+        foreach (var tag in MultiArch.AllTags)
+        {
+            settings.Tags.Add(tag);
+        }
+
+        MultiArch.Merge = MergeImages(settings);
+    });
+
+Task("MultiArch-Mode-Platform").Does(() => MultiArch.Mode = "Publish-Platform");
+Task("MultiArch-Mode-Merge").Does(() => MultiArch.Mode = "Publish-Merge");
+
 Task("Publish")
-    .Description("Builds, pushes and verifies the multi-architecture image.")
-    .IsDependentOn("MultiArch-Verify");
+    .Description("One machine: build every platform, push by digest, verify (deep), then tag.")
+    .IsDependentOn("MultiArch-Promote");
+
+Task("Publish-Platform")
+    .Description("One native runner, one platform: build, push by digest, verify, write the record.")
+    .IsDependentOn("MultiArch-Mode-Platform")
+    .IsDependentOn("MultiArch-Record");
+
+Task("Publish-Merge")
+    .Description("The merge job (no docker): records → one index → verify → tag.")
+    .IsDependentOn("MultiArch-Mode-Merge")
+    .IsDependentOn("MultiArch-Merge");

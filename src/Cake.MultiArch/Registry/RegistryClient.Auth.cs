@@ -45,15 +45,19 @@ public sealed partial class RegistryClient
             throw new CakeException($"GET {uri} asked for a bearer token from realm '{realm}'; expected an absolute http or https address. The registry's auth configuration is wrong.");
         }
 
-        var scope = $"repository:{repository.Repository}:{original.Scope}";
+        var scopes = original.Scopes;
         var query = new StringBuilder();
         if (parameters.TryGetValue("service", out var service) && service is not null)
         {
             query.Append("service=").Append(Uri.EscapeDataString(service));
         }
 
-        // The request's own scope (pull for reads), whatever the challenge asks.
-        query.Append(query.Length > 0 ? "&" : string.Empty).Append("scope=").Append(Uri.EscapeDataString(scope));
+        // The request's own scopes (pull for reads), whatever the challenge asks.
+        foreach (var scope in scopes)
+        {
+            query.Append(query.Length > 0 ? "&" : string.Empty).Append("scope=").Append(Uri.EscapeDataString(scope));
+        }
+
         var tokenUri = new Uri(realm + (realm.Contains('?', StringComparison.Ordinal) ? "&" : "?") + query);
         var refresh = credential?.IdentityToken is { Length: > 0 } refreshToken ? refreshToken : null;
         using var request = refresh is not null
@@ -65,7 +69,7 @@ public sealed partial class RegistryClient
                     ["grant_type"] = "refresh_token",
                     ["refresh_token"] = refresh,
                     ["service"] = service ?? string.Empty,
-                    ["scope"] = scope,
+                    ["scope"] = string.Join(' ', scopes),
                     ["client_id"] = "cake-multiarch",
                 }),
             }

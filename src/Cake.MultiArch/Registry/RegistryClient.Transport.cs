@@ -19,6 +19,15 @@ internal sealed record RegistryRequest(HttpMethod Method, Uri Uri, ImageReferenc
     /// <summary>Gets the token scope's actions (<c>pull</c>; a write asks <c>pull,push</c>).</summary>
     public string Scope { get; init; } = "pull";
 
+    /// <summary>
+    /// Gets further token scopes, whole (<c>repository:other/app:pull</c>): a cross-repository
+    /// blob mount also needs pull on its source. Default: none.
+    /// </summary>
+    public IReadOnlyList<string> ExtraScopes { get; init; } = [];
+
+    /// <summary>Gets every token scope the request needs: its repository's, then <see cref="ExtraScopes"/>.</summary>
+    public IReadOnlyList<string> Scopes => [$"repository:{Repository.Repository}:{Scope}", .. ExtraScopes];
+
     /// <summary>Gets the body, made anew for each try; <see langword="null"/> for none.</summary>
     public Func<HttpContent>? Content { get; init; }
 
@@ -51,7 +60,9 @@ public sealed partial class RegistryClient
     internal async Task<T> SendAsync<T>(RegistryRequest request, Func<HttpResponseMessage, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
         var total = request.Timeout ?? _options.Timeout;
-        var perTry = total < _options.AttemptTimeout && total != System.Threading.Timeout.InfiniteTimeSpan ? total : _options.AttemptTimeout;
+        // An upload with a limit of its own (a layer's PUT) may take as long as that limit in one
+        // try: the per-try limit is for requests whose answer should come at once.
+        var perTry = (request.Content is not null && request.Timeout is not null) || (total < _options.AttemptTimeout && total != System.Threading.Timeout.InfiniteTimeSpan) ? total : _options.AttemptTimeout;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(total);
         var clock = Stopwatch.StartNew();
@@ -179,7 +190,7 @@ public sealed partial class RegistryClient
     /// <summary>One try: the request, an auth challenge answered once, and redirects (never carrying Authorization to another host).</summary>
     private async Task<HttpResponseMessage> SendOnceAsync(RegistryRequest request, RequestState state, CancellationToken cancellationToken)
     {
-        var scopeKey = $"{request.Repository.Registry}/{request.Repository.Repository}:{request.Scope}";
+        var scopeKey = $"{request.Repository.Registry}/{string.Join(' ', request.Scopes)}";
         var origin = request.Uri;
         var current = origin;
         var sameHost = true;

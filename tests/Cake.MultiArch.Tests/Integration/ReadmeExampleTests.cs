@@ -42,7 +42,7 @@ public sealed class ReadmeExampleTests(RegistryBed bed)
 
         // When
         var (quickExit, quickOutput) = TestBed.RunIn("dotnet", TestPaths.RepositoryRoot, new Dictionary<string, string> { ["PATH"] = path, ["NPM_TOKEN"] = "npm-secret-4711" }, "tool", "run", "dotnet-cake", quickStart, "--target=Publish");
-        var (recipeExit, recipeOutput) = TestBed.RunIn("dotnet", TestPaths.RepositoryRoot, new Dictionary<string, string> { ["PATH"] = path }, "tool", "run", "dotnet-cake", recipe, "--target=Publish", "--image=registry.example.com/team/app:1.0", "--platforms=linux/amd64,linux/arm64");
+        var (recipeExit, recipeOutput) = TestBed.RunIn("dotnet", TestPaths.RepositoryRoot, new Dictionary<string, string> { ["PATH"] = path }, "tool", "run", "dotnet-cake", recipe, "--target=Publish", $"--image={bed.Open}/cma/good:readme-recipe", "--platforms=linux/amd64,linux/arm64", "--builder=multiarch", "--digest-push=buildx", $"--context={dir.Path}");
 
         // Then
         Assert.True(quickExit == 0, quickOutput);
@@ -58,7 +58,9 @@ public sealed class ReadmeExampleTests(RegistryBed bed)
         Assert.Contains("id=npm,env=NPM_TOKEN", calls[3]);
         Assert.Contains(("--builder", "multiarch"), calls[3].Zip(calls[3].Skip(1)));
         Assert.Equal(["--builder", "multiarch", "--metadata-file"], calls[7].Skip(2).Take(3));
-        Assert.Equal(["--platform", "linux/amd64,linux/arm64", "--push", "--tag", "registry.example.com/team/app:1.0", dir.Path], calls[7].Skip(6));
+        Assert.Equal([$"--output", $"type=image,name={bed.Open}/cma/good,push=true,push-by-digest=true,name-canonical=true", "--platform", "linux/amd64,linux/arm64", "--provenance=mode=min", dir.Path], calls[7].Skip(6));
+        Assert.Contains($"PromoteImage: {bed.Open}/cma/good:readme-recipe: ", recipeOutput, StringComparison.Ordinal);
+        Assert.Contains($"-> {digest} (", recipeOutput, StringComparison.Ordinal);
     }
 
 }

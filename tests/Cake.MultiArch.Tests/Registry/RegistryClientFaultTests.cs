@@ -209,13 +209,13 @@ public sealed class RegistryClientFaultTests : IDisposable
             // Given: the registry asks for a bearer token from an endpoint that never answers
             _t._registry.Fault(r => r.Path == "/token" ? FaultReply.Silent : null);
             _t._registry.Fault(r => r.Headers.ContainsKey("Authorization") ? null : FaultReply.Status(401, null, null, ("WWW-Authenticate", $"Bearer realm=\"{_t.Url("/token")}\",service=\"fault\"")));
-            using var client = _t.Client(TimeSpan.FromSeconds(2));
+            using var client = _t.Client(TimeSpan.FromSeconds(5)); // room for the 401 round trip on a busy machine
 
             // When
-            var ex = await FailsWithin(TimeSpan.FromSeconds(10), () => client.GetManifestAsync(_t.Repo, "1", TestContext.Current.CancellationToken));
+            var ex = await FailsWithin(TimeSpan.FromSeconds(15), () => client.GetManifestAsync(_t.Repo, "1", TestContext.Current.CancellationToken));
 
             // Then
-            Assert.Equal($"GET {_t.Url("/token?service=fault&scope=repository%3Afault%2Fapp%3Apull")} (bearer token for {_t._registry.Host}) timed out for {_t._registry.Host}; expected an answer within 2 s (RequestTimeout; 2 s per try), found none after 1 attempt. Check that {_t._registry.Host} is up and serves the registry API, or raise RequestTimeout.", ex.Message);
+            Assert.Equal($"GET {_t.Url("/token?service=fault&scope=repository%3Afault%2Fapp%3Apull")} (bearer token for {_t._registry.Host}) timed out for {_t._registry.Host}; expected an answer within 5 s (RequestTimeout; 5 s per try), found none after 1 attempt. Check that {_t._registry.Host} is up and serves the registry API, or raise RequestTimeout.", ex.Message);
         }
 
         [Fact]
