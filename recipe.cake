@@ -22,7 +22,7 @@ public static class MultiArch
     public static string Platforms { get; set; } = "linux/amd64,linux/arm64";
     public static string Context { get; set; } = ".";
     public static string File { get; set; }
-    public static string Builder { get; set; } = "default";
+    public static string Builder { get; set; } = string.Empty; // empty: automatic (see MultiArch-EnsureBuilder)
     public static string DigestPush { get; set; } = "auto";
     public static string QemuMode { get; set; } = "container";
     public static string QemuImage { get; set; } = RegisterQemuSettings.DefaultImage;
@@ -175,9 +175,9 @@ void MultiArchValidate()
             Problem("file", "MULTIARCH_FILE", $"is '{file}', which does not exist; expected the Dockerfile's path (default: Dockerfile in the context).");
         }
 
-        if (string.IsNullOrWhiteSpace(builder) || !System.Text.RegularExpressions.Regex.IsMatch(builder, "^[A-Za-z0-9][A-Za-z0-9_.-]*$"))
+        if (builder.Length > 0 && !System.Text.RegularExpressions.Regex.IsMatch(builder, "^[A-Za-z0-9][A-Za-z0-9_.-]*$"))
         {
-            Problem("builder", "MULTIARCH_BUILDER", $"is '{builder}'; expected a buildx builder name such as 'default' or 'multiarch' (letters, digits, '_', '.', '-').");
+            Problem("builder", "MULTIARCH_BUILDER", $"is '{builder}'; expected a buildx builder name such as 'default' or 'multiarch' (letters, digits, '_', '.', '-'), or nothing for the automatic choice.");
         }
 
         if (digestPush != "auto" && digestPush != "buildx" && digestPush != "layout")
@@ -217,7 +217,7 @@ void MultiArchValidate()
     MultiArch.Builder = builder;
     MultiArch.QemuMode = qemuMode;
     MultiArch.QemuImage = qemuImage;
-    MultiArch.UseLayout = digestPush == "layout" || (digestPush == "auto" && builder == "default");
+    MultiArch.DigestPush = digestPush;
 }
 
 Task("MultiArch-Validate")
@@ -244,21 +244,28 @@ Task("MultiArch-RegisterQemu")
     });
 
 Task("MultiArch-EnsureBuilder")
-    .Description("Makes sure a named buildx builder exists and covers every platform (the engine's own 'default' builder needs nothing).")
+    .Description("Chooses the builder: --builder=NAME, or (by default) the engine's own builder when it builds every platform at once, else a docker-container builder 'multiarch'.")
     .IsDependentOn("MultiArch-RegisterQemu")
-    // TODO(lead): once EnsureBuilderSettings.Automatic is merged, make the default builder ""
-    // and run this task always with `Automatic = true` (the engine's default builder when its
-    // containerd store builds every platform, else the named docker-container builder).
-    .WithCriteria(() => MultiArch.Builder != "default", "the engine's default builder is used")
     .Does(() =>
     {
-        var settings = new EnsureBuilderSettings { Name = MultiArch.Builder };
+        var automatic = string.IsNullOrEmpty(MultiArch.Builder);
+        var settings = new EnsureBuilderSettings { Name = automatic ? "multiarch" : MultiArch.Builder, Automatic = automatic };
         foreach (var platform in MultiArch.PlatformValues)
         {
             settings.RequiredPlatforms.Add(platform);
         }
 
-        EnsureBuilder(settings);
+        var builder = EnsureBuilder(settings);
+        MultiArch.Builder = builder.Name;
+        // buildx's docker driver cannot push by digest: it writes an OCI layout that the addin pushes.
+        var engineDriver = builder.Driver == "docker";
+        if (MultiArch.DigestPush == "buildx" && engineDriver)
+        {
+            throw new CakeException($"Recipe: --digest-push (or MULTIARCH_DIGEST_PUSH) is 'buildx' but the builder is '{builder.Name}' (driver docker), which refuses push-by-digest ('currently not implemented for docker driver'); expected 'layout' or 'auto' there, or a docker-container builder (--builder=NAME).");
+        }
+
+        MultiArch.UseLayout = MultiArch.DigestPush == "layout" || (MultiArch.DigestPush == "auto" && engineDriver);
+        Information("MultiArch: building with '{0}' ({1}){2}; pushing by digest {3}.", builder.Name, builder.Driver, builder.Reason == null ? string.Empty : ": " + builder.Reason, MultiArch.UseLayout ? "from an OCI layout (the addin pushes it)" : "with buildx (push-by-digest)");
     });
 
 Task("MultiArch-Build")

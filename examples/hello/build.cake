@@ -5,26 +5,15 @@
 // Arguments (all optional; the defaults use the test bed from tests/testbed/setup.sh):
 //   --image=REGISTRY/NAME:TAG     the image to push  (default 127.0.0.1:5000/examples/hello:1)
 //   --base-image=IMAGE            the base image     (default 127.0.0.1:5000/testbed/busybox:1)
-//   --builder=NAME                the buildx builder (default: the engine's own "default" builder)
+//   --builder=NAME                the buildx builder (default: the recipe's automatic choice: the
+//                                 engine's own builder when it builds both platforms at once)
 //   The build context is this folder (Cake runs a script in its own folder).
-//   and every argument of recipe.cake: --platforms, --push, --deep-verify, --qemu-mode, …
+//   and every argument of recipe.cake: --platforms, --tags, --deep-verify, --qemu-mode, …
 #r "../../src/Cake.MultiArch/bin/Release/net10.0/Cake.MultiArch.dll"
 #load "../../recipe.cake"
 
 var baseImage = Argument("base-image", "127.0.0.1:5000/testbed/busybox:1");
 MultiArch.Image ??= "127.0.0.1:5000/examples/hello:1";
-if (!HasArgument("builder"))
-{
-    // The engine's own builder (driver docker) needs no BuildKit image from Docker Hub; pass
-    // --builder=multiarch for a docker-container builder (cache exports, native nodes).
-    MultiArch.Builder = "default";
-}
-
-// The recipe's EnsureBuilder step creates docker-container builders; the engine's "default"
-// builder always exists and cannot be created, so that step is skipped for it.
-new CakeTaskBuilder((CakeTask)Tasks.Single(t => t.Name == "MultiArch-EnsureBuilder"))
-    .WithCriteria(() => MultiArch.Builder != "default", "the engine's default builder always exists");
-
 MultiArch.Configure = settings => settings.WithBuildArg("BASE_IMAGE", baseImage);
 
 RunTarget(Argument("target", "Publish"));
