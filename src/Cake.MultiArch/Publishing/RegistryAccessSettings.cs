@@ -22,8 +22,13 @@ public abstract class RegistryAccessSettings
     /// <summary>Gets the registries reached over plain HTTP besides loopback ones (<c>host:port</c>).</summary>
     public IList<string> InsecureRegistries { get; } = new List<string>();
 
-    /// <summary>Gets or sets the timeout of one registry request. Default: 100 s.</summary>
-    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
+    /// <summary>
+    /// Gets or sets the longest one registry request may take as a whole (connection, token
+    /// exchange, redirects, retries and waits; a blob upload has the longer layer limit), so a
+    /// registry that never answers fails in well under a minute, naming the host and the step.
+    /// Default: 30 s, as VerifyManifest.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Gets or sets how many times a request is tried on 429, 5xx or connection failures. Default: 4.</summary>
     public int MaxAttempts { get; set; } = 4;
@@ -45,7 +50,7 @@ public abstract class RegistryAccessSettings
 
         if (RequestTimeout <= TimeSpan.Zero)
         {
-            problems.Add($"{alias}: RequestTimeout is invalid; expected a positive time, found {RequestTimeout}. Set the timeout of one request (default 100 s).");
+            problems.Add($"{alias}: RequestTimeout is invalid; expected a positive time, found {RequestTimeout}. Set the timeout of one request (default 30 s).");
         }
     }
 
