@@ -62,9 +62,9 @@ internal sealed class GitRunner
             RedirectStandardError = true,
             Silent = true,
         });
+        process.WaitForExit();
         var output = process.GetStandardOutput().Select(l => l.Trim()).ToArray();
         var error = process.GetStandardError().ToArray();
-        process.WaitForExit();
         return (process.GetExitCode(), output, error);
     }
 }
