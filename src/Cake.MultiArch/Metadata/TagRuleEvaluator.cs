@@ -174,7 +174,7 @@ internal static partial class TagRuleEvaluator
         }
 
         var pattern = rule.Pattern!;
-        if (version.PreRelease is not null && !pattern.Contains("{{raw}}", StringComparison.Ordinal))
+        if (version.PreRelease is not null)
         {
             pattern = "{{version}}";
         }

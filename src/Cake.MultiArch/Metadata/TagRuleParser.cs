@@ -27,6 +27,13 @@ internal static class TagRuleParser
         foreach (var field in fields)
         {
             var eq = field.IndexOf('=', StringComparison.Ordinal);
+            if (eq < 0 && fields.Count == 2 && fields[0].Trim() == "type=raw")
+            {
+                // metadata-action's short form: type=raw,VALUE
+                pairs.Add(("value", field));
+                continue;
+            }
+
             if (eq <= 0)
             {
                 throw Error($"a field without 'key=' ('{field}')", line, $"key=value fields with keys {Keys}", "Write each field as key=value.");

@@ -25,7 +25,7 @@ public sealed class TagRuleEvaluatorTests
         {
             { "refs/tags/v1.2.3", ["type=semver,pattern={{major}}.{{minor}}.{{patch}}", "type=semver,pattern=v{{major}}", "type=semver,pattern={{raw}}"], ["1.2.3", "v1", "v1.2.3", "latest"] },
             { "refs/tags/v1.2.3-rc.1+build.5", ["type=semver,pattern={{major}}.{{minor}}", "type=semver,pattern={{version}}"], ["1.2.3-rc.1"] },
-            { "refs/tags/v1.2.3-rc.1", ["type=semver,pattern={{raw}}"], ["v1.2.3-rc.1"] },
+            { "refs/tags/v1.2.3-rc.1", ["type=semver,pattern={{raw}}", "type=semver,pattern=v{{major}}"], ["1.2.3-rc.1"] },
             { "refs/tags/release-4.5-final", [@"type=match,pattern=(\d+)\.(\d+),group=2", @"type=match,pattern=\d+\.\d+"], ["5", "4.5", "latest"] },
             { "refs/tags/nothing", [@"type=match,pattern=\d+"], [] },
             { "refs/heads/main", ["type=semver,pattern={{version}},value=v9.8.7"], ["9.8.7", "latest"] },

@@ -19,6 +19,7 @@ public sealed class TagRuleTests
         [InlineData("type=raw,value=stable,enable=false,priority=1", "type=raw,value=stable,enable=false,priority=1")]
         [InlineData("stable", "type=raw,value=stable")]
         [InlineData("value=next", "type=raw,value=next")]
+        [InlineData("type=raw,stable", "type=raw,value=stable")]
         public void Should_Read_The_Rule_When_The_Line_Is_Valid(string line, string expected)
         {
             // When
@@ -51,7 +52,7 @@ public sealed class TagRuleTests
         [InlineData("type=raw,value=x,enable={{is_default_branch}}", "ImageMetadata: TagRule.Parse found an enable value '{{is_default_branch}}' that is not true or false for tag rule 'type=raw,value=x,enable={{is_default_branch}}'; expected enable=true or enable=false. Compute the condition in the script and pass true or false (expressions such as {{is_default_branch}} are not evaluated).")]
         [InlineData("type=raw,value=x,priority=high", "ImageMetadata: TagRule.Parse found a priority 'high' that is not a whole number for tag rule 'type=raw,value=x,priority=high'; expected priority=<number>. Fix the priority.")]
         [InlineData("type=raw,colour=red", "ImageMetadata: TagRule.Parse found an unknown key 'colour' for tag rule 'type=raw,colour=red'; expected one of type, event, pattern, value, group, format, prefix, suffix, branch, tz, enable, priority. Remove or fix the key.")]
-        [InlineData("type=raw,stable", "ImageMetadata: TagRule.Parse found a field without 'key=' ('stable') for tag rule 'type=raw,stable'; expected key=value fields with keys type, event, pattern, value, group, format, prefix, suffix, branch, tz, enable, priority. Write each field as key=value.")]
+        [InlineData("type=sha,long", "ImageMetadata: TagRule.Parse found a field without 'key=' ('long') for tag rule 'type=sha,long'; expected key=value fields with keys type, event, pattern, value, group, format, prefix, suffix, branch, tz, enable, priority. Write each field as key=value.")]
         [InlineData("type=match,\"pattern=a,b", "ImageMetadata: TagRule.Parse found an unclosed double quote for tag rule 'type=match,\"pattern=a,b'; expected values with commas in a pair of double quotes. Close the quote.")]
         public void Should_Throw_When_The_Line_Is_Invalid(string line, string expected)
         {
