@@ -160,7 +160,17 @@ internal sealed partial class MetadataContextReader
 
     private static void ReadGitHubEvent(Ci ci, string path)
     {
-        using var document = JsonDocument.Parse(File.ReadAllText(path));
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(File.ReadAllText(path));
+        }
+        catch (JsonException e)
+        {
+            throw new CakeException($"ImageMetadata: the GitHub event file could not be read for GITHUB_EVENT_PATH '{path}'; expected the JSON event payload GitHub Actions writes, found invalid JSON: {e.Message} Set PullRequestNumber, PullRequestHeadSha and DefaultBranch in ImageMetadataSettings, or fix the file.");
+        }
+
+        using var owned = document;
         var root = document.RootElement;
         if (Property(root, "pull_request") is { } pullRequest)
         {

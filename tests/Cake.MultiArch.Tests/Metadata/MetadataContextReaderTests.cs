@@ -93,5 +93,22 @@ public sealed class MetadataContextReaderTests
             Assert.Equal(annotations, result.Annotations);
             Assert.Equal("main", result.Context.DefaultBranch);
         }
+        [Fact]
+        public void Should_Throw_Naming_The_File_When_The_GitHub_Event_Is_Not_Json()
+        {
+            // Given
+            using var repo = new GitRepository();
+            repo.Commit();
+            using var temp = new TempDirectory();
+            var path = temp.WriteFile("event.json", "{not json");
+            var ci = new Dictionary<string, string> { ["GITHUB_ACTIONS"] = "true", ["GITHUB_REF"] = "refs/heads/main", ["GITHUB_SHA"] = MergeSha, ["GITHUB_EVENT_PATH"] = path };
+
+            // When
+            var error = Assert.Throws<Cake.Core.CakeException>(() => MetadataBed.Run(repo.Path, MetadataBed.Settings(), ci));
+
+            // Then
+            Assert.StartsWith($"ImageMetadata: the GitHub event file could not be read for GITHUB_EVENT_PATH '{path}'; expected the JSON event payload GitHub Actions writes, found invalid JSON: ", error.Message);
+            Assert.EndsWith(" Set PullRequestNumber, PullRequestHeadSha and DefaultBranch in ImageMetadataSettings, or fix the file.", error.Message);
+        }
     }
 }
