@@ -185,3 +185,9 @@ if ! curl -sf -o /dev/null -H 'Accept: application/vnd.oci.image.index.v1+json' 
   rm -rf "$ctx"
 fi
 log ".NET: base image $DOTNET_BASE"
+
+# --- ImageMetadata (Metadata/ tests): the git executable, to make real repositories ---------
+if ! command -v git >/dev/null 2>&1; then
+  apt-get install -y -qq git >/dev/null || { apt-get update -qq && apt-get install -y -qq git >/dev/null; }
+fi
+log "git: $(git --version)"

@@ -11,7 +11,7 @@ internal sealed class GitRepository : IDisposable
 
     public GitRepository(string defaultBranch = "main")
     {
-        if (!File.Exists("/usr/bin/git") && !File.Exists("/usr/local/bin/git"))
+        if (!(Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(System.IO.Path.PathSeparator).Any(d => File.Exists(System.IO.Path.Combine(d, "git"))))
         {
             TestPaths.SkipOrFail("git is not installed (apt-get install git)");
         }
