@@ -273,3 +273,9 @@ if [ -n "$deep_missing" ]; then
   rm -rf "$deep_dl"
 fi
 log "deep corpus ready ($TESTBED/deep)"
+
+# --- ImageMetadata (Metadata/ tests): the git executable, to make real repositories ---------
+if ! command -v git >/dev/null 2>&1; then
+  apt-get install -y -qq git >/dev/null || { apt-get update -qq && apt-get install -y -qq git >/dev/null; }
+fi
+log "git: $(git --version)"

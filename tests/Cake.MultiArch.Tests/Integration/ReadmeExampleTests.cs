@@ -30,7 +30,9 @@ public sealed class ReadmeExampleTests
         // Given
         await RequireTestBedAsync();
         var blocks = Regex.Matches(File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, "README.md")), "```csharp\n(.*?)```", RegexOptions.Singleline)
-            .Select(m => m.Groups[1].Value).ToArray();
+            .Select(m => m.Groups[1].Value)
+            .Where(b => !b.Contains("ImageMetadata(", StringComparison.Ordinal)) // ReadmeMetadataExampleTests runs that one, in a git repository
+            .ToArray();
         Assert.Equal(3, blocks.Length);
         var suffix = "readme-" + Guid.NewGuid().ToString("N")[..8];
         var addin = Path.Combine(AppContext.BaseDirectory, "Cake.MultiArch.dll");
