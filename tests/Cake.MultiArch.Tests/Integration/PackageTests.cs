@@ -13,23 +13,37 @@ namespace Cake.MultiArch.Tests.Integration;
 [Collection("registry")]
 public sealed class PackageTests(RegistryBed bed)
 {
+    // Both packages, packed once for the class by this repository's own projects (in a
+    // configuration of their own, so a concurrent Release build elsewhere cannot collide with it).
+    private static readonly Lazy<(string Feed, string Version)> Packed = new(() =>
+    {
+        var feed = Directory.CreateTempSubdirectory("cake-multiarch-feed-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(feed, recursive: true);
+        foreach (var project in new[] { "src/Cake.MultiArch/Cake.MultiArch.csproj", "src/Cake.MultiArch.Recipe/Cake.MultiArch.Recipe.csproj" })
+        {
+            var (packExit, packOutput) = TestBed.RunIn(
+                "dotnet", TestPaths.RepositoryRoot, new Dictionary<string, string>(),
+                "pack", project, "--configuration", "PackageTest", "--output", feed, "-p:ContinuousIntegrationBuild=true");
+            if (packExit != 0)
+            {
+                throw new InvalidOperationException($"dotnet pack {project} failed: {packOutput}");
+            }
+        }
+
+        var nupkg = Directory.GetFiles(feed, "Cake.MultiArch.*.nupkg").Single(f => !Path.GetFileName(f).StartsWith("Cake.MultiArch.Recipe.", StringComparison.Ordinal));
+        return (feed, Path.GetFileNameWithoutExtension(nupkg)["Cake.MultiArch.".Length..]);
+    }, LazyThreadSafetyMode.ExecutionAndPublication);
+
     [Fact]
     public async Task Should_Install_The_Package_With_Addin_And_Run_Every_Alias()
     {
-        // Given: the package, packed by this repository's own project (a configuration of its own,
-        // so a concurrent Release build elsewhere cannot collide with it).
+        // Given
         bed.Require();
         using var dir = new TempDirectory();
-        var feed = dir.Combine("feed");
-        var (packExit, packOutput) = TestBed.RunIn(
-            "dotnet", TestPaths.RepositoryRoot, new Dictionary<string, string>(),
-            "pack", "src/Cake.MultiArch/Cake.MultiArch.csproj", "--configuration", "PackageTest", "--output", feed, "-p:ContinuousIntegrationBuild=true");
-        Assert.True(packExit == 0, packOutput);
-        var nupkg = Assert.Single(Directory.GetFiles(feed, "Cake.MultiArch.*.nupkg"));
-        var version = Path.GetFileNameWithoutExtension(nupkg)["Cake.MultiArch.".Length..];
+        var (feed, version) = Packed.Value;
 
         // A zstd-compressed single-platform image (this machine's /bin/busybox, amd64) in the real registry.
-        var image = await PushZstdImageAsync("cma/zstd", "1");
+        var (image, pinned) = await PushZstdImageAsync("cma/zstd", "1");
 
         using var docker = new FakeDocker();
         docker.On("buildx version", stdout: TestPaths.ReadFixture("buildx/buildx-version.txt"))
@@ -53,6 +67,16 @@ public sealed class PackageTests(RegistryBed bed)
             Information("VERIFIED=" + report.Platforms.Count);
             var reports = VerifyManifests(new[] { "{{image}}" }, new VerifyManifestSettings { ExpectedPlatforms = { "linux/amd64" } });
             Information("VERIFIED-MANY=" + reports.Count);
+            var pushed = ReadPushedImage(new ReadPushedImageSettings { Image = "{{pinned}}" });
+            Information("READ=" + pushed.Platforms.Count);
+            var promoted = PromoteImage(new PromoteImageSettings { Source = pushed.Image, Tags = { "{{image}}-promoted" } });
+            Information("PROMOTED=" + promoted.Tags[0].Kind);
+            var merged = MergeImages(new MergeImagesSettings { Repository = pushed.Image.Split('@')[0], Images = { pushed.Image }, ExpectedPlatforms = { "linux/amd64" }, Deep = false });
+            Information("MERGED=" + merged.Digest.StartsWith("sha256:"));
+            var record = WritePublishRecord(new PublishRecord(pushed.Image.Split('@')[0], pushed.Platforms[0].Platform, pushed.Platforms[0].Digest, pushed.Platforms[0].AttestationDigest, "default", DateTimeOffset.UtcNow), "records");
+            Information("RECORD=" + System.IO.File.Exists(record.FullPath));
+            var meta = ImageMetadata(new ImageMetadataSettings { Images = { "registry.example.com/team/app" }, RepositoryPath = ".", Ref = "refs/tags/v1.2.3", Sha = "0123456789abcdef0123456789abcdef01234567", DefaultBranch = "main", EventName = "push" });
+            Information("META=" + string.Join(",", meta.Tags));
             """);
 
         // When
@@ -70,18 +94,49 @@ public sealed class PackageTests(RegistryBed bed)
         Assert.Contains("VERIFIED=1", output, StringComparison.Ordinal);
         Assert.Contains("VERIFIED-MANY=1", output, StringComparison.Ordinal);
         Assert.Contains("binaries checked", output, StringComparison.Ordinal);
+        Assert.Contains("READ=1", output, StringComparison.Ordinal);
+        Assert.Contains("PROMOTED=Created", output, StringComparison.Ordinal);
+        Assert.Contains("MERGED=True", output, StringComparison.Ordinal);
+        Assert.Contains("RECORD=True", output, StringComparison.Ordinal);
+        Assert.Contains("META=registry.example.com/team/app:v1.2.3,registry.example.com/team/app:latest", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_Publish_For_Real_With_The_Recipe_Package_Loaded_From_A_Feed()
+    {
+        // Given: the engine and the test bed's registry; a script with the one #load line the
+        // README gives, pointed at a folder feed (CAKE_NUGET_SOURCE makes the recipe's own
+        // #addin of Cake.MultiArch find the addin there too).
+        await RequireEngineAsync();
+        var (feed, version) = Packed.Value;
+        using var dir = new TempDirectory();
+        dir.WriteFile("Dockerfile", "ARG BASE_IMAGE=127.0.0.1:5000/testbed/busybox:1\nFROM ${BASE_IMAGE}\nRUN echo \"built on $(uname -m)\" > /built.txt\nCMD [\"/bin/cat\", \"/built.txt\"]\n");
+        var script = dir.WriteFile("build.cake", $"#load nuget:file://{feed}?package=Cake.MultiArch.Recipe&version={version}\nRunTarget(Argument(\"target\", \"Publish\"));\n");
+        var repository = $"pkg-{Guid.NewGuid():N}"[..16] + "/app";
+
+        // When
+        var (exitCode, output) = TestBed.RunIn(TimeSpan.FromMinutes(8), "dotnet", TestPaths.RepositoryRoot, new Dictionary<string, string> { ["CAKE_NUGET_SOURCE"] = $"file://{feed}" },
+            "tool", "run", "dotnet-cake", script, "--target=Publish", $"--image={TestBedRegistry}/{repository}:1.0");
+
+        // Then: both packages came from the feed, and the recipe built, verified and only then tagged.
+        Assert.True(exitCode == 0, output);
+        Assert.True(File.Exists(Path.Combine(dir.Path, "tools", "Addins", $"Cake.MultiArch.{version}", "lib", "net10.0", "Cake.MultiArch.dll")), output);
+        Assert.True(Directory.Exists(Path.Combine(dir.Path, "tools", $"Cake.MultiArch.Recipe.{version}")), output);
+        Assert.Matches($@"VerifyManifest: {System.Text.RegularExpressions.Regex.Escape($"{TestBedRegistry}/{repository}")}@sha256:[0-9a-f]{{64}} serves linux/amd64,linux/arm64, binaries checked\.", output);
+        Assert.Contains($"PromoteImage: {TestBedRegistry}/{repository}", output, StringComparison.Ordinal);
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Head, $"http://{TestBedRegistry}/v2/{repository}/manifests/1.0");
+        request.Headers.TryAddWithoutValidation("Accept", EngineBed.IndexAccept);
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
     }
 
     [Fact]
     public void Should_Carry_The_Cake_Addin_Metadata_In_The_Package()
     {
         // Given
-        using var dir = new TempDirectory();
-        var (packExit, packOutput) = TestBed.RunIn(
-            "dotnet", TestPaths.RepositoryRoot, new Dictionary<string, string>(),
-            "pack", "src/Cake.MultiArch/Cake.MultiArch.csproj", "--configuration", "PackageMeta", "--output", dir.Path);
-        Assert.True(packExit == 0, packOutput);
-        var nupkg = Assert.Single(Directory.GetFiles(dir.Path, "Cake.MultiArch.*.nupkg"));
+        var (feed, version) = Packed.Value;
+        var nupkg = Path.Combine(feed, $"Cake.MultiArch.{version}.nupkg");
 
         // When
         using var zip = System.IO.Compression.ZipFile.OpenRead(nupkg);
@@ -109,7 +164,32 @@ public sealed class PackageTests(RegistryBed bed)
         Assert.Null(zip.GetEntry("lib/net10.0/Cake.Common.dll"));
     }
 
-    private async Task<string> PushZstdImageAsync(string repository, string tag)
+    private const string TestBedRegistry = "127.0.0.1:5000";
+
+    private static async Task RequireEngineAsync()
+    {
+        var (code, output) = TestBed.Run("docker", "buildx", "version");
+        if (code != 0)
+        {
+            TestPaths.SkipOrFail("docker with the buildx plugin is not available (tests/testbed/setup.sh installs and starts it): " + output.Trim());
+        }
+
+        try
+        {
+            using var http = new HttpClient();
+            using var response = await http.GetAsync($"http://{TestBedRegistry}/v2/testbed/busybox/manifests/1", TestContext.Current.CancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                TestPaths.SkipOrFail($"the test bed's registry at {TestBedRegistry} has no base image testbed/busybox:1 (tests/testbed/setup.sh pushes it)");
+            }
+        }
+        catch (HttpRequestException ex)
+        {
+            TestPaths.SkipOrFail($"the test bed's registry does not answer at {TestBedRegistry} ({ex.Message}); run tests/testbed/setup.sh");
+        }
+    }
+
+    private async Task<(string Tagged, string Pinned)> PushZstdImageAsync(string repository, string tag)
     {
         using var tar = new MemoryStream();
         using (var writer = new TarWriter(tar, leaveOpen: true))
@@ -135,7 +215,7 @@ public sealed class PackageTests(RegistryBed bed)
         var manifest = Encoding.UTF8.GetBytes(
             $"{{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"{configDigest}\",\"size\":{config.Length}}},"
             + $"\"layers\":[{{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+zstd\",\"digest\":\"{layerDigest}\",\"size\":{layer.Length}}}]}}");
-        await bed.PutManifestAsync(http, repository, tag, manifest, "application/vnd.oci.image.manifest.v1+json");
-        return $"{bed.Open}/{repository}:{tag}";
+        var digest = await bed.PutManifestAsync(http, repository, tag, manifest, "application/vnd.oci.image.manifest.v1+json");
+        return ($"{bed.Open}/{repository}:{tag}", $"{bed.Open}/{repository}@{digest}");
     }
 }
