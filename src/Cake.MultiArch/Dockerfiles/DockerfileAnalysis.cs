@@ -111,7 +111,7 @@ internal sealed partial class DockerfileAnalysis
                 {
                     if (reported.Add($"{stage.From.Line}:platform"))
                     {
-                        unresolved.Add(Finding(DockerfileRules.BaseImageUnknown, stage.From.Line, $"FROM --platform={stage.Platform} in {stage.Describe} expands to '{platformText}', which is not a platform; its base image was not checked.", $"Use a platform such as $BUILDPLATFORM, $TARGETPLATFORM or one of {Platform.AcceptedValues}."));
+                        unresolved.Add(Finding(DockerfileRules.BaseImageUnknown, stage.From.Line, $"FROM --platform={stage.Platform} in {stage.Describe} expands to '{platformText}', which is not a platform; its base image was not checked.", $"Use a platform such as $BUILDPLATFORM, $TARGETPLATFORM or one of {Platform.AcceptedValues}.") with { Severity = FindingSeverity.Info });
                     }
 
                     continue;
@@ -170,7 +170,7 @@ internal sealed partial class DockerfileAnalysis
         {
             if (reported.Add($"{line}:{image}"))
             {
-                unresolved.Add(Finding(DockerfileRules.BaseImageUnknown, line, $"{where} names '{written}', which expands to '{image}': {error} Its platforms were not checked.", "Pass the build argument it needs (BuildArgs), or give the global ARG a default."));
+                unresolved.Add(Finding(DockerfileRules.BaseImageUnknown, line, $"{where} names '{written}', which expands to '{image}': {error} Its platforms were not checked.", "Pass the build argument it needs (BuildArgs), or give the global ARG a default.") with { Severity = FindingSeverity.Info });
             }
 
             return;
