@@ -37,6 +37,11 @@ internal sealed partial class DockerfileAnalysis
     private readonly DockerfileStage? _final;
     private readonly HashSet<int> _chain = [];
     private readonly HashSet<int> _reachable = [];
+    private readonly (DockerfileInstruction Instruction, string Source)[][] _sources;
+    private readonly DockerfileStage?[] _parents;
+    private readonly Dictionary<Platform, Dictionary<string, string?>> _globalScopes = [];
+    private readonly Dictionary<string, List<int>> _stagesByName = new(StringComparer.OrdinalIgnoreCase);
+    private readonly DockerfileInstruction?[] _consumers;
 
     /// <summary>Initializes a new instance of the <see cref="DockerfileAnalysis"/> class.</summary>
     /// <param name="document">The parsed Dockerfile.</param>
@@ -51,6 +56,25 @@ internal sealed partial class DockerfileAnalysis
         _buildArgs = settings.BuildArgs;
         _buildContexts = settings.BuildContexts;
         var stages = document.Stages;
+        foreach (var stage in stages.Where(s => s.Name is not null))
+        {
+            (_stagesByName.TryGetValue(stage.Name!, out var list) ? list : _stagesByName[stage.Name!] = []).Add(stage.Index);
+        }
+
+        _sources = stages.Select(s => Sources(s).ToArray()).ToArray();
+        _parents = stages.Select(s => StageNamed(s.Image, s.Index, byIndex: false)).ToArray();
+        _consumers = new DockerfileInstruction?[stages.Count];
+        foreach (var stage in stages)
+        {
+            var uses = _sources[stage.Index].Select(x => (Stage: StageNamed(x.Source, stage.Index), x.Instruction)).Append((Stage: _parents[stage.Index], Instruction: stage.From));
+            foreach (var (used, instruction) in uses)
+            {
+                if (used is not null && (_consumers[used.Index] is null || _consumers[used.Index]!.Line > instruction.Line))
+                {
+                    _consumers[used.Index] = instruction;
+                }
+            }
+        }
         _final = settings.Target is { } target ? stages.FirstOrDefault(s => string.Equals(s.Name, target, StringComparison.OrdinalIgnoreCase)) ?? stages.LastOrDefault() : stages.LastOrDefault();
         for (var s = _final; s is not null; s = Parent(s))
         {
@@ -70,7 +94,7 @@ internal sealed partial class DockerfileAnalysis
                 pending.Push(parent);
             }
 
-            foreach (var (_, source) in Sources(stage))
+            foreach (var (_, source) in _sources[stage.Index])
             {
                 if (StageNamed(source, stage.Index) is { } dependency)
                 {
@@ -122,7 +146,7 @@ internal sealed partial class DockerfileAnalysis
                     AddNeed(needs, unresolved, reported, stage.Image, globals, target, platform.Value, stage.From.Line, $"FROM in {stage.Describe}");
                 }
 
-                foreach (var (instruction, source) in Sources(stage))
+                foreach (var (instruction, source) in _sources[stage.Index])
                 {
                     if (StageNamed(source, stage.Index) is null && !int.TryParse(source, out _))
                     {
@@ -270,10 +294,7 @@ internal sealed partial class DockerfileAnalysis
             return;
         }
 
-        var consumer = _document.Stages.SelectMany(s => Sources(s).Where(x => StageNamed(x.Source, s.Index)?.Index == stage.Index).Select(x => x.Instruction))
-            .Concat(_document.Stages.Where(s => Parent(s)?.Index == stage.Index).Select(s => s.From))
-            .OrderBy(i => i.Line)
-            .FirstOrDefault();
+        var consumer = _consumers[stage.Index];
         var usedBy = consumer is null ? "another stage" : $"line {consumer.Line} ({consumer.Keyword}{(consumer.Flag("from") is { } from ? " --from=" + from : " " + stage.Name)})";
         if (stage.Platform is { } platform && DockerfileExpander.References(platform, _document.Escape).Any(n => Array.IndexOf(TargetArgs, n) >= 0))
         {
@@ -284,7 +305,7 @@ internal sealed partial class DockerfileAnalysis
                 "Start it 'FROM --platform=$BUILDPLATFORM …' so it runs natively, and cross-compile for $TARGETARCH (declare 'ARG TARGETARCH' in the stage)."));
         }
 
-        var emulated = _targets.Where(t => StagePlatform(stage, t, GlobalScope(t), out _) is { } p && IsEmulated(p)).Select(t => StagePlatform(stage, t, GlobalScope(t), out _)!.Value).Distinct().ToArray();
+        var emulated = _targets.Select(t => StagePlatform(stage, t, GlobalScope(t), out _)).OfType<Platform>().Where(IsEmulated).Distinct().ToArray();
         if (emulated.Length == 0)
         {
             return;
@@ -351,7 +372,12 @@ internal sealed partial class DockerfileAnalysis
 
     private Dictionary<string, string?> GlobalScope(Platform target)
     {
-        var scope = new Dictionary<string, string?>(StringComparer.Ordinal);
+        if (_globalScopes.TryGetValue(target, out var cached))
+        {
+            return cached;
+        }
+
+        var scope = _globalScopes[target] = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var instruction in _document.GlobalArgs)
         {
             foreach (var (name, _, value) in Declarations(instruction))
@@ -390,7 +416,7 @@ internal sealed partial class DockerfileAnalysis
         }
     }
 
-    private DockerfileStage? Parent(DockerfileStage stage) => StageNamed(stage.Image, stage.Index, byIndex: false);
+    private DockerfileStage? Parent(DockerfileStage stage) => _parents[stage.Index];
 
     private DockerfileStage? StageNamed(string name, int before, bool byIndex = true)
     {
@@ -399,7 +425,7 @@ internal sealed partial class DockerfileAnalysis
             return index >= 0 && index < before ? _document.Stages[index] : null;
         }
 
-        return _document.Stages.Take(before).LastOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+        return _stagesByName.TryGetValue(name, out var indexes) && indexes.LastOrDefault(i => i < before, -1) is var found and >= 0 ? _document.Stages[found] : null;
     }
 
     private static IEnumerable<(DockerfileInstruction Instruction, string Source)> Sources(DockerfileStage stage)
