@@ -98,7 +98,7 @@ internal sealed partial class DockerfileDocument
         for (var i = 0; i < lines.Length; i++)
         {
             var line = lines[i];
-            var trimmed = line.TrimStart(' ', '\t');
+            var trimmed = line.AsSpan().TrimStart(" \t");
             if (trimmed.Length == 0 || trimmed[0] == '#')
             {
                 continue; // comments and empty lines, also inside a continued instruction
@@ -109,10 +109,10 @@ internal sealed partial class DockerfileDocument
                 start = i + 1;
             }
 
-            var end = line.TrimEnd(' ', '\t');
+            var end = line.AsSpan().TrimEnd(" \t");
             if (end.Length > 0 && end[^1] == escape)
             {
-                current.Append(end, 0, end.Length - 1);
+                current.Append(end[..^1]);
                 if (i < lines.Length - 1)
                 {
                     continue;

@@ -36,7 +36,7 @@ internal static class DockerfileExpander
 
     private static string Run(string text, char escape, Func<string, string?> lookup, bool quotes, List<string>? references)
     {
-        var output = new StringBuilder(text.Length);
+        var output = references is null ? new StringBuilder(text.Length) : null; // listing names builds no text
         var i = 0;
         var inDouble = false;
         while (i < text.Length)
@@ -47,12 +47,12 @@ internal static class DockerfileExpander
                 var next = text[i + 1];
                 if (!inDouble || next is '$' or '"' || next == escape)
                 {
-                    output.Append(next);
+                    output?.Append(next);
                     i += 2;
                     continue;
                 }
 
-                output.Append(c);
+                output?.Append(c);
                 i++;
                 continue;
             }
@@ -61,7 +61,7 @@ internal static class DockerfileExpander
             {
                 var close = text.IndexOf('\'', i + 1);
                 close = close < 0 ? text.Length : close;
-                output.Append(text, i + 1, close - i - 1);
+                output?.Append(text, i + 1, close - i - 1);
                 i = close + 1;
                 continue;
             }
@@ -79,15 +79,15 @@ internal static class DockerfileExpander
                 continue;
             }
 
-            output.Append(c);
+            output?.Append(c);
             i++;
         }
 
-        return output.ToString();
+        return output?.ToString() ?? string.Empty;
     }
 
     // text[start] follows a '$'; returns the index after the reference.
-    private static int Variable(string text, int start, char escape, Func<string, string?> lookup, bool quotes, List<string>? references, StringBuilder output)
+    private static int Variable(string text, int start, char escape, Func<string, string?> lookup, bool quotes, List<string>? references, StringBuilder? output)
     {
         if (text[start] != '{')
         {
@@ -99,13 +99,13 @@ internal static class DockerfileExpander
 
             if (end == start)
             {
-                output.Append('$');
+                output?.Append('$');
                 return start;
             }
 
             var name = text[start..end];
             references?.Add(name);
-            output.Append(lookup(name) ?? string.Empty);
+            output?.Append(lookup(name) ?? string.Empty);
             return end;
         }
 
@@ -126,7 +126,7 @@ internal static class DockerfileExpander
 
         if (variable.Length == 0 || close >= text.Length)
         {
-            output.Append(text, start - 1, Math.Min(text.Length, close + 1) - start + 1);
+            output?.Append(text, start - 1, Math.Min(text.Length, close + 1) - start + 1);
             return Math.Min(text.Length, close + 1);
         }
 
@@ -138,7 +138,7 @@ internal static class DockerfileExpander
         var word = modifier.Length > (colon ? 2 : 1) ? modifier[(colon ? 2 : 1)..] : string.Empty;
         var set = colon ? !string.IsNullOrEmpty(value) : value is not null;
         var expanded = op is '-' or '+' or '?' ? Run(word, escape, lookup, quotes, references) : string.Empty;
-        output.Append(op switch
+        output?.Append(op switch
         {
             '-' => set ? value : expanded,
             '+' => set ? expanded : string.Empty,
