@@ -218,9 +218,12 @@ internal sealed partial class DockerfileAnalysis
             }
         }
 
+        var declaredAtEnd = new HashSet<string>[_document.Stages.Count];
         foreach (var stage in _document.Stages)
         {
-            var declared = new HashSet<string>(StringComparer.Ordinal);
+            // BuildKit: a stage built FROM another stage inherits the ARGs that stage declared.
+            var declared = Parent(stage) is { } parent ? new HashSet<string>(declaredAtEnd[parent.Index], StringComparer.Ordinal) : new HashSet<string>(StringComparer.Ordinal);
+            declaredAtEnd[stage.Index] = declared;
             var reported = new HashSet<string>(StringComparer.Ordinal);
             foreach (var instruction in stage.Instructions)
             {
