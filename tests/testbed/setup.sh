@@ -279,3 +279,25 @@ if ! command -v git >/dev/null 2>&1; then
   apt-get install -y -qq git >/dev/null || { apt-get update -qq && apt-get install -y -qq git >/dev/null; }
 fi
 log "git: $(git --version)"
+
+# ---------------------------------------------------------------------------------------------
+# Dockerfile preflight block (CheckDockerfile tests): two SINGLE-platform base images (plain
+# manifests, no index), 127.0.0.1:5000/preflight-test/busybox-amd64:1 and …/busybox-arm64:1,
+# FROM scratch + busybox, so that a build for amd64+arm64 lacks a platform. Needs the test-bed
+# registry (engine block). Idempotent.
+TESTBED_REGISTRY=${TESTBED_REGISTRY:-127.0.0.1:5000}
+for arch in amd64 arm64; do
+  image="$TESTBED_REGISTRY/preflight-test/busybox-$arch:1"
+  if ! curl -sf -o /dev/null -H 'Accept: application/vnd.oci.image.manifest.v1+json' -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' "http://$TESTBED_REGISTRY/v2/preflight-test/busybox-$arch/manifests/1"; then
+    log "building and pushing the single-platform base image $image"
+    ctx=$(mktemp -d)
+    if [ "$arch" = amd64 ]; then cp /bin/busybox "$ctx/busybox"; else cp "$TESTBED/arm64/bin/busybox" "$ctx/busybox"; fi
+    printf 'FROM scratch\nCOPY busybox /bin/busybox\n' > "$ctx/Dockerfile"
+    docker buildx build --builder default --progress plain --provenance=false \
+      --platform "linux/$arch" --tag "$image" --push "$ctx" >"$TESTBED/preflight-$arch.log" 2>&1 \
+      || { rm -rf "$ctx"; log "building $image failed"; tail -20 "$TESTBED/preflight-$arch.log"; exit 1; }
+    docker image rm "$image" >/dev/null 2>&1 || true
+    rm -rf "$ctx"
+  fi
+done
+log "preflight: base images $TESTBED_REGISTRY/preflight-test/busybox-{amd64,arm64}:1"

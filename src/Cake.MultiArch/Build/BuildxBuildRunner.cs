@@ -36,7 +36,7 @@ public sealed partial class BuildxBuildRunner : DockerRunner<BuildxBuildSettings
         ArgumentNullException.ThrowIfNull(settings);
         Validate(settings);
         CheckLoad(settings);
-        WarnAboutTargetArgs(settings);
+        RunPreflight(settings);
         NoteEmulation(settings);
 
         var temporaryMetadata = settings.MetadataFile is null;
@@ -537,25 +537,37 @@ public sealed partial class BuildxBuildRunner : DockerRunner<BuildxBuildSettings
         }
     }
 
-    private void WarnAboutTargetArgs(BuildxBuildSettings settings)
+    private void RunPreflight(BuildxBuildSettings settings)
     {
-        if (!IsLocalContext(settings.Context) || settings.Platforms.Count == 0)
+        if (settings.SkipPreflight || !IsLocalContext(settings.Context) || settings.Platforms.Count == 0)
         {
             return;
         }
 
         var dockerfile = (settings.File ?? new DirectoryPath(settings.Context).CombineWithFilePath("Dockerfile")).MakeAbsolute(Environment);
-        var file = FileSystem.GetFile(dockerfile);
-        if (!file.Exists)
+        if (!FileSystem.Exist(dockerfile))
         {
-            return;
+            return; // docker names the missing file itself
         }
 
-        using var reader = new StreamReader(file.OpenRead());
-        foreach (var finding in DockerfileTargetArgs.Find(reader.ReadToEnd()))
+        var check = new Dockerfiles.CheckDockerfileSettings { Target = settings.Target };
+        settings.Preflight.CopyTo(check);
+        foreach (var platform in settings.Platforms)
         {
-            Log.Warning("BuildxBuild: {0}:{1}", dockerfile.GetFilename(), finding);
+            check.Platforms.Add(platform);
         }
+
+        foreach (var (key, value) in settings.BuildArgs)
+        {
+            check.BuildArgs[key] = value;
+        }
+
+        foreach (var (key, value) in settings.BuildContexts)
+        {
+            check.BuildContexts[key] = value;
+        }
+
+        new Dockerfiles.CheckDockerfileRunner(FileSystem, Environment, Log).Run(dockerfile, check, AliasName);
     }
 
     private void NoteEmulation(BuildxBuildSettings settings)

@@ -100,6 +100,17 @@ public sealed class BuildxBuildSettings : DockerSettings
     /// <remarks>Needs buildx 0.10 or later.</remarks>
     public ProvenanceMode? Provenance { get; set; }
 
+    /// <summary>
+    /// Gets the options of the Dockerfile preflight that runs before docker starts (the rules of
+    /// <c>CheckDockerfile</c>, for these Platforms, BuildArgs, BuildContexts and Target): findings are
+    /// warnings, or stop the build with <c>Preflight.WarningsAsErrors</c>. It runs for a local context
+    /// with Platforms set.
+    /// </summary>
+    public Dockerfiles.DockerfileCheckOptions Preflight { get; } = new();
+
+    /// <summary>Gets or sets a value indicating whether the Dockerfile preflight is skipped (no rules, no registry requests). Default: <see langword="false"/>.</summary>
+    public bool SkipPreflight { get; set; }
+
     /// <summary>Gets or sets a value indicating whether newer versions of base images are always pulled (<c>--pull</c>).</summary>
     public bool Pull { get; set; }
 

@@ -268,6 +268,23 @@ public static class BuildxBuildSettingsExtensions
     public static BuildxBuildSettings WithNoCacheFilter(this BuildxBuildSettings settings, params string[] stages) =>
         Each(settings, stages, (s, stage) => s.NoCacheFilter.Add(stage));
 
+    /// <summary>Sets up the Dockerfile preflight that runs before docker starts (see <c>CheckDockerfile</c>).</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="configure">Sets the options, such as <c>o => o.WarningsAsErrors = true</c>.</param>
+    /// <returns>The settings.</returns>
+    public static BuildxBuildSettings WithPreflight(this BuildxBuildSettings settings, Action<Dockerfiles.DockerfileCheckOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        return Set(settings, s => configure(s.Preflight));
+    }
+
+    /// <summary>Sets whether the Dockerfile preflight is skipped (no rules, no registry requests).</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="skip">Whether to skip it.</param>
+    /// <returns>The settings.</returns>
+    public static BuildxBuildSettings WithoutPreflight(this BuildxBuildSettings settings, bool skip = true) =>
+        Set(settings, s => s.SkipPreflight = skip);
+
     /// <summary>Sets the progress style (<c>--progress</c>).</summary>
     /// <param name="settings">The settings.</param>
     /// <param name="progress">The style; <see cref="BuildProgress.Plain"/> suits logs.</param>

@@ -147,7 +147,8 @@ public sealed class BuildxBuildProcessTests
         harness.Dir.WriteFile("app/Dockerfile", "FROM busybox AS build\nRUN echo building for $TARGETARCH\n");
         harness.Run(harness.NewSettings().WithPlatform("linux/amd64", "linux/arm64"));
         var warning = Assert.Single(harness.Cake.Log.Lines, l => l.Level == LogLevel.Warning);
-        Assert.Equal("BuildxBuild: Dockerfile:line 2: RUN uses $TARGETARCH in stage 'build' (line 1), which does not declare 'ARG TARGETARCH'. BuildKit passes TARGETARCH only to FROM lines, so here it expands to an empty string and every platform can get the same binaries. Add 'ARG TARGETARCH' after that stage's FROM.", warning.Text);
+        // The preflight's table row: rule, severity, file:line, then the text BuildxBuild printed before.
+        Assert.Equal("BuildxBuild: PlatformArgNotDeclared  warning   Dockerfile:2  RUN uses $TARGETARCH in stage 'build' (line 1), which does not declare 'ARG TARGETARCH'. BuildKit passes TARGETARCH only to FROM lines, so here it expands to an empty string and every platform can get the same binaries. Add 'ARG TARGETARCH' after that stage's FROM.", warning.Text);
     }
 
     [Fact]
@@ -157,7 +158,7 @@ public sealed class BuildxBuildProcessTests
         harness.Dir.WriteFile("app/Dockerfile", "FROM busybox AS build\nARG TARGETARCH=amd64\nRUN echo building for $TARGETARCH\n");
         harness.Run(harness.NewSettings().WithPlatform("linux/amd64", "linux/arm64"));
         var warning = Assert.Single(harness.Cake.Log.Lines, l => l.Level == LogLevel.Warning);
-        Assert.Equal("BuildxBuild: Dockerfile:line 2: ARG TARGETARCH=amd64 in stage 'build' (line 1) gives BuildKit's automatic argument TARGETARCH a default value. The default replaces the value BuildKit sets for each platform, so every platform gets 'amd64' and its binaries. Declare it without a value: 'ARG TARGETARCH'.", warning.Text);
+        Assert.Equal("BuildxBuild: PlatformArgDefault  warning   Dockerfile:2  ARG TARGETARCH=amd64 in stage 'build' (line 1) gives BuildKit's automatic argument TARGETARCH a default value. The default replaces the value BuildKit sets for each platform, so every platform gets 'amd64' and its binaries. Declare it without a value: 'ARG TARGETARCH'.", warning.Text);
     }
 
     [Fact]

@@ -1,0 +1,9 @@
+# A comment with $TARGETARCH
+FROM 127.0.0.1:5000/testbed/busybox:1 AS build
+ARG TARGETARCH
+RUN echo building for $TARGETARCH \$TARGETOS
+ENV QUOTED='$TARGETOS'
+FROM build
+ARG TARGETVARIANT
+LABEL variant=$TARGETVARIANT
+RUN echo child $TARGETARCH
