@@ -172,7 +172,7 @@ public sealed class CheckDockerfileRunnerTests
             // Then
             var finding = Assert.Single(result.Findings);
             Assert.Equal(("BaseImageUnknown", FindingSeverity.Info, 1), (finding.RuleId, finding.Severity, finding.Line));
-            Assert.StartsWith($"FROM in the stage that starts at line 1 pulls 127.0.0.1:{port}/team/base:1: unknown whether it serves linux/amd64,linux/arm64, because its registry could not be asked: GET http://127.0.0.1:{port}/v2/team/base/manifests/1 failed after 1 attempts: Connection refused", finding.Message, StringComparison.Ordinal);
+            Assert.Equal($"FROM in the stage that starts at line 1 pulls 127.0.0.1:{port}/team/base:1: unknown whether it serves linux/amd64,linux/arm64, because its registry could not be asked: GET http://127.0.0.1:{port}/v2/team/base/manifests/1 failed after 1 attempt: Connection refused (127.0.0.1:{port}). Check that 127.0.0.1:{port} is up and reachable (proxy, firewall, DNS), then run again.", finding.Message);
             Assert.Equal(BaseImageState.Unknown, Assert.Single(result.BaseImages).State);
             Assert.False(result.HasErrors);
         }
