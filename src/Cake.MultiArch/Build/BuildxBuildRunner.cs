@@ -450,6 +450,11 @@ public sealed partial class BuildxBuildRunner : DockerRunner<BuildxBuildSettings
             problems.Add($"Call '{call}' is not a frontend method; expected 'build', 'check', 'outline' or 'targets'.");
         }
 
+        if (settings.Quiet && settings.Progress is { } progress && progress != BuildProgress.Quiet)
+        {
+            problems.Add($"Quiet is set together with Progress '{progress.ToString().ToLowerInvariant()}'; buildx refuses the pair (\"progress=plain and quiet cannot be used together\"). Set only one of them.");
+        }
+
         if (settings.Check && settings.Call is not null and not "check")
         {
             problems.Add($"Check is set together with Call '{settings.Call}'; Check is --call=check, so set only one of them.");

@@ -101,6 +101,8 @@ public sealed class BuildxBuildBadInputTests
         new("shm size in gb", (h, s) => s.WithShmSize("2gb"), "BuildxBuild: ShmSize '2gb' is not a size;"),
         new("unknown call", (h, s) => s.WithCall("lint"), "BuildxBuild: Call 'lint' is not a frontend method;"),
         new("check with another call", (h, s) => s.WithCheck().WithCall("outline"), "BuildxBuild: Check is set together with Call 'outline';"),
+        new("quiet with plain progress", (h, s) => s.WithQuiet().WithProgress(BuildProgress.Plain), "BuildxBuild: Quiet is set together with Progress 'plain'; buildx refuses the pair"),
+        new("quiet with rawjson progress", (h, s) => s.WithQuiet().WithProgress(BuildProgress.RawJson), "BuildxBuild: Quiet is set together with Progress 'rawjson';"),
         new("build arg key with =", (h, s) => s.WithBuildArg("A=B", "c"), "BuildxBuild: BuildArgs has an invalid key 'A=B';"),
         new("empty build arg key", (h, s) => s.WithBuildArg(string.Empty, "c"), "BuildxBuild: BuildArgs has an invalid key '';"),
         new("label key with =", (h, s) => s.WithLabel("=x", "v"), "BuildxBuild: Labels has an invalid key '=x';"),
