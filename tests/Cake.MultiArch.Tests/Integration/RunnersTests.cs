@@ -5,6 +5,7 @@ using Cake.Core.IO;
 using Cake.Core.Tooling;
 using Cake.MultiArch.Build;
 using Cake.MultiArch.Builders;
+using Cake.MultiArch.Dockerfiles;
 using Cake.MultiArch.Metadata;
 using Cake.MultiArch.Platforms;
 using Cake.MultiArch.Publishing;
@@ -151,6 +152,13 @@ public sealed class RunnersTests(RegistryBed bed)
                 Deep = false,
             });
             return result.ToString();
+        },
+        [nameof(CheckDockerfileRunner)] = (_, c, dir) =>
+        {
+            var dockerfile = dir.WriteFile("Dockerfile", "FROM scratch\nCOPY ${TARGETARCH}/app /app\n");
+            var result = new CheckDockerfileRunner(c.FileSystem, c.Environment, c.Log.Log).Run(dockerfile, new CheckDockerfileSettings { Platforms = { "linux/amd64", "linux/arm64" } });
+            Assert.Equal(DockerfileRules.PlatformArgNotDeclared, Assert.Single(result.Findings).RuleId);
+            return Task.FromResult(result.ToString());
         },
         [nameof(ImageMetadataRunner)] = (_, c, dir) =>
         {
