@@ -23,7 +23,7 @@ public sealed class PackageTests(RegistryBed bed)
         {
             var (packExit, packOutput) = TestBed.RunIn(
                 "dotnet", TestPaths.RepositoryRoot, new Dictionary<string, string>(),
-                "pack", project, "--configuration", "PackageTest", "--output", feed, "-p:ContinuousIntegrationBuild=true");
+                "pack", project, "--configuration", "PackageTest", "--output", feed, "--no-restore", "-p:ContinuousIntegrationBuild=true");
             if (packExit != 0)
             {
                 throw new InvalidOperationException($"dotnet pack {project} failed: {packOutput}");
@@ -129,6 +129,19 @@ public sealed class PackageTests(RegistryBed bed)
         request.Headers.TryAddWithoutValidation("Accept", EngineBed.IndexAccept);
         using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public void Should_Build_And_Pack_Both_Packages_With_The_Readmes_Pipeline_Command()
+    {
+        // Given / When: the README's `dotnet cake build/build.cake --target=Pack` (run once for every test that needs the Release build)
+        var addin = ReleaseAddin.Ensure();
+
+        // Then
+        Assert.True(File.Exists(addin), addin);
+        var packages = Directory.GetFiles(Path.Combine(TestPaths.RepositoryRoot, "artifacts"), "*.nupkg").Select(Path.GetFileName).ToArray();
+        Assert.Single(packages, p => p!.StartsWith("Cake.MultiArch.0.", StringComparison.Ordinal));
+        Assert.Single(packages, p => p!.StartsWith("Cake.MultiArch.Recipe.0.", StringComparison.Ordinal));
     }
 
     [Fact]
