@@ -77,6 +77,8 @@ public sealed class PackageTests(RegistryBed bed)
             Information("RECORD=" + System.IO.File.Exists(record.FullPath));
             var meta = ImageMetadata(new ImageMetadataSettings { Images = { "registry.example.com/team/app" }, RepositoryPath = ".", Ref = "refs/tags/v1.2.3", Sha = "0123456789abcdef0123456789abcdef01234567", DefaultBranch = "main", EventName = "push" });
             Information("META=" + string.Join(",", meta.Tags));
+            var check = CheckDockerfile("./app/Dockerfile", new CheckDockerfileSettings { Platforms = { "linux/amd64", "linux/arm64" }, CheckBaseImages = false });
+            Information("CHECKED=" + check.Findings.Count);
             """);
 
         // When
@@ -99,6 +101,7 @@ public sealed class PackageTests(RegistryBed bed)
         Assert.Contains("MERGED=True", output, StringComparison.Ordinal);
         Assert.Contains("RECORD=True", output, StringComparison.Ordinal);
         Assert.Contains("META=registry.example.com/team/app:v1.2.3,registry.example.com/team/app:latest", output, StringComparison.Ordinal);
+        Assert.Contains("CHECKED=0", output, StringComparison.Ordinal);
     }
 
     [Fact]
