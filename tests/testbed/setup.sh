@@ -7,15 +7,20 @@ set -euo pipefail
 TESTBED=${TESTBED:-/var/cache/cake-multiarch}
 mkdir -p "$TESTBED"
 log() { printf 'testbed: %s\n' "$*"; }
+# `dpkg … | grep -q` can fail under pipefail (grep exits first, dpkg gets SIGPIPE): read it all.
+has_arch() { [ "$(dpkg --print-architecture)" = "$1" ] || dpkg --print-foreign-architectures | grep -x "$1" >/dev/null; }
+# A Debian mirror mid-sync can fail one index (seen: bookworm-security armhf, "File has unexpected
+# size"); apt keeps the lists it had, and a package that is really missing still fails its install.
+apt_update() { apt-get update -qq || log "apt-get update reported errors (continuing with the package lists it has)"; }
 
 need=()
 for pkg in docker-registry qemu-user-static podman skopeo busybox-static jq apache2-utils; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
-if [ ${#need[@]} -gt 0 ] || ! dpkg --print-foreign-architectures | grep -qx arm64; then
-  dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
+if [ ${#need[@]} -gt 0 ] || ! has_arch arm64; then
+  has_arch arm64 || dpkg --add-architecture arm64
   log "apt-get update"
-  apt-get update -qq
+  apt_update
 fi
 if [ ${#need[@]} -gt 0 ]; then
   log "installing ${need[*]}"
@@ -28,7 +33,7 @@ fi
 # own debian.sources names.
 engine_ok() {
   dpkg -s docker-buildx >/dev/null 2>&1 && dpkg -s docker.io >/dev/null 2>&1 &&
-    dpkg-query -W -f='${Version}' docker.io | grep -q '^26\.'
+    dpkg-query -W -f='${Version}' docker.io | grep '^26\.' >/dev/null
 }
 if ! engine_ok; then
   uri=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
@@ -47,7 +52,7 @@ Package: *
 Pin: release n=trixie
 Pin-Priority: 100
 PIN
-  apt-get update -qq
+  apt_update
   printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d
   log "installing docker.io, docker-cli, docker-buildx and containerd from trixie"
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
@@ -171,7 +176,7 @@ TESTBED_REGISTRY=${TESTBED_REGISTRY:-127.0.0.1:5000}
 BASE_IMAGE="$TESTBED_REGISTRY/testbed/busybox:1"
 if ! command -v curl >/dev/null 2>&1; then
   log "installing curl"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null
+  apt_update; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null
 fi
 if ! curl -sf "http://$TESTBED_REGISTRY/v2/" >/dev/null 2>&1; then
   log "starting the test-bed registry on $TESTBED_REGISTRY"
@@ -256,9 +261,9 @@ done
 if [ -n "$deep_missing" ]; then
   log "unpacking the deep-verification corpus:$deep_missing"
   for arch in $deep_arches; do
-    [ "$(dpkg --print-architecture)" = "$arch" ] || dpkg --print-foreign-architectures | grep -qx "$arch" || dpkg --add-architecture "$arch"
+    has_arch "$arch" || dpkg --add-architecture "$arch"
     # A mirror mid-sync can fail one index (security); what matters is that the packages are known.
-    apt-cache show "libc6:$arch" >/dev/null 2>&1 || apt-get update -qq || true
+    apt-cache show "libc6:$arch" >/dev/null 2>&1 || apt_update
   done
   deep_dl=$(mktemp -d); chmod 755 "$deep_dl"   # apt-get download runs as _apt
   for item in $deep_missing; do
@@ -276,7 +281,7 @@ log "deep corpus ready ($TESTBED/deep)"
 
 # --- ImageMetadata (Metadata/ tests): the git executable, to make real repositories ---------
 if ! command -v git >/dev/null 2>&1; then
-  apt-get install -y -qq git >/dev/null || { apt-get update -qq && apt-get install -y -qq git >/dev/null; }
+  apt-get install -y -qq git >/dev/null || { apt_update; apt-get install -y -qq git >/dev/null; }
 fi
 log "git: $(git --version)"
 
