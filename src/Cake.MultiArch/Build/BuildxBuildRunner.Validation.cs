@@ -1,9 +1,6 @@
 using System.Text.RegularExpressions;
 using Cake.Core;
-using Cake.Core.Diagnostics;
 using Cake.Core.IO;
-using Cake.Core.Tooling;
-using Cake.MultiArch.Build.Progress;
 using Cake.MultiArch.Docker;
 using Cake.MultiArch.Platforms;
 using Cake.MultiArch.Registry;

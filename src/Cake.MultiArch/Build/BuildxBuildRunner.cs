@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Cake.Core;
 using Cake.Core.Diagnostics;
 using Cake.Core.IO;
@@ -6,7 +5,6 @@ using Cake.Core.Tooling;
 using Cake.MultiArch.Build.Progress;
 using Cake.MultiArch.Docker;
 using Cake.MultiArch.Platforms;
-using Cake.MultiArch.Registry;
 
 namespace Cake.MultiArch.Build;
 

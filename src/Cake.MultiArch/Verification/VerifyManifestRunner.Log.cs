@@ -1,10 +1,5 @@
-using Cake.Core;
 using Cake.Core.Diagnostics;
-using Cake.MultiArch.Build;
 using Cake.MultiArch.Platforms;
-using Cake.MultiArch.Registry;
-using Cake.MultiArch.Verification.Deep;
-using Cake.MultiArch.Verification.Tree;
 
 namespace Cake.MultiArch.Verification;
 
