@@ -34,7 +34,7 @@ public sealed class BuildxBuildResultTests
         public void Should_Read_A_Manifest_And_Build_Ref_When_Single_Platform()
         {
             // Given
-            var json = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "Data", "buildx-docs-metadata-single-platform.json"));
+            var json = TestPaths.ReadFixture("buildx-docs-metadata-single-platform.json");
 
             // When
             var result = BuildxBuildResult.Parse(json, "single.json");

@@ -1,14 +1,12 @@
+using Cake.MultiArch.Tests.Fixtures;
+
 namespace Cake.MultiArch.Tests.Builders;
 
 /// <summary>The real buildx 0.13.1 / docker 28 texts captured on the test bed (Fixtures/Data, see its README).</summary>
 internal static class BuilderData
 {
     /// <summary>Reads a captured file without its first line (the command that printed it).</summary>
-    public static string Output(string name)
-    {
-        var text = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "Data", name));
-        return text.StartsWith("$ ", StringComparison.Ordinal) ? text[(text.IndexOf('\n', StringComparison.Ordinal) + 1)..] : text;
-    }
+    public static string Output(string name) => TestPaths.ReadOutput(name);
 
     /// <summary>Gets the stderr of the failed docker-container create (no Docker Hub), as buildx printed it.</summary>
     public static string CreateNoHubStderr

@@ -1,6 +1,6 @@
 namespace Cake.MultiArch.Tests.Fixtures;
 
-/// <summary>Where the repository, the built addin and the shared real-tool fixtures are.</summary>
+/// <summary>Where the repository, the built addin and the real-tool fixtures are: the one loader of test data.</summary>
 internal static class TestPaths
 {
     private static readonly Lazy<string> RepositoryRootLazy = new(() =>
@@ -19,20 +19,8 @@ internal static class TestPaths
     /// <summary>Gets the repository root (the folder of Cake.MultiArch.sln).</summary>
     public static string RepositoryRoot => RepositoryRootLazy.Value;
 
-    /// <summary>Gets ../shared/fixtures beside the repository, or CAKE_MULTIARCH_FIXTURES.</summary>
-    public static string FixturesRoot
-    {
-        get
-        {
-            var overridden = Environment.GetEnvironmentVariable("CAKE_MULTIARCH_FIXTURES");
-            var path = string.IsNullOrEmpty(overridden)
-                ? Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "fixtures"))
-                : overridden;
-            return Directory.Exists(path)
-                ? path
-                : throw new InvalidOperationException($"The shared fixtures are not at {path}; clone the repository beside shared/ or set CAKE_MULTIARCH_FIXTURES.");
-        }
-    }
+    /// <summary>Gets the folder of the real-tool outputs the tests replay (Fixtures/Data in this repository; its README says where each came from).</summary>
+    public static string FixturesRoot => Path.Combine(RepositoryRoot, "tests", "Cake.MultiArch.Tests", "Fixtures", "Data");
 
     /// <summary>Gets the full path of a fixture, such as <c>buildx/meta.json</c>.</summary>
     /// <param name="relative">The path below fixtures/.</param>
@@ -43,6 +31,15 @@ internal static class TestPaths
     /// <param name="relative">The path below fixtures/.</param>
     /// <returns>The text.</returns>
     public static string ReadFixture(string relative) => File.ReadAllText(Fixture(relative));
+
+    /// <summary>Reads a fixture captured with its command on the first line (<c>$ docker …</c>), without that line.</summary>
+    /// <param name="relative">The path below Fixtures/Data.</param>
+    /// <returns>What the command printed.</returns>
+    public static string ReadOutput(string relative)
+    {
+        var text = ReadFixture(relative);
+        return text.StartsWith("$ ", StringComparison.Ordinal) ? text[(text.IndexOf('\n', StringComparison.Ordinal) + 1)..] : text;
+    }
 
     /// <summary>Gets whether the tests run in CI (CI=true), where a missing real part fails instead of skipping.</summary>
     public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);

@@ -4,7 +4,7 @@ namespace Cake.MultiArch.Tests.Qemu;
 
 /// <summary>
 /// binfmt_misc's write side for a table folder (a copy of the real listings in
-/// ../shared/fixtures/binfmt): writing a line to <c>register</c> adds an entry file in the exact
+/// Fixtures/Data/binfmt): writing a line to <c>register</c> adds an entry file in the exact
 /// format the kernel lists (checked against the fixtures and the live kernel), EEXIST when the
 /// name exists, EINVAL for a line the kernel refuses; <c>-1</c>, <c>0</c>, <c>1</c> to an entry
 /// remove, disable and enable it. Plugged into <see cref="RegisterQemuRunner.KernelWrite"/>.

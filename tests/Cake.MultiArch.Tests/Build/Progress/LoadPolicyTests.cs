@@ -10,13 +10,16 @@ public sealed class LoadPolicyTests
 {
     private const string InfoPrefix = "info --format {{json .DriverStatus}}";
 
+    /// <summary>Reads a <c>docker info --format {{json .DriverStatus}}</c> capture (Fixtures/Data).</summary>
+    private static string DriverStatus(string fixture) => TestPaths.ReadOutput(fixture);
+
     private static BuildxHarness Harness(string inspectFixture, string? driverStatusFixture)
     {
         var harness = new BuildxHarness();
         harness.Docker.On("buildx inspect", stdout: File.ReadAllText(ProgressFixtures.Path(inspectFixture)));
         if (driverStatusFixture is not null)
         {
-            harness.Docker.On(InfoPrefix, stdout: File.ReadAllText(ProgressFixtures.Path(driverStatusFixture)));
+            harness.Docker.On(InfoPrefix, stdout: DriverStatus(driverStatusFixture));
         }
 
         return harness;
@@ -111,7 +114,7 @@ public sealed class LoadPolicyTests
         public void Should_Read_The_Store_When_Given_Docker_Info_DriverStatus(string fixture, bool expected)
         {
             // Given
-            var text = File.ReadAllText(ProgressFixtures.Path(fixture));
+            var text = DriverStatus(fixture);
 
             // When / Then
             Assert.Equal(expected, LoadPolicy.UsesContainerdStore(text));

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Cake.MultiArch.Build.Progress;
 using Cake.MultiArch.Platforms;
+using Cake.MultiArch.Tests.Fixtures;
 
 namespace Cake.MultiArch.Tests.Build.Progress;
 
@@ -38,7 +39,7 @@ internal static class ProgressFixtures
 
     public static readonly Platform[] TwoPlatforms = [Amd64, Arm64];
 
-    public static string Path(string name) => System.IO.Path.Combine(AppContext.BaseDirectory, "Fixtures", "Data", "progress", name);
+    public static string Path(string name) => TestPaths.Fixture("progress/" + name);
 
     public static string[] Lines(string name) => File.ReadAllLines(Path(name));
 
