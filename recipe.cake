@@ -42,7 +42,7 @@ public static class MultiArch
     // Results.
     public static BuildxBuildResult Result { get; set; }
     public static PushedImage Pushed { get; set; }
-    public static VerifyManifestReport Report { get; set; }
+    public static VerifyManifestResult Report { get; set; }
     public static PromoteImageResult Promotion { get; set; }
     public static FilePath RecordFile { get; set; }
     public static MergeImagesResult Merge { get; set; }

@@ -1,4 +1,4 @@
-using Cake.MultiArch.Verification;
+using Cake.MultiArch.VerifyManifest;
 
 namespace Cake.MultiArch.Publishing;
 
@@ -12,7 +12,7 @@ public sealed record MergeImagesResult(
     string Image,
     string Digest,
     IReadOnlyList<PushedPlatform> Platforms,
-    VerifyManifestReport? Verification,
+    VerifyManifestResult? Verification,
     PromoteImageResult? Promotion)
 {
     /// <inheritdoc />

@@ -4,7 +4,7 @@ using Cake.Core;
 using Cake.Core.Diagnostics;
 using Cake.MultiArch.Platforms;
 using Cake.MultiArch.Registry;
-using Cake.MultiArch.Verification;
+using Cake.MultiArch.VerifyManifest;
 
 namespace Cake.MultiArch.Publishing;
 
@@ -73,7 +73,7 @@ public sealed class MergeImagesRunner
             await client.PutManifestAsync(index, index.Digest!, MediaTypes.OciIndex, bytes, cancellationToken).ConfigureAwait(false);
             _log.Write(Verbosity.Normal, LogLevel.Information, "{0}", $"{Alias}: pushed {index} ({string.Join(", ", ordered.Select(p => $"{p.Platform} {p.Digest}{(p.Attestation is null ? string.Empty : " + attestation " + p.Attestation)}"))})");
 
-            VerifyManifestReport? report = null;
+            VerifyManifestResult? report = null;
             if (settings.Verify)
             {
                 var verifier = new VerifyManifestRunner(_log, _ => _clientFactory(settings));

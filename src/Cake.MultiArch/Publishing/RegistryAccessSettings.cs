@@ -1,6 +1,6 @@
 using Cake.Core.IO;
 using Cake.MultiArch.Registry;
-using Cake.MultiArch.Verification;
+using Cake.MultiArch.VerifyManifest;
 
 namespace Cake.MultiArch.Publishing;
 

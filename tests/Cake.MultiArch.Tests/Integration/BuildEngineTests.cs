@@ -5,7 +5,7 @@ using Cake.Core;
 using Cake.MultiArch.Build;
 using Cake.MultiArch.Platforms;
 using Cake.MultiArch.Tests.Fixtures;
-using Cake.MultiArch.Verification;
+using Cake.MultiArch.VerifyManifest;
 
 namespace Cake.MultiArch.Tests.Integration;
 

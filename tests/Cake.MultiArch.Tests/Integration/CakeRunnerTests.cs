@@ -63,7 +63,7 @@ public sealed class CakeRunnerTests
         var addin = Path.Combine(TestPaths.RepositoryRoot, "src", "Cake.MultiArch", "bin", configuration, "net10.0", "Cake.MultiArch.dll");
         var script = dir.WriteFile("build.cake", $$"""
             #r "{{addin}}"
-            using Cake.MultiArch.Verification;
+            using Cake.MultiArch.VerifyManifest;
             var result = new LayerScanResult();
             using (var layer = System.IO.File.OpenRead("{{dir.Combine("layer.tar.zst")}}"))
             {

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Cake.Core;
 using Cake.MultiArch.Registry;
 using Cake.MultiArch.Tests.Fixtures;
-using Cake.MultiArch.Verification;
+using Cake.MultiArch.VerifyManifest;
 
 namespace Cake.MultiArch.Tests.Integration;
 
@@ -155,7 +155,7 @@ public sealed class DeepVerificationEngineTests(RegistryBed bed) : IDisposable
 
     private static string Short(string digest) => digest[..19];
 
-    private (VerifyManifestReport? Report, CakeException? Error, TestCakeContext Cake) Verify(string image, params string[] platforms)
+    private (VerifyManifestResult? Report, CakeException? Error, TestCakeContext Cake) Verify(string image, params string[] platforms)
     {
         var cake = new TestCakeContext(_dir.Path);
         var settings = new VerifyManifestSettings { Image = image, Deep = true, DockerConfig = _dir.Path };

@@ -11,7 +11,7 @@ using Cake.MultiArch.Platforms;
 using Cake.MultiArch.Publishing;
 using Cake.MultiArch.Qemu;
 using Cake.MultiArch.Tests.Fixtures;
-using Cake.MultiArch.Verification;
+using Cake.MultiArch.VerifyManifest;
 
 namespace Cake.MultiArch.Tests.Integration;
 

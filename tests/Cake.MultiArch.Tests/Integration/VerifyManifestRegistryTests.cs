@@ -1,6 +1,6 @@
 using Cake.Core;
 using Cake.MultiArch.Registry;
-using Cake.MultiArch.Verification;
+using Cake.MultiArch.VerifyManifest;
 using Cake.MultiArch.Tests.Fixtures;
 
 namespace Cake.MultiArch.Tests.Integration;
@@ -11,7 +11,7 @@ public sealed class VerifyManifestRegistryTests(RegistryBed bed) : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
-    private VerifyManifestReport Verify(string image, bool deep = false, bool strict = false, Action<VerifyManifestSettings>? configure = null, params string[] platforms)
+    private VerifyManifestResult Verify(string image, bool deep = false, bool strict = false, Action<VerifyManifestSettings>? configure = null, params string[] platforms)
     {
         bed.Require();
         var cake = new TestCakeContext(_dir.Path);

@@ -129,7 +129,7 @@ public sealed class PublishRegistryTests(RegistryBed bed)
             Assert.Equal(blobs, proxy.Requests.Count(r => r.StartsWith($"PUT /v2/{target}/blobs/uploads/", StringComparison.Ordinal) && r.Contains("digest=sha256%3A", StringComparison.Ordinal)));
             var (_, bytes) = await bed.GetAsync(bed.Open, $"{target}/manifests/1", MediaTypes.OciIndex);
             Assert.Equal(index, Digest(bytes));
-            var report = new Cake.MultiArch.Verification.VerifyManifestRunner(new RecordingLog().Log).Run(new Cake.MultiArch.Verification.VerifyManifestSettings { Image = $"{bed.Open}/{target}:1", ExpectedPlatforms = { "linux/amd64", "linux/arm64" }, Deep = true });
+            var report = new Cake.MultiArch.VerifyManifest.VerifyManifestRunner(new RecordingLog().Log).Run(new Cake.MultiArch.VerifyManifest.VerifyManifestSettings { Image = $"{bed.Open}/{target}:1", ExpectedPlatforms = { "linux/amd64", "linux/arm64" }, Deep = true });
             Assert.True(report.Passed);
         }
 

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Cake.Core;
 using Cake.MultiArch.Registry;
 using Cake.MultiArch.Tests.Fixtures;
-using Cake.MultiArch.Verification;
+using Cake.MultiArch.VerifyManifest;
 using CsCheck;
 using NSubstitute;
 

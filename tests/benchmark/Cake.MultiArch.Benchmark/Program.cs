@@ -12,7 +12,7 @@ using System.IO.Compression;
 using System.Text.Json;
 using Cake.Core.Diagnostics;
 using Cake.MultiArch.Registry;
-using Cake.MultiArch.Verification;
+using Cake.MultiArch.VerifyManifest;
 
 var registry = args[0];
 var repository = args[1];

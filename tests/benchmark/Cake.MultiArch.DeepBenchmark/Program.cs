@@ -13,9 +13,9 @@ using System.IO.Compression;
 using Cake.Core.Diagnostics;
 using Cake.MultiArch.Platforms;
 using Cake.MultiArch.Registry;
-using Cake.MultiArch.Verification;
-using Cake.MultiArch.Verification.Deep;
-using Cake.MultiArch.Verification.Tree;
+using Cake.MultiArch.VerifyManifest;
+using Cake.MultiArch.VerifyManifest.Deep;
+using Cake.MultiArch.VerifyManifest.Tree;
 
 var registry = args[0];
 var repository = args[1];

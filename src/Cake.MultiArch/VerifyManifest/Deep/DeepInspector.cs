@@ -1,0 +1,344 @@
+using Cake.MultiArch.Platforms;
+using Cake.MultiArch.VerifyManifest.Elf;
+using Cake.MultiArch.VerifyManifest.Tree;
+
+namespace Cake.MultiArch.VerifyManifest.Deep;
+
+/// <summary>What the deep checks found in one platform's merged image.</summary>
+/// <param name="ElfFiles">How many ELF files the image holds (after whiteouts, ignored paths left out).</param>
+/// <param name="Offenders">The first few ELF files built for another architecture.</param>
+/// <param name="OffenderCount">How many ELF files are built for another architecture.</param>
+/// <param name="Entrypoint">How the entry point resolved, when the <c>entrypoint</c> check ran.</param>
+/// <param name="Findings">Every finding, errors and warnings, in check order.</param>
+internal sealed record DeepResult(int ElfFiles, IReadOnlyList<ElfOffender> Offenders, int OffenderCount, EntrypointResolution? Entrypoint, IReadOnlyList<DeepFinding> Findings);
+
+/// <summary>The options of the deep checks, copied from the settings.</summary>
+/// <param name="Disabled">Check ids switched off.</param>
+/// <param name="AsErrors">Check ids whose warnings are errors.</param>
+/// <param name="EveryElf">Loader and library checks cover every ELF file.</param>
+/// <param name="IgnoredPaths">Path prefixes no check but <c>entrypoint</c> looks at.</param>
+/// <param name="MaxShown">How many files a finding names.</param>
+internal sealed record DeepOptions(IReadOnlySet<string> Disabled, IReadOnlySet<string> AsErrors, bool EveryElf, IReadOnlyList<string> IgnoredPaths, int MaxShown)
+{
+    /// <summary>Copies the options out of the settings (which are never written to).</summary>
+    /// <param name="settings">The settings.</param>
+    /// <returns>The options.</returns>
+    public static DeepOptions From(VerifyManifestSettings settings) => new(
+        settings.DisabledDeepChecks.ToHashSet(StringComparer.Ordinal),
+        settings.DeepChecksAsErrors.ToHashSet(StringComparer.Ordinal),
+        settings.DeepCheckEveryElf,
+        settings.IgnoredPaths.ToArray(),
+        Math.Max(0, settings.MaxOffendersShown));
+
+    /// <summary>Lists the check ids in the settings that are not checks.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <returns>One message per unknown id.</returns>
+    public static IEnumerable<string> Validate(VerifyManifestSettings settings)
+    {
+        var accepted = string.Join(", ", DeepCheck.All.Select(c => $"'{c}'"));
+        foreach (var (name, list) in new[] { (nameof(VerifyManifestSettings.DisabledDeepChecks), settings.DisabledDeepChecks), (nameof(VerifyManifestSettings.DeepChecksAsErrors), settings.DeepChecksAsErrors) })
+        {
+            foreach (var id in list.Where(id => !DeepCheck.All.Contains(id, StringComparer.Ordinal)))
+            {
+                yield return $"{name} lists '{id}', which is not a deep check; expected one of {accepted}.";
+            }
+        }
+    }
+}
+
+/// <summary>
+/// Runs the deep checks (<see cref="DeepCheck"/>) over one platform's merged image and its
+/// config: architecture of every ELF file, the entry point, loaders, needed libraries, and the
+/// ARM float ABI and architecture. Each finding names the file, the layer that wrote it and a fix.
+/// </summary>
+internal sealed class DeepInspector(ImageTree tree, ContainerConfig config, Platform platform, DeepOptions options)
+{
+    private const string CrossCompileFix = "build this stage FROM --platform=$BUILDPLATFORM and cross-compile with GOARCH=$TARGETARCH (declare ARG TARGETARCH in the stage), or copy the file from a stage built for the target platform";
+
+    private static readonly char[] LoaderConfigSeparators = [':', ' ', '\t', ','];
+
+    private static readonly string[] DefaultLibraryDirectories = ["/lib", "/usr/lib", "/lib64", "/usr/lib64", "/usr/local/lib", "/lib32", "/usr/lib32"];
+
+    /// <summary>Runs the checks that are on.</summary>
+    /// <returns>What they found.</returns>
+    public DeepResult Run()
+    {
+        var findings = new List<DeepFinding>();
+        var elves = tree.Root.Descendants()
+            .Where(n => n.Kind == TreeNodeKind.File && n.Content?.Elf is not null)
+            .Select(n => (Node: n, Path: n.Path))
+            .Where(e => !Ignored(e.Path))
+            .OrderBy(e => e.Path, StringComparer.Ordinal)
+            .DistinctBy(e => e.Node.Content, ReferenceEqualityComparer.Instance) // hard links: one file
+            .ToArray();
+
+        var offenders = elves.Where(e => !e.Node.Content!.Elf!.Header.Matches(platform)).ToArray();
+        if (On(DeepCheck.ElfMachine))
+        {
+            findings.AddRange(offenders.Take(options.MaxShown).Select(o => Finding(DeepCheck.ElfMachine, o.Node, $"{o.Path} is built for {o.Node.Content!.Elf!.Header.Describe()}, not {platform.Architecture}", CrossCompileFix)));
+        }
+
+        EntrypointResolution? entrypoint = null;
+        var reached = new List<TreeNode>();
+        if (On(DeepCheck.Entrypoint) || On(DeepCheck.Interpreter) || On(DeepCheck.NeededLibraries))
+        {
+            var resolver = new EntrypointResolver(tree, config);
+            var entrypointFindings = new List<DeepFinding>();
+            entrypoint = resolver.Resolve(entrypointFindings);
+            if (On(DeepCheck.Entrypoint))
+            {
+                findings.AddRange(entrypointFindings);
+            }
+
+            reached.AddRange(resolver.Reached);
+        }
+
+        var scope = Scope(reached, elves.Select(e => e.Node));
+        if (On(DeepCheck.Interpreter))
+        {
+            CheckInterpreters(scope, findings);
+        }
+
+        if (On(DeepCheck.NeededLibraries))
+        {
+            CheckLibraries(scope, findings);
+        }
+
+        var arm = elves.Where(e => e.Node.Content!.Elf!.IsArm32).ToArray();
+        if (platform.Architecture == "arm" && On(DeepCheck.ArmFloatAbi))
+        {
+            CheckFloatAbi(arm, findings);
+        }
+
+        if (platform.Architecture == "arm" && On(DeepCheck.ArmArch))
+        {
+            CheckArmArch(arm, findings);
+        }
+
+        var severities = findings.Select(f => f.Severity == DeepFindingSeverity.Warning && options.AsErrors.Contains(f.Check) ? f with { Severity = DeepFindingSeverity.Error } : f).ToArray();
+        return new DeepResult(
+            elves.Length,
+            offenders.Take(options.MaxShown).Select(o => new ElfOffender(o.Path, o.Node.Content!.Elf!.Header.Describe())).ToArray(),
+            offenders.Length,
+            entrypoint,
+            severities);
+    }
+
+    // The dynamically linked ELF files the checks look at: those the entry point reaches and the
+    // executables in PATH directories, or every ELF file.
+    private List<TreeNode> Scope(List<TreeNode> reached, IEnumerable<TreeNode> every)
+    {
+        var scope = new List<TreeNode>();
+        var seen = new HashSet<TreeNode>(ReferenceEqualityComparer.Instance);
+        void Add(TreeNode node)
+        {
+            if (seen.Add(node) && !Ignored(node.Path))
+            {
+                scope.Add(node);
+            }
+        }
+
+        reached.ForEach(Add);
+        if (options.EveryElf)
+        {
+            foreach (var node in every)
+            {
+                Add(node);
+            }
+
+            return scope;
+        }
+
+        foreach (var dir in config.Path.Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (tree.Resolve(dir).Node is not { Kind: TreeNodeKind.Directory, Children: { } children })
+            {
+                continue;
+            }
+
+            foreach (var name in children.Keys.Order(StringComparer.Ordinal))
+            {
+                if (tree.Resolve(dir.TrimEnd('/') + "/" + name).Node is { Kind: TreeNodeKind.File, IsExecutable: true, Content.Elf: not null } file)
+                {
+                    Add(file);
+                }
+            }
+        }
+
+        return scope;
+    }
+
+    private void CheckInterpreters(List<TreeNode> scope, List<DeepFinding> findings)
+    {
+        var musl = LibraryDirectories().Any(d => tree.Resolve(d).Node?.Children?.Keys.Any(k => k.StartsWith("ld-musl-", StringComparison.Ordinal)) == true);
+        var glibc = LibraryDirectories().Any(d => tree.Resolve(d + "/libc.so.6").Node is { Kind: TreeNodeKind.File });
+        foreach (var group in scope.Where(n => n.Content!.Elf!.Interpreter is not null && n.Content.Elf.Header.Matches(platform)).GroupBy(n => n.Content!.Elf!.Interpreter!, StringComparer.Ordinal))
+        {
+            var loader = tree.Resolve(group.Key);
+            if (loader.Node is { Kind: TreeNodeKind.File } present)
+            {
+                if (present.Content?.Elf is { } loaderElf && !loaderElf.Header.Matches(platform))
+                {
+                    findings.Add(Finding(
+                        DeepCheck.Interpreter,
+                        present,
+                        $"{Names(group.Select(n => n.Path).ToArray())} need{(group.Count() == 1 ? "s" : string.Empty)} the loader {group.Key}, which is {present.Path}, built for {loaderElf.Header.Describe()}, not {platform.Architecture}",
+                        "take the loader and the C library from a base image for the target platform (FROM --platform=$TARGETPLATFORM), not from the build machine"));
+                }
+
+                continue;
+            }
+
+            var files = group.Select(n => n.Path).ToArray();
+            var needsMusl = group.Key.Contains("ld-musl-", StringComparison.Ordinal);
+            var (kind, fix) = (needsMusl, musl, glibc) switch
+            {
+                (false, true, _) => ("glibc binary on a musl base", "use a musl build on an Alpine base, or a glibc base (such as debian:bookworm-slim) for this binary"),
+                (true, _, true) => ("musl binary on a glibc base", "use an Alpine (musl) base for this binary, or build it against glibc"),
+                _ => (null, "copy the loader and the C library in (a glibc or musl base image), or build a static binary (CGO_ENABLED=0 for Go, -static, or a musl target)"),
+            };
+            var first = group.First();
+            var names = Names(files);
+            findings.Add(Finding(
+                DeepCheck.Interpreter,
+                first,
+                $"{names} need{(files.Length == 1 ? "s" : string.Empty)} the loader {group.Key}, which {(loader.Links.Count > 0 ? "does not resolve: " + loader.Error : "is not in the image")}{(kind is null ? string.Empty : $" (a {kind})")}",
+                fix));
+        }
+    }
+
+    private void CheckLibraries(List<TreeNode> scope, List<DeepFinding> findings)
+    {
+        var missing = new Dictionary<string, List<TreeNode>>(StringComparer.Ordinal);
+        var queue = new Queue<TreeNode>(scope.Where(n => n.Content!.Elf!.Header.Matches(platform)));
+        var seen = new HashSet<TreeNode>(queue, ReferenceEqualityComparer.Instance);
+        var directories = LibraryDirectories();
+        while (queue.Count > 0)
+        {
+            var node = queue.Dequeue();
+            var elf = node.Content!.Elf!;
+            var origin = node.Parent?.Path ?? "/";
+            var search = elf.RunPaths.Select(p => p.Replace("${ORIGIN}", origin, StringComparison.Ordinal).Replace("$ORIGIN", origin, StringComparison.Ordinal)).Concat(directories).ToArray();
+            foreach (var name in elf.Needed)
+            {
+                var library = name.Contains('/', StringComparison.Ordinal)
+                    ? tree.Resolve(name).Node
+                    : search.Select(d => tree.Resolve(d.TrimEnd('/') + "/" + name).Node).FirstOrDefault(n => n is { Kind: TreeNodeKind.File });
+                if (library is not { Kind: TreeNodeKind.File })
+                {
+                    if (!missing.TryGetValue(name, out var users))
+                    {
+                        missing[name] = users = [];
+                    }
+
+                    users.Add(node);
+                }
+                else if (library.Content?.Elf is not null && seen.Add(library))
+                {
+                    queue.Enqueue(library);
+                }
+            }
+        }
+
+        foreach (var (name, users) in missing.OrderBy(m => m.Key, StringComparer.Ordinal))
+        {
+            findings.Add(new DeepFinding(
+                DeepCheck.NeededLibraries,
+                DeepFindingSeverity.Warning,
+                users[0].Path,
+                tree.LayerOf(users[0]),
+                $"{name} is needed by {Names(users.Select(u => u.Path).ToArray())} but is in none of the library paths ({string.Join(":", directories)})",
+                $"install the package that ships {name} in the final stage, or link it statically"));
+        }
+    }
+
+    private void CheckFloatAbi((TreeNode Node, string Path)[] arm, List<DeepFinding> findings)
+    {
+        var expected = platform.Variant == "v7" ? "hard" : "soft";
+        var wrong = arm.Where(e => e.Node.Content!.Elf!.ArmFloatAbi is { } abi && abi != expected).ToArray();
+        if (wrong.Length == 0)
+        {
+            return;
+        }
+
+        var fix = expected == "soft"
+            ? $"build for armel (arm-linux-gnueabi, soft-float; GOARM=6 for Go), or publish these binaries as linux/arm/v7 instead of {platform}"
+            : "build for armhf (arm-linux-gnueabihf, hard-float; GOARM=7 for Go), or publish these binaries as linux/arm/v6";
+        findings.Add(Finding(
+            DeepCheck.ArmFloatAbi,
+            wrong[0].Node,
+            $"{wrong.Length} of {arm.Length} ARM ELF files use the {(expected == "soft" ? "hard" : "soft")}-float ABI, not the {expected}-float ABI {platform} implies: {Names(wrong.Select(w => w.Path).ToArray())}",
+            fix));
+    }
+
+    private void CheckArmArch((TreeNode Node, string Path)[] arm, List<DeepFinding> findings)
+    {
+        if (ArmAttributes.Newest(platform.Variant) is not { } newest)
+        {
+            return;
+        }
+
+        var wrong = arm.Where(e => e.Node.Content!.Elf!.ArmCpuArch is { } arch && arch > newest).ToArray();
+        if (wrong.Length == 0)
+        {
+            return;
+        }
+
+        var archs = string.Join(", ", wrong.Select(w => ArmAttributes.Name(w.Node.Content!.Elf!.ArmCpuArch!.Value)).Distinct());
+        findings.Add(Finding(
+            DeepCheck.ArmArch,
+            wrong[0].Node,
+            $"{wrong.Length} of {arm.Length} ARM ELF files are built for {archs}, newer than {platform} runs ({ArmAttributes.Name(newest)} at most): {Names(wrong.Select(w => w.Path).ToArray())}",
+            $"compile for the variant (-march=armv{platform.Variant?[1..]}, GOARM={platform.Variant?[1..]}; Debian's armel packages are ARMv5TE), or drop {platform} from the platforms"));
+    }
+
+    private string[] LibraryDirectories()
+    {
+        var directories = new List<string>(DefaultLibraryDirectories);
+        if (Triplet() is { } triplet)
+        {
+            directories.InsertRange(0, ["/lib/" + triplet, "/usr/lib/" + triplet]);
+        }
+
+        foreach (var node in new[] { "/etc/ld.so.conf", "/etc/ld.so.conf.d" }.Select(p => tree.Resolve(p).Node).Where(n => n is not null))
+        {
+            IEnumerable<TreeNode> files = node!.Kind == TreeNodeKind.Directory ? node.Children?.Values ?? (IEnumerable<TreeNode>)[] : [node];
+            foreach (var text in files.Select(f => f.Content?.Text).OfType<string>())
+            {
+                directories.AddRange(text.Split('\n').Select(l => l.Split('#')[0].Trim()).Where(l => l.StartsWith('/')).SelectMany(l => l.Split(LoaderConfigSeparators, StringSplitOptions.RemoveEmptyEntries)));
+            }
+        }
+
+        foreach (var musl in tree.Resolve("/etc").Node?.Children?.Values.Where(c => c.Name.StartsWith("ld-musl-", StringComparison.Ordinal)) ?? [])
+        {
+            directories.AddRange((musl.Content?.Text ?? string.Empty).Split(['\n', ':'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(l => l.StartsWith('/')));
+        }
+
+        return directories.Distinct(StringComparer.Ordinal).ToArray();
+    }
+
+    private string? Triplet() => (platform.Architecture, platform.Variant) switch
+    {
+        ("amd64", _) => "x86_64-linux-gnu",
+        ("arm64", _) => "aarch64-linux-gnu",
+        ("arm", "v7") => "arm-linux-gnueabihf",
+        ("arm", _) => "arm-linux-gnueabi",
+        ("386", _) => "i386-linux-gnu",
+        ("ppc64le", _) => "powerpc64le-linux-gnu",
+        ("s390x", _) => "s390x-linux-gnu",
+        ("riscv64", _) => "riscv64-linux-gnu",
+        ("loong64", _) => "loongarch64-linux-gnu",
+        ("mips64le", _) => "mips64el-linux-gnuabi64",
+        _ => null,
+    };
+
+    private string Names(string[] paths) =>
+        string.Join(", ", paths.Take(options.MaxShown)) + (paths.Length > options.MaxShown ? $" and {paths.Length - options.MaxShown} more" : string.Empty);
+
+    private bool On(string check) => !options.Disabled.Contains(check);
+
+    private bool Ignored(string path) => options.IgnoredPaths.Any(p => path.StartsWith(p, StringComparison.Ordinal));
+
+    private DeepFinding Finding(string check, TreeNode node, string message, string fix) =>
+        new(check, DeepFindingSeverity.Error, node.Path, tree.LayerOf(node), message, fix);
+}

@@ -1,0 +1,211 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace Cake.MultiArch.VerifyManifest.Elf;
+
+/// <summary>
+/// Reads <see cref="ElfDetails"/> from a forward-only stream (a tar entry of a layer being
+/// streamed): the header and program headers at the start, the loader path, the dynamic
+/// section wherever it is, its string table from the retained prefix of the file, and for
+/// 32-bit ARM the section headers and <c>.ARM.attributes</c> from the tail. Memory is bounded by
+/// the <see cref="ForwardReader"/> limits, whatever the file's size; what lies beyond the limits is
+/// reported in <see cref="ElfDetails.Unread"/>, never guessed.
+/// </summary>
+internal static class ElfReader
+{
+    private const uint PtLoad = 1;
+    private const uint PtDynamic = 2;
+    private const uint PtInterp = 3;
+    private const uint ShtArmAttributes = 0x70000003;
+
+    /// <summary>Reads the details of one ELF file; a malformed one is reported in <see cref="ElfDetails.Unread"/>, never thrown.</summary>
+    /// <param name="reader">The file, positioned where the caller left it (its first bytes already in the prefix).</param>
+    /// <param name="header">The file's identifying header.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The details (partial, with <see cref="ElfDetails.Unread"/> set, when the file is truncated or past the limits).</returns>
+    public static async Task<ElfDetails> ReadAsync(ForwardReader reader, ElfHeader header, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ReadCoreAsync(reader, header, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ArgumentException or IndexOutOfRangeException or OverflowException)
+        {
+            return new ElfDetails { Header = header, Unread = "malformed ELF file" };
+        }
+    }
+
+    private static async Task<ElfDetails> ReadCoreAsync(ForwardReader reader, ElfHeader header, CancellationToken cancellationToken)
+    {
+        var is64 = header.Is64Bit;
+        var little = header.IsLittleEndian;
+        var ehsize = is64 ? 64 : 52;
+        if (!await reader.FillPrefixAsync(ehsize, cancellationToken).ConfigureAwait(false))
+        {
+            return new ElfDetails { Header = header, Unread = "truncated ELF header" };
+        }
+
+        var eh = reader.Prefix;
+        var type = U16(eh, 16, little);
+        var phoff = is64 ? U64(eh, 32, little) : U32(eh, 28, little);
+        var shoff = is64 ? U64(eh, 40, little) : U32(eh, 32, little);
+        var flags = U32(eh, is64 ? 48 : 36, little);
+        var phentsize = U16(eh, is64 ? 54 : 42, little);
+        var phnum = U16(eh, is64 ? 56 : 44, little);
+        var shentsize = U16(eh, is64 ? 58 : 46, little);
+        var shnum = U16(eh, is64 ? 60 : 48, little);
+
+        var loads = new List<(ulong Vaddr, ulong Offset, ulong Size)>();
+        (ulong Offset, ulong Size)? interp = null;
+        (ulong Offset, ulong Size)? dynamic = null;
+        var phEnd = phoff + ((ulong)phentsize * phnum);
+        if (phnum > 0 && phentsize >= (is64 ? 56 : 32))
+        {
+            var table = await reader.ReadAtAsync((long)Math.Min(phoff, long.MaxValue), (int)Math.Min(phEnd - phoff, (ulong)reader.ItemLimit), cancellationToken).ConfigureAwait(false);
+            if (table is null)
+            {
+                return new ElfDetails { Header = header, Type = type, Flags = flags, Unread = "program headers out of reach" };
+            }
+
+            for (var i = 0; (i + 1) * phentsize <= table.Length; i++)
+            {
+                var p = table.AsSpan(i * phentsize);
+                var ptype = U32(p, 0, little);
+                var offset = is64 ? U64(p, 8, little) : U32(p, 4, little);
+                var vaddr = is64 ? U64(p, 16, little) : U32(p, 8, little);
+                var filesz = is64 ? U64(p, 32, little) : U32(p, 16, little);
+                switch (ptype)
+                {
+                    case PtLoad:
+                        loads.Add((vaddr, offset, filesz));
+                        break;
+                    case PtInterp:
+                        interp = (offset, filesz);
+                        break;
+                    case PtDynamic:
+                        dynamic = (offset, filesz);
+                        break;
+                }
+            }
+        }
+
+        string? unread = null;
+        string? interpreter = null;
+        if (interp is { } i2)
+        {
+            var bytes = await reader.ReadAtAsync((long)i2.Offset, (int)Math.Min(i2.Size, 4096), cancellationToken).ConfigureAwait(false);
+            if (bytes is null)
+            {
+                unread = "PT_INTERP out of reach";
+            }
+            else
+            {
+                interpreter = CString(bytes, 0);
+            }
+        }
+
+        var needed = new List<string>();
+        var runPaths = new List<string>();
+        if (dynamic is { } d)
+        {
+            // The string table usually lies before the dynamic section, in the first PT_LOAD:
+            // keep the prefix up to the dynamic section (within the limit) before skipping to it.
+            await reader.FillPrefixAsync((long)Math.Min(d.Offset, (ulong)reader.PrefixLimit), cancellationToken).ConfigureAwait(false);
+            var dyn = await reader.ReadAtAsync((long)d.Offset, (int)Math.Min(d.Size, (ulong)reader.ItemLimit), cancellationToken).ConfigureAwait(false);
+            if (dyn is null)
+            {
+                unread ??= "dynamic section out of reach";
+            }
+            else
+            {
+                var entry = is64 ? 16 : 8;
+                ulong? strtab = null;
+                ulong strsz = 0;
+                var neededOffsets = new List<ulong>();
+                var pathOffsets = new List<ulong>();
+                for (var at = 0; at + entry <= dyn.Length; at += entry)
+                {
+                    var tag = is64 ? (long)U64(dyn, at, little) : (int)U32(dyn, at, little);
+                    var value = is64 ? U64(dyn, at + 8, little) : U32(dyn, at + 4, little);
+                    if (tag == 0)
+                    {
+                        break;
+                    }
+
+                    switch (tag)
+                    {
+                        case 1: neededOffsets.Add(value); break;
+                        case 5: strtab = value; break;
+                        case 10: strsz = value; break;
+                        case 15 or 29: pathOffsets.Add(value); break;
+                    }
+                }
+
+                if (strtab is { } vaddr && (neededOffsets.Count > 0 || pathOffsets.Count > 0))
+                {
+                    var load = loads.FirstOrDefault(l => vaddr >= l.Vaddr && vaddr < l.Vaddr + l.Size);
+                    var fileOffset = load.Size == 0 ? vaddr : load.Offset + (vaddr - load.Vaddr);
+                    var table = await reader.ReadAtAsync((long)fileOffset, (int)Math.Min(strsz, (ulong)reader.ItemLimit), cancellationToken).ConfigureAwait(false);
+                    if (table is null)
+                    {
+                        unread ??= "dynamic string table out of reach";
+                    }
+                    else
+                    {
+                        needed.AddRange(neededOffsets.Where(o => o < (ulong)table.Length).Select(o => CString(table, (int)o)));
+                        runPaths.AddRange(pathOffsets.Where(o => o < (ulong)table.Length).SelectMany(o => CString(table, (int)o).Split(':', StringSplitOptions.RemoveEmptyEntries)));
+                    }
+                }
+            }
+        }
+
+        int? cpuArch = null;
+        int? vfpArgs = null;
+        if (header.Machine == 40 && !is64 && shnum > 0 && shentsize >= 40)
+        {
+            var shEnd = shoff + ((ulong)shentsize * shnum);
+            var sections = await reader.ReadAtAsync((long)shoff, (int)Math.Min(shEnd - shoff, (ulong)reader.ItemLimit), cancellationToken, fromTail: true).ConfigureAwait(false);
+            (ulong Offset, ulong Size)? attributes = null;
+            for (var s = 0; sections is not null && (s + 1) * shentsize <= sections.Length; s++)
+            {
+                if (U32(sections, (s * shentsize) + 4, little) == ShtArmAttributes)
+                {
+                    attributes = (U32(sections, (s * shentsize) + 16, little), U32(sections, (s * shentsize) + 20, little));
+                }
+            }
+
+            var bytes = attributes is { } a ? await reader.ReadAtAsync((long)a.Offset, (int)Math.Min(a.Size, (ulong)reader.ItemLimit), cancellationToken, fromTail: true).ConfigureAwait(false) : null;
+            if (bytes is not null && ArmAttributes.TryRead(bytes, little, out var arch, out var vfp))
+            {
+                cpuArch = arch;
+                vfpArgs = vfp ?? 0;
+            }
+        }
+
+        return new ElfDetails
+        {
+            Header = header,
+            Type = type,
+            Flags = flags,
+            Interpreter = interpreter,
+            IsDynamic = dynamic is not null,
+            Needed = needed,
+            RunPaths = runPaths,
+            ArmCpuArch = cpuArch,
+            ArmVfpArgs = vfpArgs,
+            Unread = unread,
+        };
+    }
+
+    private static ushort U16(ReadOnlySpan<byte> b, int at, bool little) => little ? BinaryPrimitives.ReadUInt16LittleEndian(b[at..]) : BinaryPrimitives.ReadUInt16BigEndian(b[at..]);
+
+    private static uint U32(ReadOnlySpan<byte> b, int at, bool little) => little ? BinaryPrimitives.ReadUInt32LittleEndian(b[at..]) : BinaryPrimitives.ReadUInt32BigEndian(b[at..]);
+
+    private static ulong U64(ReadOnlySpan<byte> b, int at, bool little) => little ? BinaryPrimitives.ReadUInt64LittleEndian(b[at..]) : BinaryPrimitives.ReadUInt64BigEndian(b[at..]);
+
+    private static string CString(byte[] bytes, int at)
+    {
+        var end = Array.IndexOf(bytes, (byte)0, at);
+        return Encoding.UTF8.GetString(bytes, at, (end < 0 ? bytes.Length : end) - at);
+    }
+}

@@ -1,0 +1,168 @@
+namespace Cake.MultiArch.VerifyManifest.Elf;
+
+/// <summary>
+/// Random-looking reads over a forward-only stream (a tar entry's data), within fixed limits:
+/// a prefix of the file is kept (up to <see cref="PrefixLimit"/>) so that what was passed can be
+/// read again; anything later is reached by skipping forward; a window at the end of the file
+/// (up to <c>tailLimit</c>) is kept for the section headers. One instance serves every file of a
+/// layer in turn, so memory is the same for a 1 KiB file and a 1 GiB one.
+/// </summary>
+internal sealed class ForwardReader
+{
+    private readonly byte[] _scratch = new byte[81920];
+    private readonly int _tailLimit;
+    private byte[]? _tail;
+    private Stream _stream = Stream.Null;
+    private long _length;
+    private long _position;
+    private bool _frozen;
+    private long _tailStart = -1;
+    private int _tailFilled;
+
+    /// <summary>Initializes a new instance of the <see cref="ForwardReader"/> class.</summary>
+    /// <param name="prefixLimit">How many leading bytes of a file are kept.</param>
+    /// <param name="tailLimit">How many trailing bytes of a file can be kept.</param>
+    /// <param name="itemLimit">The most one read returns (a dynamic section, a string table).</param>
+    public ForwardReader(int prefixLimit = 1 << 20, int tailLimit = 64 << 10, int itemLimit = 256 << 10)
+    {
+        Prefix = new byte[prefixLimit];
+        _tailLimit = tailLimit;
+        ItemLimit = itemLimit;
+    }
+
+    /// <summary>Gets the kept prefix of the current file (the first <see cref="Filled"/> bytes are valid).</summary>
+    public byte[] Prefix { get; }
+
+    /// <summary>Gets how many bytes of <see cref="Prefix"/> are valid.</summary>
+    public int Filled { get; private set; }
+
+    /// <summary>Gets how many leading bytes of a file can be kept.</summary>
+    public int PrefixLimit => Prefix.Length;
+
+    /// <summary>Gets the most one read returns.</summary>
+    public int ItemLimit { get; }
+
+    /// <summary>Starts on a new file.</summary>
+    /// <param name="stream">The file's data, at its start.</param>
+    /// <param name="length">The file's length.</param>
+    public void Reset(Stream stream, long length)
+    {
+        _stream = stream;
+        _length = length;
+        _position = 0;
+        _frozen = false;
+        Filled = 0;
+        _tailStart = -1;
+        _tailFilled = 0;
+    }
+
+    /// <summary>Reads the file's first bytes into the prefix, up to <paramref name="end"/> (within the limit and the file).</summary>
+    /// <param name="end">The number of leading bytes wanted.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns><see langword="true"/> when the prefix holds at least <paramref name="end"/> bytes.</returns>
+    public async ValueTask<bool> FillPrefixAsync(long end, CancellationToken cancellationToken)
+    {
+        var target = (int)Math.Min(Math.Min(end, PrefixLimit), _length);
+        while (!_frozen && Filled < target)
+        {
+            var read = await _stream.ReadAsync(Prefix.AsMemory(Filled, target - Filled), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                _length = Filled;
+                break;
+            }
+
+            Filled += read;
+            _position += read;
+        }
+
+        return Filled >= end;
+    }
+
+    /// <summary>Reads <paramref name="count"/> bytes at <paramref name="offset"/> if they can still be reached.</summary>
+    /// <param name="offset">The file offset.</param>
+    /// <param name="count">How many bytes (cut at the end of the file).</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <param name="fromTail">Keep the end of the file from here on, for later reads near it.</param>
+    /// <returns>The bytes, or <see langword="null"/> when they were passed already and not kept, or lie past the end.</returns>
+    public async ValueTask<byte[]?> ReadAtAsync(long offset, int count, CancellationToken cancellationToken, bool fromTail = false)
+    {
+        if (offset < 0 || offset >= _length)
+        {
+            return null;
+        }
+
+        count = (int)Math.Min(count, _length - offset);
+        var end = offset + count;
+        if (!_frozen && end <= PrefixLimit)
+        {
+            return await FillPrefixAsync(end, cancellationToken).ConfigureAwait(false) ? Prefix.AsSpan((int)offset, count).ToArray() : null;
+        }
+
+        if (end <= Filled)
+        {
+            return Prefix.AsSpan((int)offset, count).ToArray();
+        }
+
+        if (_tailStart < 0 && fromTail && offset >= _position)
+        {
+            _tailStart = Math.Max(_position, Math.Min(offset, _length - _tailLimit));
+            await SkipToAsync(_tailStart, cancellationToken).ConfigureAwait(false);
+            _tail ??= new byte[_tailLimit];
+            while (_tailFilled < _length - _tailStart)
+            {
+                var read = await _stream.ReadAsync(_tail.AsMemory(_tailFilled, (int)(_length - _tailStart) - _tailFilled), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                _tailFilled += read;
+                _position += read;
+            }
+        }
+
+        if (_tailStart >= 0 && offset >= _tailStart && end <= _tailStart + _tailFilled)
+        {
+            return _tail.AsSpan((int)(offset - _tailStart), count).ToArray();
+        }
+
+        if (offset < _position)
+        {
+            return null;
+        }
+
+        await SkipToAsync(offset, cancellationToken).ConfigureAwait(false);
+        var bytes = new byte[count];
+        var filled = 0;
+        while (filled < count)
+        {
+            var read = await _stream.ReadAsync(bytes.AsMemory(filled), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return null;
+            }
+
+            filled += read;
+            _position += read;
+        }
+
+        return bytes;
+    }
+
+    private async ValueTask SkipToAsync(long offset, CancellationToken cancellationToken)
+    {
+        _frozen = true;
+        while (_position < offset)
+        {
+            var read = await _stream.ReadAsync(_scratch.AsMemory(0, (int)Math.Min(_scratch.Length, offset - _position)), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                _length = _position;
+                return;
+            }
+
+            _position += read;
+        }
+    }
+}
