@@ -16,7 +16,7 @@ public static partial class MultiArchAliases
     /// </summary>
     /// <param name="context">The Cake context.</param>
     /// <param name="settings">The settings.</param>
-    /// <returns>The report.</returns>
+    /// <returns>The result.</returns>
     /// <example>
     /// <code>
     /// VerifyManifest(new VerifyManifestSettings
@@ -34,7 +34,7 @@ public static partial class MultiArchAliases
     public static VerifyManifestResult VerifyManifest(this ICakeContext context, VerifyManifestSettings settings)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return new VerifyManifestRunner(context.Log).Run(settings);
+        return new VerifyManifestRunner(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools, context.Log).Run(settings);
     }
 
     /// <summary>
@@ -46,7 +46,7 @@ public static partial class MultiArchAliases
     /// <param name="images">The image references.</param>
     /// <param name="settings">The settings; their <c>Image</c> is ignored.</param>
     /// <param name="maxParallel">How many images are verified at once (default 8).</param>
-    /// <returns>The reports, in the order of <paramref name="images"/>.</returns>
+    /// <returns>The results, in the order of <paramref name="images"/>.</returns>
     /// <example>
     /// <code>
     /// VerifyManifests(new[] { "r.example.com/app:1.0", "r.example.com/app:1", "r.example.com/app:latest" },
@@ -59,7 +59,7 @@ public static partial class MultiArchAliases
     public static IReadOnlyList<VerifyManifestResult> VerifyManifests(this ICakeContext context, IEnumerable<string> images, VerifyManifestSettings settings, int maxParallel = 8)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return new VerifyManifestRunner(context.Log).RunMany(images, settings, maxParallel);
+        return new VerifyManifestRunner(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools, context.Log).RunMany(images, settings, maxParallel);
     }
 
     /// <summary>
@@ -73,7 +73,7 @@ public static partial class MultiArchAliases
     /// <param name="context">The Cake context.</param>
     /// <param name="build">The build's result.</param>
     /// <param name="settings">More settings, or <see langword="null"/>.</param>
-    /// <returns>The report.</returns>
+    /// <returns>The result.</returns>
     /// <example>
     /// <code>
     /// var build = BuildxBuild(settings);
@@ -87,6 +87,6 @@ public static partial class MultiArchAliases
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(build);
-        return new VerifyManifestRunner(context.Log).Run(build, settings);
+        return new VerifyManifestRunner(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools, context.Log).Run(build, settings);
     }
 }

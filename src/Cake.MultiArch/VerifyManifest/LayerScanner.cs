@@ -7,13 +7,8 @@ using Cake.MultiArch.VerifyManifest.Elf;
 
 namespace Cake.MultiArch.VerifyManifest;
 
-/// <summary>An ELF file whose architecture is not the platform's.</summary>
-/// <param name="Path">The file's path in the image.</param>
-/// <param name="Architecture">What it is really built for.</param>
-public sealed record ElfOffender(string Path, string Architecture);
-
 /// <summary>What one or more layers hold, as far as binaries go.</summary>
-public sealed class LayerScanResult
+internal sealed class LayerScanResult
 {
     /// <summary>Gets or sets how many ELF files were read.</summary>
     public int ElfFiles { get; set; }
@@ -36,7 +31,7 @@ public sealed class LayerScanResult
 /// (any execute bit, or a shared library name such as <c>libc.so.6</c>): 20 bytes each, nothing
 /// held in memory but the current tar block, whatever the layer's size.
 /// </summary>
-public static class LayerScanner
+internal static class LayerScanner
 {
     /// <summary>Scans one layer into a result.</summary>
     /// <param name="blob">The layer's bytes as served (its stream is read to the end, so a digest-checking stream can verify).</param>

@@ -6,27 +6,41 @@ using Cake.MultiArch.VerifyManifest.Tree;
 
 namespace Cake.MultiArch.VerifyManifest;
 
-/// <content>One platform's checks: its manifest and config, its attestations, and (deep) its merged layers.</content>
-public sealed partial class VerifyManifestRunner
+/// <summary>One platform's checks: its manifest and config, and (deep) its merged layers.</summary>
+/// <param name="client">The registry client.</param>
+/// <param name="reference">The image.</param>
+/// <param name="top">What the image reference resolved to (an index, or the one manifest).</param>
+/// <param name="settings">The settings (never written to).</param>
+internal sealed class PlatformChecker(IRegistryClient client, ImageReference reference, ManifestResult top, VerifyManifestSettings settings)
 {
-    private static async Task<(PlatformCheck Check, List<string> Problems)> CheckPlatformAsync(IRegistryClient client, ImageReference reference, Platform platform, Cake.MultiArch.Registry.Descriptor descriptor, ManifestResult top, VerifyManifestSettings settings, IReadOnlyList<string> attestationKinds, CancellationToken cancellationToken)
+    /// <summary>Checks one platform; a registry failure is this platform's problem, not the image's.</summary>
+    /// <param name="platform">The platform.</param>
+    /// <param name="descriptor">Its index entry (or the one manifest).</param>
+    /// <param name="attestationKinds">The attestation kinds attached to it.</param>
+    /// <param name="cancellationToken">Cancels the checks.</param>
+    /// <returns>Its line of the result and its problems.</returns>
+    public async Task<(PlatformCheck Check, List<string> Problems)> CheckAsync(Platform platform, Descriptor descriptor, IReadOnlyList<string> attestationKinds, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
         try
         {
-            var check = await CheckPlatformCoreAsync(client, reference, platform, descriptor, top, settings, attestationKinds, problems, cancellationToken).ConfigureAwait(false);
+            var check = await CheckCoreAsync(platform, descriptor, attestationKinds, problems, cancellationToken).ConfigureAwait(false);
             return (check, problems);
         }
         catch (CakeException ex)
         {
             // The registry failed for this platform only (a timeout, a refusal, a damaged
             // document): the other platforms are still checked and reported.
-            problems.Add($"{platform}: {Unprefixed(ex.Message)}");
+            problems.Add($"{platform}: {VerifyManifestRunner.Unprefixed(ex.Message)}");
             return (new PlatformCheck(platform, PlatformCheckStatus.Unreadable, descriptor.Digest, null, null, [], 0, attestationKinds, "unreadable"), problems);
         }
     }
 
-    private static async Task<PlatformCheck> CheckPlatformCoreAsync(IRegistryClient client, ImageReference reference, Platform platform, Cake.MultiArch.Registry.Descriptor descriptor, ManifestResult top, VerifyManifestSettings settings, IReadOnlyList<string> attestationKinds, List<string> problems, CancellationToken cancellationToken)
+    /// <summary>Gets whether an exception means the layer's bytes are damaged (a cut gzip stream, a broken tar), not a bug.</summary>
+    private static bool IsDamagedLayer(Exception ex) =>
+        ex is IOException or InvalidDataException or FormatException or ZstdSharp.ZstdException;
+
+    private async Task<PlatformCheck> CheckCoreAsync(Platform platform, Descriptor descriptor, IReadOnlyList<string> attestationKinds, List<string> problems, CancellationToken cancellationToken)
     {
         var manifestResult = top.IsIndex ? await client.GetManifestAsync(reference, descriptor.Digest, cancellationToken).ConfigureAwait(false) : top;
         if (manifestResult.IsIndex)
@@ -52,6 +66,13 @@ public sealed partial class VerifyManifestRunner
         }
 
         // Deep: the merged tree of the platform's layers, then the checks over it and the config.
+        var tree = await ReadLayersAsync(manifest, cancellationToken).ConfigureAwait(false);
+        var deep = new DeepInspector(tree, ContainerConfig.Parse(configBytes), platform, DeepOptions.From(settings)).Run();
+        return Judge(platform, descriptor, declaredText, status, deep, attestationKinds, problems);
+    }
+
+    private async Task<ImageTree> ReadLayersAsync(ImageManifest manifest, CancellationToken cancellationToken)
+    {
         var builder = new ImageTreeBuilder();
         foreach (var layer in manifest.Layers)
         {
@@ -69,7 +90,12 @@ public sealed partial class VerifyManifestRunner
             }
         }
 
-        var deep = new DeepInspector(builder.Tree, ContainerConfig.Parse(configBytes), platform, DeepOptions.From(settings)).Run();
+        return builder.Tree;
+    }
+
+    // The deep result as the platform's verdict: wrong binaries first, then what stops it from starting.
+    private PlatformCheck Judge(Platform platform, Descriptor descriptor, string declaredText, PlatformCheckStatus status, DeepResult deep, IReadOnlyList<string> attestationKinds, List<string> problems)
+    {
         string? note = null;
         if (deep.ElfFiles == 0)
         {
@@ -92,39 +118,5 @@ public sealed partial class VerifyManifestRunner
             Entrypoint = deep.Entrypoint,
             Findings = deep.Findings,
         };
-    }
-
-    /// <summary>Gets whether an exception means the layer's bytes are damaged (a cut gzip stream, a broken tar), not a bug.</summary>
-    private static bool IsDamagedLayer(Exception ex) =>
-        ex is IOException or InvalidDataException or FormatException or ZstdSharp.ZstdException;
-
-    private static async Task<List<string>> AttestationKindsAsync(IRegistryClient client, ImageReference reference, Cake.MultiArch.Registry.Descriptor descriptor, CancellationToken cancellationToken)
-    {
-        var kinds = new List<string>();
-        try
-        {
-            var manifest = (await client.GetManifestAsync(reference, descriptor.Digest, cancellationToken).ConfigureAwait(false)).ToManifest();
-            foreach (var layer in manifest.Layers)
-            {
-                var predicate = layer.Annotations?.TryGetValue("in-toto.io/predicate-type", out var p) == true ? p : null;
-                var kind = predicate switch
-                {
-                    null => "attestation",
-                    _ when predicate.Contains("slsa.dev/provenance", StringComparison.Ordinal) => "provenance",
-                    _ when predicate.Contains("spdx", StringComparison.OrdinalIgnoreCase) || predicate.Contains("cyclonedx", StringComparison.OrdinalIgnoreCase) => "sbom",
-                    _ => predicate,
-                };
-                if (!kinds.Contains(kind))
-                {
-                    kinds.Add(kind);
-                }
-            }
-        }
-        catch (CakeException)
-        {
-            kinds.Add("attestation (unreadable)");
-        }
-
-        return kinds;
     }
 }

@@ -3,58 +3,77 @@ using Cake.MultiArch.Platforms;
 
 namespace Cake.MultiArch.VerifyManifest;
 
-/// <content>The report in the Cake log: one table, the deep findings under it, one line at a time across images.</content>
-public sealed partial class VerifyManifestRunner
+/// <summary>
+/// Writes VerifyManifest's result to the Cake log: one table, the deep findings under it, one
+/// image at a time when several are verified at once.
+/// </summary>
+/// <param name="log">The Cake log.</param>
+internal sealed class VerifyManifestLog(ICakeLog log)
 {
-    private static readonly object LogGate = new();
+    // One gate for every runner: the lines of images verified in parallel never interleave.
+    private static readonly object Gate = new();
 
-    private void LogReport(VerifyManifestResult report, VerifyManifestSettings settings)
+    /// <summary>Writes the result's table, its deep findings and, when it passed, the verdict.</summary>
+    /// <param name="result">The result.</param>
+    /// <param name="settings">The settings it was verified with.</param>
+    public void Write(VerifyManifestResult result, VerifyManifestSettings settings)
     {
-        lock (LogGate)
+        lock (Gate)
         {
-            LogReportLines(report, settings);
+            WriteLines(result, settings);
         }
     }
 
-    private void LogDeepLines(VerifyManifestResult report)
+    /// <summary>Writes why an image (one of several) could not be verified.</summary>
+    /// <param name="image">The image.</param>
+    /// <param name="message">Why, without the <c>VerifyManifest: </c> prefix.</param>
+    public void CouldNotVerify(string image, string message)
     {
-        foreach (var check in report.Platforms)
+        lock (Gate)
+        {
+            log.Error("VerifyManifest: {0} could not be verified: {1}", image, message);
+        }
+    }
+
+    private void WriteDeepLines(VerifyManifestResult result)
+    {
+        foreach (var check in result.Platforms)
         {
             if (check.Entrypoint is { } entrypoint)
             {
-                _log.Information("VerifyManifest: {0,-16} entry point {1}", check.Platform, entrypoint);
+                log.Information("VerifyManifest: {0,-16} entry point {1}", check.Platform, entrypoint);
             }
 
             foreach (var finding in check.Findings)
             {
                 if (finding.Severity == DeepFindingSeverity.Error)
                 {
-                    _log.Error("VerifyManifest: {0,-16} {1}", check.Platform, finding);
+                    log.Error("VerifyManifest: {0,-16} {1}", check.Platform, finding);
                 }
                 else
                 {
-                    _log.Warning("VerifyManifest: {0,-16} {1}", check.Platform, finding);
+                    log.Warning("VerifyManifest: {0,-16} {1}", check.Platform, finding);
                 }
             }
         }
     }
 
-    private void LogReportLines(VerifyManifestResult report, VerifyManifestSettings settings)
+    private void WriteLines(VerifyManifestResult result, VerifyManifestSettings settings)
     {
-        _log.Information("VerifyManifest: {0} → {1} ({2}{3})", report.Image, report.Digest, report.MediaType, report.AttestationManifests > 0 ? $", {report.AttestationManifests} attestation manifest(s) skipped" : string.Empty);
-        _log.Information("VerifyManifest: expecting {0} (from {1}).", report.ExpectedPlatforms.Count == 0 ? "no platform" : PlatformList.Format(report.ExpectedPlatforms), report.ExpectedPlatformsSource);
-        _log.Information("VerifyManifest: {0,-16} {1,-15} {2,-19} {3,-16} {4}", "PLATFORM", "STATUS", "DIGEST", "CONFIG", settings.Deep ? "BINARIES / ATTESTATIONS" : "ATTESTATIONS");
-        foreach (var check in report.Platforms)
+        log.Information("VerifyManifest: {0} → {1} ({2}{3})", result.Image, result.Digest, result.MediaType, result.AttestationManifests > 0 ? $", {result.AttestationManifests} attestation manifest(s) skipped" : string.Empty);
+        log.Information("VerifyManifest: expecting {0} (from {1}).", result.ExpectedPlatforms.Count == 0 ? "no platform" : PlatformList.Format(result.ExpectedPlatforms), result.ExpectedPlatformsSource);
+        log.Information("VerifyManifest: {0,-16} {1,-15} {2,-19} {3,-16} {4}", "PLATFORM", "STATUS", "DIGEST", "CONFIG", settings.Deep ? "BINARIES / ATTESTATIONS" : "ATTESTATIONS");
+        foreach (var check in result.Platforms)
         {
             var binaries = check.ElfFiles is { } elf ? (check.OffenderCount > 0 ? $"{check.OffenderCount}/{elf} ELF wrong" : check.Note ?? $"{elf} ELF ok") + " / " : string.Empty;
             var attest = check.Attestations.Count > 0 ? string.Join("+", check.Attestations) : "none";
-            _log.Information("VerifyManifest: {0,-16} {1,-15} {2,-19} {3,-16} {4}{5}", check.Platform, check.Status, check.Digest is { Length: > 19 } d ? d[..19] : check.Digest ?? "-", check.ConfigPlatform ?? "-", binaries, attest);
+            log.Information("VerifyManifest: {0,-16} {1,-15} {2,-19} {3,-16} {4}{5}", check.Platform, check.Status, check.Digest is { Length: > 19 } d ? d[..19] : check.Digest ?? "-", check.ConfigPlatform ?? "-", binaries, attest);
         }
 
-        LogDeepLines(report);
-        if (report.Passed)
+        WriteDeepLines(result);
+        if (result.Passed)
         {
-            _log.Information("VerifyManifest: {0} serves {1}{2}.", report.Image, PlatformList.Format(report.ExpectedPlatforms), settings.Deep ? ", binaries checked" : string.Empty);
+            log.Information("VerifyManifest: {0} serves {1}{2}.", result.Image, PlatformList.Format(result.ExpectedPlatforms), settings.Deep ? ", binaries checked" : string.Empty);
         }
     }
 }

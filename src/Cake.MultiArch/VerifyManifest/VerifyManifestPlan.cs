@@ -5,16 +5,10 @@ using Cake.MultiArch.Registry;
 
 namespace Cake.MultiArch.VerifyManifest;
 
-/// <summary>What one VerifyManifest call checks: the image, and the platforms it must serve with where they came from.</summary>
-/// <param name="Image">The image reference.</param>
-/// <param name="Reference">The parsed reference.</param>
-/// <param name="ExpectedPlatforms">The platforms it must serve, or <see langword="null"/> for those the registry serves.</param>
-/// <param name="Source">Where the expected platforms come from, for the log and report.</param>
-internal sealed record VerifyTarget(string Image, ImageReference Reference, IReadOnlyList<Platform>? ExpectedPlatforms, string Source);
-
 /// <summary>
-/// Checks VerifyManifest's inputs before any request, listing every problem at once, and works
-/// out what to verify from the settings or a build result without ever writing to the settings.
+/// VerifyManifest's plan: checks its inputs before any request (every validation of the alias,
+/// listing every problem at once) and works out what to verify from the settings or a build
+/// result, without ever writing to the settings.
 /// </summary>
 internal static class VerifyManifestPlan
 {
@@ -219,7 +213,7 @@ internal static class VerifyManifestPlan
             }
         }
 
-        problems.AddRange(Deep.DeepOptions.Validate(settings));
+        problems.AddRange(DeepCheckIdProblems(settings));
 
         if (settings.DockerConfig is { } config)
         {
@@ -230,6 +224,21 @@ internal static class VerifyManifestPlan
             else if (!Directory.Exists(config.FullPath))
             {
                 problems.Add($"DockerConfig is '{config.FullPath}', a folder that does not exist; expected the folder holding config.json (docker login writes ~/.docker).");
+            }
+        }
+    }
+
+    /// <summary>Lists the check ids in the settings that are not deep checks (ids compare case-sensitively).</summary>
+    /// <param name="settings">The settings.</param>
+    /// <returns>One message per unknown id.</returns>
+    public static IEnumerable<string> DeepCheckIdProblems(VerifyManifestSettings settings)
+    {
+        var accepted = string.Join(", ", DeepCheck.All.Select(c => $"'{c}'"));
+        foreach (var (name, list) in new[] { (nameof(VerifyManifestSettings.DisabledDeepChecks), settings.DisabledDeepChecks), (nameof(VerifyManifestSettings.DeepChecksAsErrors), settings.DeepChecksAsErrors) })
+        {
+            foreach (var id in list.Where(id => !DeepCheck.All.Contains(id, StringComparer.Ordinal)))
+            {
+                yield return $"{name} lists '{id}', which is not a deep check; expected one of {accepted}.";
             }
         }
     }

@@ -1,5 +1,7 @@
 using Cake.Core;
 using Cake.Core.Diagnostics;
+using Cake.Core.IO;
+using Cake.Core.Tooling;
 using Cake.MultiArch.Build;
 using Cake.MultiArch.Platforms;
 using Cake.MultiArch.Registry;
@@ -10,30 +12,40 @@ namespace Cake.MultiArch.VerifyManifest;
 /// Proves that a pushed image serves every expected platform: the index lists it, its config
 /// agrees, and (deep) its executables are built for it.
 /// </summary>
-public sealed partial class VerifyManifestRunner
+public sealed class VerifyManifestRunner
 {
     private readonly ICakeLog _log;
+    private readonly VerifyManifestLog _output;
     private readonly Func<VerifyManifestSettings, IRegistryClient> _clientFactory;
 
     /// <summary>Initializes a new instance of the <see cref="VerifyManifestRunner"/> class with the HTTP registry client.</summary>
+    /// <param name="fileSystem">The file system.</param>
+    /// <param name="environment">The environment.</param>
+    /// <param name="processRunner">The process runner (VerifyManifest starts no process: it speaks HTTP to the registry).</param>
+    /// <param name="tools">The tool locator.</param>
     /// <param name="log">The log.</param>
-    public VerifyManifestRunner(ICakeLog log)
+    public VerifyManifestRunner(IFileSystem fileSystem, ICakeEnvironment environment, IProcessRunner processRunner, IToolLocator tools, ICakeLog log)
         : this(log, CreateClient)
     {
+        ArgumentNullException.ThrowIfNull(fileSystem);
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(processRunner);
+        ArgumentNullException.ThrowIfNull(tools);
     }
 
     /// <summary>Initializes a new instance of the <see cref="VerifyManifestRunner"/> class with a registry client of the caller's.</summary>
     /// <param name="log">The log.</param>
     /// <param name="clientFactory">Makes the registry client for the settings.</param>
-    public VerifyManifestRunner(ICakeLog log, Func<VerifyManifestSettings, IRegistryClient> clientFactory)
+    internal VerifyManifestRunner(ICakeLog log, Func<VerifyManifestSettings, IRegistryClient> clientFactory)
     {
         _log = log ?? throw new ArgumentNullException(nameof(log));
+        _output = new VerifyManifestLog(log);
         _clientFactory = clientFactory ?? throw new ArgumentNullException(nameof(clientFactory));
     }
 
     /// <summary>Runs the checks and throws, listing every problem, when any fails.</summary>
     /// <param name="settings">The settings (never written to).</param>
-    /// <returns>The report (only when every check passed).</returns>
+    /// <returns>The result (only when every check passed).</returns>
     /// <exception cref="CakeException">Invalid settings, an unreachable registry, or failed checks (all listed).</exception>
     public VerifyManifestResult Run(VerifyManifestSettings settings) => ThrowIfFailed(RunAsync(settings).GetAwaiter().GetResult());
 
@@ -45,7 +57,7 @@ public sealed partial class VerifyManifestRunner
     /// </summary>
     /// <param name="build">The build result.</param>
     /// <param name="settings">More settings (never written to), or <see langword="null"/>.</param>
-    /// <returns>The report (only when every check passed).</returns>
+    /// <returns>The result (only when every check passed).</returns>
     /// <exception cref="CakeException">An untagged or unpushed build, invalid settings, an unreachable registry, or failed checks (all listed).</exception>
     public VerifyManifestResult Run(BuildxBuildResult build, VerifyManifestSettings? settings = null) => ThrowIfFailed(RunAsync(build, settings).GetAwaiter().GetResult());
 
@@ -57,7 +69,7 @@ public sealed partial class VerifyManifestRunner
     /// <param name="images">The image references.</param>
     /// <param name="settings">The settings (their <see cref="VerifyManifestSettings.Image"/> is ignored; never written to).</param>
     /// <param name="maxParallel">How many images are verified at once (1 to 64).</param>
-    /// <returns>The reports, in the order of <paramref name="images"/> (only when every check passed).</returns>
+    /// <returns>The results, in the order of <paramref name="images"/> (only when every check passed).</returns>
     /// <exception cref="CakeException">Invalid settings or images (before any request), or any image failing (all listed).</exception>
     public IReadOnlyList<VerifyManifestResult> RunMany(IEnumerable<string> images, VerifyManifestSettings settings, int maxParallel = 8)
     {
@@ -79,7 +91,7 @@ public sealed partial class VerifyManifestRunner
     /// <param name="settings">The settings (their <see cref="VerifyManifestSettings.Image"/> is ignored; never written to).</param>
     /// <param name="maxParallel">How many images are verified at once (1 to 64).</param>
     /// <param name="cancellationToken">Cancels the checks.</param>
-    /// <returns>The reports, in the order of <paramref name="images"/>.</returns>
+    /// <returns>The results, in the order of <paramref name="images"/>.</returns>
     /// <exception cref="CakeException">Invalid settings or images, before any request.</exception>
     public async Task<IReadOnlyList<VerifyManifestResult>> RunManyAsync(IEnumerable<string> images, VerifyManifestSettings settings, int maxParallel = 8, CancellationToken cancellationToken = default)
     {
@@ -97,7 +109,7 @@ public sealed partial class VerifyManifestRunner
     /// <summary>Runs the checks and returns the report, passed or not.</summary>
     /// <param name="settings">The settings (never written to).</param>
     /// <param name="cancellationToken">Cancels the checks.</param>
-    /// <returns>The report.</returns>
+    /// <returns>The result.</returns>
     /// <exception cref="CakeException">Invalid settings (before any request) or an unreachable image.</exception>
     public Task<VerifyManifestResult> RunAsync(VerifyManifestSettings settings, CancellationToken cancellationToken = default)
     {
@@ -109,7 +121,7 @@ public sealed partial class VerifyManifestRunner
     /// <param name="build">The build result.</param>
     /// <param name="settings">More settings (never written to), or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the checks.</param>
-    /// <returns>The report.</returns>
+    /// <returns>The result.</returns>
     /// <exception cref="CakeException">An untagged or unpushed build, invalid settings, or an unreachable image.</exception>
     public Task<VerifyManifestResult> RunAsync(BuildxBuildResult build, VerifyManifestSettings? settings = null, CancellationToken cancellationToken = default)
     {
@@ -139,10 +151,7 @@ public sealed partial class VerifyManifestRunner
         catch (CakeException ex) when (reportRegistryErrors)
         {
             var message = Unprefixed(ex.Message);
-            lock (LogGate)
-            {
-                _log.Error("VerifyManifest: {0} could not be verified: {1}", target.Image, message);
-            }
+            _output.CouldNotVerify(target.Image, message);
 
             return new VerifyManifestResult(target.Image, string.Empty, string.Empty, [], 0, [message])
             {
@@ -160,7 +169,10 @@ public sealed partial class VerifyManifestRunner
         }
     }
 
-    private static string Unprefixed(string message) =>
+    /// <summary>Drops the <c>VerifyManifest: </c> prefix of a message quoted inside another.</summary>
+    /// <param name="message">The message.</param>
+    /// <returns>The message without the prefix.</returns>
+    internal static string Unprefixed(string message) =>
         message.StartsWith("VerifyManifest: ", StringComparison.Ordinal) ? message["VerifyManifest: ".Length..] : message;
 
     private static IRegistryClient CreateClient(VerifyManifestSettings settings)
@@ -194,71 +206,9 @@ public sealed partial class VerifyManifestRunner
     {
         var reference = target.Reference;
         var problems = new List<string>();
-        var checks = new List<PlatformCheck>();
         var top = await client.GetManifestAsync(reference, reference.ManifestReference, cancellationToken).ConfigureAwait(false);
-        var attestations = 0;
-
-        var entries = new List<(Platform Platform, Cake.MultiArch.Registry.Descriptor Descriptor)>();
-        var attestationKinds = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        var attestationTasks = new Dictionary<string, Task<List<string>>>(StringComparer.Ordinal);
-        if (top.IsIndex)
-        {
-            var index = top.ToIndex();
-            for (var i = 0; i < index.Manifests.Count; i++)
-            {
-                var descriptor = index.Manifests[i];
-                if (descriptor.IsAttestation || descriptor.Platform is { Os: "unknown" })
-                {
-                    attestations++;
-                    if (descriptor.Annotations?.TryGetValue("vnd.docker.reference.digest", out var subject) == true && subject is not null)
-                    {
-                        attestationTasks[subject] = AttestationKindsAsync(client, reference, descriptor, cancellationToken);
-                    }
-
-                    continue;
-                }
-
-                if (!RegistryClient.IsDigest(descriptor.Digest))
-                {
-                    problems.Add($"the index entry #{i + 1} ({(descriptor.Platform is null ? "no platform" : descriptor.Platform.ToString())}) has {(string.IsNullOrEmpty(descriptor.Digest) ? "no digest" : $"the digest '{descriptor.Digest}'")}; expected 'sha256:' followed by 64 hex digits. The index is malformed: push it again.");
-                    continue;
-                }
-
-                if (descriptor.Platform is null)
-                {
-                    problems.Add($"the index entry {descriptor.Digest} has no platform.");
-                    continue;
-                }
-
-                if (!Platform.TryParse(descriptor.Platform.ToString(), out var platform))
-                {
-                    if (settings.Strict)
-                    {
-                        problems.Add($"the index lists '{descriptor.Platform}', which is not a platform this check knows, and Strict is set.");
-                    }
-
-                    continue;
-                }
-
-                entries.Add((platform, descriptor));
-            }
-
-            foreach (var group in entries.GroupBy(e => e.Platform).Where(g => g.Count() > 1))
-            {
-                problems.Add($"{group.Key}: the index lists it {group.Count()} times ({string.Join(", ", group.Select(e => e.Descriptor.Digest))}); expected each platform once. A client pulls the first and never the others: push the index again with each platform once.");
-            }
-        }
-        else
-        {
-            // One platform, one manifest: its config says which.
-            var manifest = top.ToManifest();
-            var config = OciJson.ReadConfig(await client.GetBlobAsync(reference, manifest.Config.Digest, cancellationToken).ConfigureAwait(false), $"the config {manifest.Config.Digest}");
-            if (Platform.TryParse($"{config.Os}/{config.Architecture}{(config.Variant is { } v ? "/" + v : string.Empty)}", out var platform))
-            {
-                entries.Add((platform, new Cake.MultiArch.Registry.Descriptor { Digest = top.Digest, MediaType = top.MediaType, Size = top.Bytes.Length }));
-            }
-        }
-
+        var served = await ServedPlatforms.ReadAsync(client, reference, top, settings, problems, cancellationToken).ConfigureAwait(false);
+        var entries = served.Entries;
         var present = entries.Select(e => e.Platform).Distinct().ToArray();
         var expected = target.ExpectedPlatforms?.ToArray() ?? present;
         if (expected.Length == 0)
@@ -271,38 +221,9 @@ public sealed partial class VerifyManifestRunner
             problems.Add($"{reference.Original} is a single-platform manifest ({(entries.Count > 0 ? entries[0].Platform.ToString() : "unknown platform")}), not an index; expected {PlatformList.Format(expected)}. Build with several platforms and push (the result is an index).");
         }
 
-        await Task.WhenAll(attestationTasks.Values).ConfigureAwait(false);
-        foreach (var (subject, task) in attestationTasks)
-        {
-            attestationKinds[subject] = task.Result;
-        }
-
-        var missing = new List<string>();
-        var tasks = new List<Task<(PlatformCheck Check, List<string> Problems)>>();
-        foreach (var platform in expected)
-        {
-            var entry = entries.FirstOrDefault(e => e.Platform == platform);
-            if (entry.Descriptor is null)
-            {
-                if (top.IsIndex || expected.Length == 1)
-                {
-                    missing.Add($"{platform}: not in the {(top.IsIndex ? "index" : "manifest")}; it has {(present.Length == 0 ? "no platforms" : PlatformList.Format(present))}.");
-                }
-
-                tasks.Add(Task.FromResult((new PlatformCheck(platform, PlatformCheckStatus.Missing, null, null, null, [], 0, [], null), new List<string>())));
-                continue;
-            }
-
-            // The platforms are checked at once: their manifests, configs and layers are independent.
-            var kinds = attestationKinds.TryGetValue(entry.Descriptor.Digest, out var k) ? k : [];
-            tasks.Add(CheckPlatformAsync(client, reference, platform, entry.Descriptor, top, settings, kinds, cancellationToken));
-        }
-
-        var results = await Task.WhenAll(tasks).ConfigureAwait(false);
-        problems.AddRange(results.SelectMany(r => r.Problems));
-        problems.AddRange(missing);
-        checks.AddRange(results.Select(r => r.Check));
-
+        var attestationKinds = await served.AttestationKindsAsync().ConfigureAwait(false);
+        var checker = new PlatformChecker(client, reference, top, settings);
+        var checks = await CheckExpectedAsync(checker, top.IsIndex, entries, expected, present, attestationKinds, problems, cancellationToken).ConfigureAwait(false);
         foreach (var (platform, descriptor) in entries.Where(e => !expected.Contains(e.Platform)))
         {
             if (settings.Strict)
@@ -313,12 +234,42 @@ public sealed partial class VerifyManifestRunner
             checks.Add(new PlatformCheck(platform, PlatformCheckStatus.Unexpected, descriptor.Digest, null, null, [], 0, [], settings.Strict ? "not expected" : "not expected (allowed)"));
         }
 
-        var report = new VerifyManifestResult(reference.Original, top.Digest, top.MediaType, checks, attestations, problems)
+        var result = new VerifyManifestResult(reference.Original, top.Digest, top.MediaType, checks, served.Attestations, problems)
         {
             ExpectedPlatforms = expected,
             ExpectedPlatformsSource = target.Source,
         };
-        LogReport(report, settings);
-        return report;
+        _output.Write(result, settings);
+        return result;
+    }
+
+    // The expected platforms, checked at once (their manifests, configs and layers are
+    // independent); their problems first, then those of the missing ones.
+    private static async Task<List<PlatformCheck>> CheckExpectedAsync(PlatformChecker checker, bool isIndex, List<(Platform Platform, Descriptor Descriptor)> entries, Platform[] expected, Platform[] present, Dictionary<string, List<string>> attestationKinds, List<string> problems, CancellationToken cancellationToken)
+    {
+        var missing = new List<string>();
+        var tasks = new List<Task<(PlatformCheck Check, List<string> Problems)>>();
+        foreach (var platform in expected)
+        {
+            var entry = entries.FirstOrDefault(e => e.Platform == platform);
+            if (entry.Descriptor is null)
+            {
+                if (isIndex || expected.Length == 1)
+                {
+                    missing.Add($"{platform}: not in the {(isIndex ? "index" : "manifest")}; it has {(present.Length == 0 ? "no platforms" : PlatformList.Format(present))}.");
+                }
+
+                tasks.Add(Task.FromResult((new PlatformCheck(platform, PlatformCheckStatus.Missing, null, null, null, [], 0, [], null), new List<string>())));
+                continue;
+            }
+
+            var kinds = attestationKinds.TryGetValue(entry.Descriptor.Digest, out var k) ? k : [];
+            tasks.Add(checker.CheckAsync(platform, entry.Descriptor, kinds, cancellationToken));
+        }
+
+        var results = await Task.WhenAll(tasks).ConfigureAwait(false);
+        problems.AddRange(results.SelectMany(r => r.Problems));
+        problems.AddRange(missing);
+        return results.Select(r => r.Check).ToList();
     }
 }

@@ -63,13 +63,16 @@ public sealed class CakeRunnerTests
         var addin = Path.Combine(TestPaths.RepositoryRoot, "src", "Cake.MultiArch", "bin", configuration, "net10.0", "Cake.MultiArch.dll");
         var script = dir.WriteFile("build.cake", $$"""
             #r "{{addin}}"
-            using Cake.MultiArch.VerifyManifest;
-            var result = new LayerScanResult();
+            // LayerScanner is internal: the script calls it by reflection, as the addin's own code runs.
+            var assembly = typeof(Cake.MultiArch.VerifyManifest.VerifyManifestSettings).Assembly;
+            var resultType = assembly.GetType("Cake.MultiArch.VerifyManifest.LayerScanResult", true);
+            var result = System.Activator.CreateInstance(resultType);
             using (var layer = System.IO.File.OpenRead("{{dir.Combine("layer.tar.zst")}}"))
             {
-                LayerScanner.ScanAsync(layer, "application/vnd.oci.image.layer.v1.tar+zstd", Platform.Host, result, 5, new string[0]).GetAwaiter().GetResult();
+                var scan = assembly.GetType("Cake.MultiArch.VerifyManifest.LayerScanner", true).GetMethod("ScanAsync");
+                ((System.Threading.Tasks.Task)scan.Invoke(null, new object[] { layer, "application/vnd.oci.image.layer.v1.tar+zstd", Platform.Host, result, 5, new string[0], System.Threading.CancellationToken.None })).GetAwaiter().GetResult();
             }
-            Information("ELF=" + result.ElfFiles + " MATCHING=" + result.Matching);
+            Information("ELF=" + resultType.GetProperty("ElfFiles").GetValue(result) + " MATCHING=" + resultType.GetProperty("Matching").GetValue(result));
             """);
 
         // When

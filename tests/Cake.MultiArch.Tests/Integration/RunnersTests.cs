@@ -125,7 +125,7 @@ public sealed class RunnersTests(RegistryBed bed)
         },
         [nameof(VerifyManifestRunner)] = (t, c, _) =>
         {
-            var report = new VerifyManifestRunner(c.Log.Log).Run(new VerifyManifestSettings { Image = t.Bed.Good, ExpectedPlatforms = { "linux/amd64", "linux/arm64" } });
+            var report = new VerifyManifestRunner(c.FileSystem, c.Environment, c.ProcessRunner, c.Tools, c.Log.Log).Run(new VerifyManifestSettings { Image = t.Bed.Good, ExpectedPlatforms = { "linux/amd64", "linux/arm64" } });
             Assert.True(report.Passed);
             return Task.FromResult(report.ToString());
         },

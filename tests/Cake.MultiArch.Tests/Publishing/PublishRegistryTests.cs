@@ -129,7 +129,8 @@ public sealed class PublishRegistryTests(RegistryBed bed)
             Assert.Equal(blobs, proxy.Requests.Count(r => r.StartsWith($"PUT /v2/{target}/blobs/uploads/", StringComparison.Ordinal) && r.Contains("digest=sha256%3A", StringComparison.Ordinal)));
             var (_, bytes) = await bed.GetAsync(bed.Open, $"{target}/manifests/1", MediaTypes.OciIndex);
             Assert.Equal(index, Digest(bytes));
-            var report = new Cake.MultiArch.VerifyManifest.VerifyManifestRunner(new RecordingLog().Log).Run(new Cake.MultiArch.VerifyManifest.VerifyManifestSettings { Image = $"{bed.Open}/{target}:1", ExpectedPlatforms = { "linux/amd64", "linux/arm64" }, Deep = true });
+            var cake = new TestCakeContext(System.Environment.CurrentDirectory);
+            var report = new Cake.MultiArch.VerifyManifest.VerifyManifestRunner(cake.FileSystem, cake.Environment, cake.ProcessRunner, cake.Tools, cake.Log.Log).Run(new Cake.MultiArch.VerifyManifest.VerifyManifestSettings { Image = $"{bed.Open}/{target}:1", ExpectedPlatforms = { "linux/amd64", "linux/arm64" }, Deep = true });
             Assert.True(report.Passed);
         }
 

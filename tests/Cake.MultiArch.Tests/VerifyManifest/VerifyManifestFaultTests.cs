@@ -1,11 +1,14 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Cake.Core;
+using Cake.Core.IO;
+using Cake.Core.Tooling;
 using Cake.MultiArch.Build;
 using Cake.MultiArch.Platforms;
 using Cake.MultiArch.Registry;
 using Cake.MultiArch.Tests.Fixtures;
 using Cake.MultiArch.VerifyManifest;
+using NSubstitute;
 
 namespace Cake.MultiArch.Tests.VerifyManifest;
 
@@ -22,7 +25,7 @@ public sealed class VerifyManifestFaultTests : IDisposable
     private readonly FaultRegistry _registry = new();
     private readonly RecordingLog _log = new();
 
-    private VerifyManifestRunner Runner => new(_log.Log);
+    private VerifyManifestRunner Runner => new(Substitute.For<IFileSystem>(), Substitute.For<ICakeEnvironment>(), Substitute.For<IProcessRunner>(), Substitute.For<IToolLocator>(), _log.Log);
 
     private string Image(string repositoryAndTag) => $"{_registry.Host}/{repositoryAndTag}";
 

@@ -20,6 +20,7 @@ var count = int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture
 var rounds = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 3;
 var tags = Enumerable.Range(0, count).Select(i => $"{registry}/{repository}:t{i}").ToArray();
 var log = new QuietLog();
+var cake = CakeParts.Create(log);
 
 const int Width = 8;
 
@@ -28,7 +29,7 @@ async Task Verify(bool deep)
     foreach (var tag in tags)
     {
         var settings = new VerifyManifestSettings { Image = tag, Deep = deep, UseDockerConfig = false, ExpectedPlatforms = { "linux/amd64", "linux/arm64" } };
-        var report = await new VerifyManifestRunner(log).RunAsync(settings);
+        var report = await new VerifyManifestRunner(cake.FileSystem, cake.Environment, cake.ProcessRunner, cake.Tools, cake.Log).RunAsync(settings);
         if (!report.Passed)
         {
             throw new InvalidOperationException(string.Join("; ", report.Problems));
@@ -39,7 +40,7 @@ async Task Verify(bool deep)
 async Task VerifyMany(bool deep)
 {
     var settings = new VerifyManifestSettings { Deep = deep, UseDockerConfig = false, ExpectedPlatforms = { "linux/amd64", "linux/arm64" } };
-    var reports = await new VerifyManifestRunner(log).RunManyAsync(tags, settings, Width);
+    var reports = await new VerifyManifestRunner(cake.FileSystem, cake.Environment, cake.ProcessRunner, cake.Tools, cake.Log).RunManyAsync(tags, settings, Width);
     if (reports.Any(r => !r.Passed))
     {
         throw new InvalidOperationException(string.Join("; ", reports.SelectMany(r => r.Problems)));

@@ -98,10 +98,11 @@ async Task DeepV2()
 
 async Task VerifyDeep()
 {
+    var cake = CakeParts.Create(new QuietLog());
     foreach (var tag in tags)
     {
         var settings = new VerifyManifestSettings { Image = tag, Deep = true, UseDockerConfig = false, ExpectedPlatforms = { "linux/amd64", "linux/arm64" } };
-        var report = await new VerifyManifestRunner(new QuietLog()).RunAsync(settings);
+        var report = await new VerifyManifestRunner(cake.FileSystem, cake.Environment, cake.ProcessRunner, cake.Tools, cake.Log).RunAsync(settings);
         if (!report.Passed)
         {
             throw new InvalidOperationException(string.Join("; ", report.Problems));

@@ -29,21 +29,6 @@ internal sealed record DeepOptions(IReadOnlySet<string> Disabled, IReadOnlySet<s
         settings.DeepCheckEveryElf,
         settings.IgnoredPaths.ToArray(),
         Math.Max(0, settings.MaxOffendersShown));
-
-    /// <summary>Lists the check ids in the settings that are not checks.</summary>
-    /// <param name="settings">The settings.</param>
-    /// <returns>One message per unknown id.</returns>
-    public static IEnumerable<string> Validate(VerifyManifestSettings settings)
-    {
-        var accepted = string.Join(", ", DeepCheck.All.Select(c => $"'{c}'"));
-        foreach (var (name, list) in new[] { (nameof(VerifyManifestSettings.DisabledDeepChecks), settings.DisabledDeepChecks), (nameof(VerifyManifestSettings.DeepChecksAsErrors), settings.DeepChecksAsErrors) })
-        {
-            foreach (var id in list.Where(id => !DeepCheck.All.Contains(id, StringComparer.Ordinal)))
-            {
-                yield return $"{name} lists '{id}', which is not a deep check; expected one of {accepted}.";
-            }
-        }
-    }
 }
 
 /// <summary>

@@ -9,7 +9,7 @@ namespace Cake.MultiArch.VerifyManifest.Elf;
 /// <param name="Is64Bit">ELFCLASS64 (otherwise ELFCLASS32).</param>
 /// <param name="IsLittleEndian">ELFDATA2LSB (otherwise ELFDATA2MSB).</param>
 /// <param name="Machine">The <c>e_machine</c> value.</param>
-public readonly record struct ElfHeader(bool Is64Bit, bool IsLittleEndian, ushort Machine)
+internal readonly record struct ElfHeader(bool Is64Bit, bool IsLittleEndian, ushort Machine)
 {
     /// <summary>The bytes needed to read the header's identifying fields.</summary>
     public const int Length = 20;

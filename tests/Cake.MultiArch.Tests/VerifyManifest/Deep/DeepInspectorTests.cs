@@ -258,7 +258,7 @@ public sealed class DeepInspectorTests
         {
             var settings = new VerifyManifestSettings { DisabledDeepChecks = { "entrypoint", "elf-arch" }, DeepChecksAsErrors = { "Needed-Libraries" } };
 
-            var problems = DeepOptions.Validate(settings).ToArray();
+            var problems = VerifyManifestPlan.DeepCheckIdProblems(settings).ToArray();
 
             Assert.Equal(
                 [
