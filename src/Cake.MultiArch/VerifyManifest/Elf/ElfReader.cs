@@ -37,63 +37,23 @@ internal static class ElfReader
 
     private static async Task<ElfDetails> ReadCoreAsync(ForwardReader reader, ElfHeader header, CancellationToken cancellationToken)
     {
-        var is64 = header.Is64Bit;
-        var little = header.IsLittleEndian;
-        var ehsize = is64 ? 64 : 52;
-        if (!await reader.FillPrefixAsync(ehsize, cancellationToken).ConfigureAwait(false))
+        if (!await reader.FillPrefixAsync(header.Is64Bit ? 64 : 52, cancellationToken).ConfigureAwait(false))
         {
             return new ElfDetails { Header = header, Unread = "truncated ELF header" };
         }
 
-        var eh = reader.Prefix;
-        var type = U16(eh, 16, little);
-        var phoff = is64 ? U64(eh, 32, little) : U32(eh, 28, little);
-        var shoff = is64 ? U64(eh, 40, little) : U32(eh, 32, little);
-        var flags = U32(eh, is64 ? 48 : 36, little);
-        var phentsize = U16(eh, is64 ? 54 : 42, little);
-        var phnum = U16(eh, is64 ? 56 : 44, little);
-        var shentsize = U16(eh, is64 ? 58 : 46, little);
-        var shnum = U16(eh, is64 ? 60 : 48, little);
-
-        var loads = new List<(ulong Vaddr, ulong Offset, ulong Size)>();
-        (ulong Offset, ulong Size)? interp = null;
-        (ulong Offset, ulong Size)? dynamic = null;
-        var phEnd = phoff + ((ulong)phentsize * phnum);
-        if (phnum > 0 && phentsize >= (is64 ? 56 : 32))
+        var layout = Layout.Read(reader.Prefix, header);
+        var segments = await ReadSegmentsAsync(reader, layout, cancellationToken).ConfigureAwait(false);
+        if (segments is null)
         {
-            var table = await reader.ReadAtAsync((long)Math.Min(phoff, long.MaxValue), (int)Math.Min(phEnd - phoff, (ulong)reader.ItemLimit), cancellationToken).ConfigureAwait(false);
-            if (table is null)
-            {
-                return new ElfDetails { Header = header, Type = type, Flags = flags, Unread = "program headers out of reach" };
-            }
-
-            for (var i = 0; (i + 1) * phentsize <= table.Length; i++)
-            {
-                var p = table.AsSpan(i * phentsize);
-                var ptype = U32(p, 0, little);
-                var offset = is64 ? U64(p, 8, little) : U32(p, 4, little);
-                var vaddr = is64 ? U64(p, 16, little) : U32(p, 8, little);
-                var filesz = is64 ? U64(p, 32, little) : U32(p, 16, little);
-                switch (ptype)
-                {
-                    case PtLoad:
-                        loads.Add((vaddr, offset, filesz));
-                        break;
-                    case PtInterp:
-                        interp = (offset, filesz);
-                        break;
-                    case PtDynamic:
-                        dynamic = (offset, filesz);
-                        break;
-                }
-            }
+            return new ElfDetails { Header = header, Type = layout.Type, Flags = layout.Flags, Unread = "program headers out of reach" };
         }
 
         string? unread = null;
         string? interpreter = null;
-        if (interp is { } i2)
+        if (segments.Interp is { } interp)
         {
-            var bytes = await reader.ReadAtAsync((long)i2.Offset, (int)Math.Min(i2.Size, 4096), cancellationToken).ConfigureAwait(false);
+            var bytes = await reader.ReadAtAsync((long)interp.Offset, (int)Math.Min(interp.Size, 4096), cancellationToken).ConfigureAwait(false);
             if (bytes is null)
             {
                 unread = "PT_INTERP out of reach";
@@ -104,97 +64,145 @@ internal static class ElfReader
             }
         }
 
-        var needed = new List<string>();
-        var runPaths = new List<string>();
-        if (dynamic is { } d)
-        {
-            // The string table usually lies before the dynamic section, in the first PT_LOAD:
-            // keep the prefix up to the dynamic section (within the limit) before skipping to it.
-            await reader.FillPrefixAsync((long)Math.Min(d.Offset, (ulong)reader.PrefixLimit), cancellationToken).ConfigureAwait(false);
-            var dyn = await reader.ReadAtAsync((long)d.Offset, (int)Math.Min(d.Size, (ulong)reader.ItemLimit), cancellationToken).ConfigureAwait(false);
-            if (dyn is null)
-            {
-                unread ??= "dynamic section out of reach";
-            }
-            else
-            {
-                var entry = is64 ? 16 : 8;
-                ulong? strtab = null;
-                ulong strsz = 0;
-                var neededOffsets = new List<ulong>();
-                var pathOffsets = new List<ulong>();
-                for (var at = 0; at + entry <= dyn.Length; at += entry)
-                {
-                    var tag = is64 ? (long)U64(dyn, at, little) : (int)U32(dyn, at, little);
-                    var value = is64 ? U64(dyn, at + 8, little) : U32(dyn, at + 4, little);
-                    if (tag == 0)
-                    {
-                        break;
-                    }
-
-                    switch (tag)
-                    {
-                        case 1: neededOffsets.Add(value); break;
-                        case 5: strtab = value; break;
-                        case 10: strsz = value; break;
-                        case 15 or 29: pathOffsets.Add(value); break;
-                    }
-                }
-
-                if (strtab is { } vaddr && (neededOffsets.Count > 0 || pathOffsets.Count > 0))
-                {
-                    var load = loads.FirstOrDefault(l => vaddr >= l.Vaddr && vaddr < l.Vaddr + l.Size);
-                    var fileOffset = load.Size == 0 ? vaddr : load.Offset + (vaddr - load.Vaddr);
-                    var table = await reader.ReadAtAsync((long)fileOffset, (int)Math.Min(strsz, (ulong)reader.ItemLimit), cancellationToken).ConfigureAwait(false);
-                    if (table is null)
-                    {
-                        unread ??= "dynamic string table out of reach";
-                    }
-                    else
-                    {
-                        needed.AddRange(neededOffsets.Where(o => o < (ulong)table.Length).Select(o => CString(table, (int)o)));
-                        runPaths.AddRange(pathOffsets.Where(o => o < (ulong)table.Length).SelectMany(o => CString(table, (int)o).Split(':', StringSplitOptions.RemoveEmptyEntries)));
-                    }
-                }
-            }
-        }
-
-        int? cpuArch = null;
-        int? vfpArgs = null;
-        if (header.Machine == 40 && !is64 && shnum > 0 && shentsize >= 40)
-        {
-            var shEnd = shoff + ((ulong)shentsize * shnum);
-            var sections = await reader.ReadAtAsync((long)shoff, (int)Math.Min(shEnd - shoff, (ulong)reader.ItemLimit), cancellationToken, fromTail: true).ConfigureAwait(false);
-            (ulong Offset, ulong Size)? attributes = null;
-            for (var s = 0; sections is not null && (s + 1) * shentsize <= sections.Length; s++)
-            {
-                if (U32(sections, (s * shentsize) + 4, little) == ShtArmAttributes)
-                {
-                    attributes = (U32(sections, (s * shentsize) + 16, little), U32(sections, (s * shentsize) + 20, little));
-                }
-            }
-
-            var bytes = attributes is { } a ? await reader.ReadAtAsync((long)a.Offset, (int)Math.Min(a.Size, (ulong)reader.ItemLimit), cancellationToken, fromTail: true).ConfigureAwait(false) : null;
-            if (bytes is not null && ArmAttributes.TryRead(bytes, little, out var arch, out var vfp))
-            {
-                cpuArch = arch;
-                vfpArgs = vfp ?? 0;
-            }
-        }
-
+        var dynamic = segments.Dynamic is { } d ? await ReadDynamicAsync(reader, layout, segments.Loads, d, cancellationToken).ConfigureAwait(false) : null;
+        unread ??= dynamic?.Unread;
+        var (cpuArch, vfpArgs) = await ReadArmAttributesAsync(reader, header, layout, cancellationToken).ConfigureAwait(false);
         return new ElfDetails
         {
             Header = header,
-            Type = type,
-            Flags = flags,
+            Type = layout.Type,
+            Flags = layout.Flags,
             Interpreter = interpreter,
-            IsDynamic = dynamic is not null,
-            Needed = needed,
-            RunPaths = runPaths,
+            IsDynamic = segments.Dynamic is not null,
+            Needed = dynamic?.Needed ?? [],
+            RunPaths = dynamic?.RunPaths ?? [],
             ArmCpuArch = cpuArch,
             ArmVfpArgs = vfpArgs,
             Unread = unread,
         };
+    }
+
+    // The program headers: the PT_LOAD segments (to map addresses to file offsets), PT_INTERP and PT_DYNAMIC.
+    private static async Task<Segments?> ReadSegmentsAsync(ForwardReader reader, Layout layout, CancellationToken cancellationToken)
+    {
+        var (is64, little, phentsize) = (layout.Is64, layout.Little, layout.Phentsize);
+        var segments = new Segments();
+        if (layout.Phnum == 0 || phentsize < (is64 ? 56 : 32))
+        {
+            return segments;
+        }
+
+        var phEnd = layout.Phoff + ((ulong)phentsize * layout.Phnum);
+        var table = await reader.ReadAtAsync((long)Math.Min(layout.Phoff, long.MaxValue), (int)Math.Min(phEnd - layout.Phoff, (ulong)reader.ItemLimit), cancellationToken).ConfigureAwait(false);
+        if (table is null)
+        {
+            return null;
+        }
+
+        for (var i = 0; (i + 1) * phentsize <= table.Length; i++)
+        {
+            var p = table.AsSpan(i * phentsize);
+            var ptype = U32(p, 0, little);
+            var offset = is64 ? U64(p, 8, little) : U32(p, 4, little);
+            var vaddr = is64 ? U64(p, 16, little) : U32(p, 8, little);
+            var filesz = is64 ? U64(p, 32, little) : U32(p, 16, little);
+            switch (ptype)
+            {
+                case PtLoad:
+                    segments.Loads.Add((vaddr, offset, filesz));
+                    break;
+                case PtInterp:
+                    segments.Interp = (offset, filesz);
+                    break;
+                case PtDynamic:
+                    segments.Dynamic = (offset, filesz);
+                    break;
+            }
+        }
+
+        return segments;
+    }
+
+    // DT_NEEDED, DT_RPATH and DT_RUNPATH, through the dynamic string table.
+    private static async Task<DynamicSection> ReadDynamicAsync(ForwardReader reader, Layout layout, List<(ulong Vaddr, ulong Offset, ulong Size)> loads, (ulong Offset, ulong Size) d, CancellationToken cancellationToken)
+    {
+        var (is64, little) = (layout.Is64, layout.Little);
+        var section = new DynamicSection();
+
+        // The string table usually lies before the dynamic section, in the first PT_LOAD:
+        // keep the prefix up to the dynamic section (within the limit) before skipping to it.
+        await reader.FillPrefixAsync((long)Math.Min(d.Offset, (ulong)reader.PrefixLimit), cancellationToken).ConfigureAwait(false);
+        var dyn = await reader.ReadAtAsync((long)d.Offset, (int)Math.Min(d.Size, (ulong)reader.ItemLimit), cancellationToken).ConfigureAwait(false);
+        if (dyn is null)
+        {
+            section.Unread = "dynamic section out of reach";
+            return section;
+        }
+
+        var entry = is64 ? 16 : 8;
+        ulong? strtab = null;
+        ulong strsz = 0;
+        var neededOffsets = new List<ulong>();
+        var pathOffsets = new List<ulong>();
+        for (var at = 0; at + entry <= dyn.Length; at += entry)
+        {
+            var tag = is64 ? (long)U64(dyn, at, little) : (int)U32(dyn, at, little);
+            var value = is64 ? U64(dyn, at + 8, little) : U32(dyn, at + 4, little);
+            if (tag == 0)
+            {
+                break;
+            }
+
+            switch (tag)
+            {
+                case 1: neededOffsets.Add(value); break;
+                case 5: strtab = value; break;
+                case 10: strsz = value; break;
+                case 15 or 29: pathOffsets.Add(value); break;
+            }
+        }
+
+        if (strtab is { } vaddr && (neededOffsets.Count > 0 || pathOffsets.Count > 0))
+        {
+            var load = loads.FirstOrDefault(l => vaddr >= l.Vaddr && vaddr < l.Vaddr + l.Size);
+            var fileOffset = load.Size == 0 ? vaddr : load.Offset + (vaddr - load.Vaddr);
+            var table = await reader.ReadAtAsync((long)fileOffset, (int)Math.Min(strsz, (ulong)reader.ItemLimit), cancellationToken).ConfigureAwait(false);
+            if (table is null)
+            {
+                section.Unread = "dynamic string table out of reach";
+            }
+            else
+            {
+                section.Needed.AddRange(neededOffsets.Where(o => o < (ulong)table.Length).Select(o => CString(table, (int)o)));
+                section.RunPaths.AddRange(pathOffsets.Where(o => o < (ulong)table.Length).SelectMany(o => CString(table, (int)o).Split(':', StringSplitOptions.RemoveEmptyEntries)));
+            }
+        }
+
+        return section;
+    }
+
+    // 32-bit ARM: Tag_CPU_arch and Tag_ABI_VFP_args from .ARM.attributes, found through the section headers at the tail.
+    private static async Task<(int? CpuArch, int? VfpArgs)> ReadArmAttributesAsync(ForwardReader reader, ElfHeader header, Layout layout, CancellationToken cancellationToken)
+    {
+        var (little, shoff, shentsize, shnum) = (layout.Little, layout.Shoff, layout.Shentsize, layout.Shnum);
+        if (!(header.Machine == 40 && !layout.Is64 && shnum > 0 && shentsize >= 40))
+        {
+            return (null, null);
+        }
+
+        var shEnd = shoff + ((ulong)shentsize * shnum);
+        var sections = await reader.ReadAtAsync((long)shoff, (int)Math.Min(shEnd - shoff, (ulong)reader.ItemLimit), cancellationToken, fromTail: true).ConfigureAwait(false);
+        (ulong Offset, ulong Size)? attributes = null;
+        for (var s = 0; sections is not null && (s + 1) * shentsize <= sections.Length; s++)
+        {
+            if (U32(sections, (s * shentsize) + 4, little) == ShtArmAttributes)
+            {
+                attributes = (U32(sections, (s * shentsize) + 16, little), U32(sections, (s * shentsize) + 20, little));
+            }
+        }
+
+        var bytes = attributes is { } a ? await reader.ReadAtAsync((long)a.Offset, (int)Math.Min(a.Size, (ulong)reader.ItemLimit), cancellationToken, fromTail: true).ConfigureAwait(false) : null;
+        return bytes is not null && ArmAttributes.TryRead(bytes, little, out var arch, out var vfp) ? (arch, vfp ?? 0) : (null, null);
     }
 
     private static ushort U16(ReadOnlySpan<byte> b, int at, bool little) => little ? BinaryPrimitives.ReadUInt16LittleEndian(b[at..]) : BinaryPrimitives.ReadUInt16BigEndian(b[at..]);
@@ -207,5 +215,45 @@ internal static class ElfReader
     {
         var end = Array.IndexOf(bytes, (byte)0, at);
         return Encoding.UTF8.GetString(bytes, at, (end < 0 ? bytes.Length : end) - at);
+    }
+
+    /// <summary>The ELF header fields the reader uses, at their offsets for the file's class and byte order.</summary>
+    private readonly record struct Layout(bool Is64, bool Little, ushort Type, ulong Phoff, ulong Shoff, uint Flags, ushort Phentsize, ushort Phnum, ushort Shentsize, ushort Shnum)
+    {
+        public static Layout Read(byte[] eh, ElfHeader header)
+        {
+            var (is64, little) = (header.Is64Bit, header.IsLittleEndian);
+            return new Layout(
+                is64,
+                little,
+                U16(eh, 16, little),
+                is64 ? U64(eh, 32, little) : U32(eh, 28, little),
+                is64 ? U64(eh, 40, little) : U32(eh, 32, little),
+                U32(eh, is64 ? 48 : 36, little),
+                U16(eh, is64 ? 54 : 42, little),
+                U16(eh, is64 ? 56 : 44, little),
+                U16(eh, is64 ? 58 : 46, little),
+                U16(eh, is64 ? 60 : 48, little));
+        }
+    }
+
+    /// <summary>The segments the program headers list.</summary>
+    private sealed class Segments
+    {
+        public List<(ulong Vaddr, ulong Offset, ulong Size)> Loads { get; } = [];
+
+        public (ulong Offset, ulong Size)? Interp { get; set; }
+
+        public (ulong Offset, ulong Size)? Dynamic { get; set; }
+    }
+
+    /// <summary>What the dynamic section names, or why it could not be read.</summary>
+    private sealed class DynamicSection
+    {
+        public List<string> Needed { get; } = [];
+
+        public List<string> RunPaths { get; } = [];
+
+        public string? Unread { get; set; }
     }
 }

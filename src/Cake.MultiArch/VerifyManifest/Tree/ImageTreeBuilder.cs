@@ -85,21 +85,8 @@ internal sealed class ImageTreeBuilder
 
         var name = parts[^1];
         var parent = Parent(parts, layer);
-        if (name == OpaqueMarker)
+        if (ApplyWhiteout(parent, name, layer))
         {
-            HideLower(parent, layer);
-            return;
-        }
-
-        if (name.StartsWith(WhiteoutPrefix, StringComparison.Ordinal))
-        {
-            var hidden = name[WhiteoutPrefix.Length..];
-            if (!name.StartsWith(WhiteoutPrefix + WhiteoutPrefix, StringComparison.Ordinal) && parent.Child(hidden) is { } node && node.Layer < layer)
-            {
-                Tree.Deleted[node.Path] = layer;
-                parent.Remove(hidden);
-            }
-
             return;
         }
 
@@ -132,6 +119,38 @@ internal sealed class ImageTreeBuilder
         var file = parent.GetOrAdd(name, layer);
         file.Layer = layer;
         file.Mode = entry.Mode;
+        await FillAsync(file, entry, linked, parts, cancellationToken).ConfigureAwait(false);
+    }
+
+    // A whiteout entry (OCI image-spec layer.md): .wh..wh..opq hides what lower layers put in its
+    // directory, .wh.NAME deletes NAME from lower layers. Returns whether the entry was one.
+    private bool ApplyWhiteout(TreeNode parent, string name, int layer)
+    {
+        if (name == OpaqueMarker)
+        {
+            HideLower(parent, layer);
+            return true;
+        }
+
+        if (!name.StartsWith(WhiteoutPrefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var hidden = name[WhiteoutPrefix.Length..];
+        if (!name.StartsWith(WhiteoutPrefix + WhiteoutPrefix, StringComparison.Ordinal) && parent.Child(hidden) is { } node && node.Layer < layer)
+        {
+            Tree.Deleted[node.Path] = layer;
+            parent.Remove(hidden);
+        }
+
+        return true;
+    }
+
+    // What a non-directory entry is: a hard link shares its target's facts, a symlink its target
+    // path, a regular file what its first bytes say.
+    private async Task FillAsync(TreeNode file, TarEntry entry, TreeNode? linked, List<string> parts, CancellationToken cancellationToken)
+    {
         switch (entry.EntryType)
         {
             case TarEntryType.HardLink:
