@@ -20,7 +20,7 @@ public enum DeepFindingSeverity
 public sealed record DeepFinding(string Check, DeepFindingSeverity Severity, string File, string? LayerDigest, string Message, string Fix)
 {
     /// <summary>Formats the finding as one line, as the problem list and the log show it.</summary>
-    /// <returns>Such as <c>entrypoint: /app/run.sh is a script for '/bin/bash', which does not exist (layer sha256:…). Fix: …</c>.</returns>
+    /// <returns>Such as <c>Entrypoint: /app/run.sh is a script for '/bin/bash', which does not exist (layer sha256:…). Fix: …</c>.</returns>
     public override string ToString() =>
         $"{Check}: {Message}{(string.IsNullOrEmpty(LayerDigest) ? string.Empty : $" (layer {Short(LayerDigest)})")}. Fix: {Fix}";
 

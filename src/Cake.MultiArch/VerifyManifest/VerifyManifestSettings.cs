@@ -43,14 +43,14 @@ public sealed class VerifyManifestSettings
     public IList<string> IgnoredPaths { get; } = new List<string>();
 
     /// <summary>
-    /// Gets the deep checks to skip, by id (<see cref="DeepCheck"/>: <c>elf-machine</c>,
-    /// <c>entrypoint</c>, <c>interpreter</c>, <c>needed-libraries</c>, <c>arm-float-abi</c>,
-    /// <c>arm-arch</c>). Default: none, every check runs when <see cref="Deep"/> is set.
+    /// Gets the deep checks to skip, by id (<see cref="DeepCheck"/>: <c>ElfMachine</c>,
+    /// <c>Entrypoint</c>, <c>Interpreter</c>, <c>NeededLibraries</c>, <c>ArmFloatAbi</c>,
+    /// <c>ArmArch</c>). Default: none, every check runs when <see cref="Deep"/> is set.
     /// </summary>
     public IList<string> DisabledDeepChecks { get; } = new List<string>();
 
     /// <summary>
-    /// Gets the deep checks whose warnings fail the image too, by id (only <c>needed-libraries</c>
+    /// Gets the deep checks whose warnings fail the image too, by id (only <c>NeededLibraries</c>
     /// warns by default). Default: none.
     /// </summary>
     public IList<string> DeepChecksAsErrors { get; } = new List<string>();

@@ -211,7 +211,7 @@ public sealed class DeepVerificationEngineTests(RegistryBed bed) : IDisposable
                 $"VerifyManifest: linux/arm64      needed-libraries: libc.so.6 is needed by /bin/busybox but is in none of the library paths (/lib/aarch64-linux-gnu:/usr/lib/aarch64-linux-gnu:/lib:/usr/lib:/lib64:/usr/lib64:/usr/local/lib:/lib32:/usr/lib32) (layer {Short(layer)}). Fix: install the package that ships libc.so.6 in the final stage, or link it statically",
                 $"VerifyManifest: linux/arm64      needed-libraries: libresolv.so.2 is needed by /bin/busybox but is in none of the library paths (/lib/aarch64-linux-gnu:/usr/lib/aarch64-linux-gnu:/lib:/usr/lib:/lib64:/usr/lib64:/usr/local/lib:/lib32:/usr/lib32) (layer {Short(layer)}). Fix: install the package that ships libresolv.so.2 in the final stage, or link it statically",
             ],
-            cake.Log.Lines.Where(l => l.Text.Contains("needed-libraries:", StringComparison.Ordinal)).Select(l => l.Text));
+            cake.Log.Lines.Where(l => l.Text.Contains("NeededLibraries:", StringComparison.Ordinal)).Select(l => l.Text));
     }
 
     [Fact]
@@ -238,7 +238,7 @@ public sealed class DeepVerificationEngineTests(RegistryBed bed) : IDisposable
 
         Assert.Equal(
             $"VerifyManifest: {Image("script")} failed 1 check:" + System.Environment.NewLine +
-            $"  - linux/arm64: entrypoint: the entry point /app/start.sh is a script for '/bin/bash', which does not exist (layer {Short(layers[2])}). Fix: install bash in the final stage, or change the script's #! line to an interpreter the image has",
+            $"  - linux/arm64: Entrypoint: the entry point /app/start.sh is a script for '/bin/bash', which does not exist (layer {Short(layers[2])}). Fix: install bash in the final stage, or change the script's #! line to an interpreter the image has",
             error!.Message);
     }
 
@@ -250,10 +250,10 @@ public sealed class DeepVerificationEngineTests(RegistryBed bed) : IDisposable
 
         var (_, error, _) = Verify(Image("whiteout"), "linux/arm64");
 
-        // /app/foreign (amd64) was deleted with it: no elf-machine problem any more.
+        // /app/foreign (amd64) was deleted with it: no ElfMachine problem any more.
         Assert.Equal(
             $"VerifyManifest: {Image("whiteout")} failed 1 check:" + System.Environment.NewLine +
-            $"  - linux/arm64: entrypoint: the entry point '/app/hello' was deleted by layer {Short(layers[2])} (/app/hello). Fix: COPY it into the final stage (a multi-stage build copies only what the last stage names), fix Entrypoint/Cmd, or stop a later layer from deleting it",
+            $"  - linux/arm64: Entrypoint: the entry point '/app/hello' was deleted by layer {Short(layers[2])} (/app/hello). Fix: COPY it into the final stage (a multi-stage build copies only what the last stage names), fix Entrypoint/Cmd, or stop a later layer from deleting it",
             error!.Message);
     }
 

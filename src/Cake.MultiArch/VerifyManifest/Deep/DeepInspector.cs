@@ -8,7 +8,7 @@ namespace Cake.MultiArch.VerifyManifest.Deep;
 /// <param name="ElfFiles">How many ELF files the image holds (after whiteouts, ignored paths left out).</param>
 /// <param name="Offenders">The first few ELF files built for another architecture.</param>
 /// <param name="OffenderCount">How many ELF files are built for another architecture.</param>
-/// <param name="Entrypoint">How the entry point resolved, when the <c>entrypoint</c> check ran.</param>
+/// <param name="Entrypoint">How the entry point resolved, when the <c>Entrypoint</c> check ran.</param>
 /// <param name="Findings">Every finding, errors and warnings, in check order.</param>
 internal sealed record DeepResult(int ElfFiles, IReadOnlyList<ElfOffender> Offenders, int OffenderCount, EntrypointResolution? Entrypoint, IReadOnlyList<DeepFinding> Findings);
 
@@ -16,7 +16,7 @@ internal sealed record DeepResult(int ElfFiles, IReadOnlyList<ElfOffender> Offen
 /// <param name="Disabled">Check ids switched off.</param>
 /// <param name="AsErrors">Check ids whose warnings are errors.</param>
 /// <param name="EveryElf">Loader and library checks cover every ELF file.</param>
-/// <param name="IgnoredPaths">Path prefixes no check but <c>entrypoint</c> looks at.</param>
+/// <param name="IgnoredPaths">Path prefixes no check but <c>Entrypoint</c> looks at.</param>
 /// <param name="MaxShown">How many files a finding names.</param>
 internal sealed record DeepOptions(IReadOnlySet<string> Disabled, IReadOnlySet<string> AsErrors, bool EveryElf, IReadOnlyList<string> IgnoredPaths, int MaxShown)
 {

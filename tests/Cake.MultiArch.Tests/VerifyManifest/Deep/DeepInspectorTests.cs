@@ -60,7 +60,7 @@ public sealed class DeepInspectorTests
             // Then
             var finding = Assert.Single(result.Findings);
             Assert.Equal(
-                "entrypoint: the entry point '/app/server' was deleted by layer sha256:333333333333 (/app/server). Fix: COPY it into the final stage (a multi-stage build copies only what the last stage names), fix Entrypoint/Cmd, or stop a later layer from deleting it",
+                "Entrypoint: the entry point '/app/server' was deleted by layer sha256:333333333333 (/app/server). Fix: COPY it into the final stage (a multi-stage build copies only what the last stage names), fix Entrypoint/Cmd, or stop a later layer from deleting it",
                 finding.ToString());
             Assert.Equal("[\"/app/server\"] → not found", result.Entrypoint!.ToString());
         }
@@ -91,14 +91,14 @@ public sealed class DeepInspectorTests
             var result = TarLayer.Inspect(tree, Amd64, Config(entrypoint: "[\"./server\"]", workingDir: "\"/app\""));
 
             Assert.Equal(
-                "entrypoint: the entry point /app/server is not executable (mode 0644) (layer sha256:222222222222). Fix: make it executable in the build (COPY --chmod=755 …, or RUN chmod +x /app/server)",
+                "Entrypoint: the entry point /app/server is not executable (mode 0644) (layer sha256:222222222222). Fix: make it executable in the build (COPY --chmod=755 …, or RUN chmod +x /app/server)",
                 Assert.Single(result.Findings).ToString());
         }
 
         [Theory]
-        [InlineData("[\"/app\"]", "entrypoint: the entry point /app is a directory (layer sha256:222222222222). Fix: point Entrypoint/Cmd at the program inside it")]
-        [InlineData("[\"/data.bin\"]", "entrypoint: the entry point /data.bin is neither an ELF binary nor a #! script (the runtime says 'exec format error') (layer sha256:222222222222). Fix: point Entrypoint/Cmd at a program, or add a #! line to the script")]
-        [InlineData("[\"/bin/run\"]", "entrypoint: the entry point '/bin/run' does not resolve (/bin/run -> ../opt/run): /opt does not exist. Fix: COPY it into the final stage (a multi-stage build copies only what the last stage names), fix Entrypoint/Cmd, or stop a later layer from deleting it")]
+        [InlineData("[\"/app\"]", "Entrypoint: the entry point /app is a directory (layer sha256:222222222222). Fix: point Entrypoint/Cmd at the program inside it")]
+        [InlineData("[\"/data.bin\"]", "Entrypoint: the entry point /data.bin is neither an ELF binary nor a #! script (the runtime says 'exec format error') (layer sha256:222222222222). Fix: point Entrypoint/Cmd at a program, or add a #! line to the script")]
+        [InlineData("[\"/bin/run\"]", "Entrypoint: the entry point '/bin/run' does not resolve (/bin/run -> ../opt/run): /opt does not exist. Fix: COPY it into the final stage (a multi-stage build copies only what the last stage names), fix Entrypoint/Cmd, or stop a later layer from deleting it")]
         public async Task Should_Report_An_Entry_Point_That_Cannot_Be_Run(string entrypoint, string expected)
         {
             RequireAmd64Host();
@@ -118,7 +118,7 @@ public sealed class DeepInspectorTests
             var result = TarLayer.Inspect(tree, Amd64, Config(cmd: "[\"/bin/sh\", \"-c\", \"LOG=1 exec myserver --port 80\"]"));
 
             Assert.Equal(
-                "entrypoint: the shell command's program 'myserver' is in no PATH directory (/usr/local/bin:/usr/bin:/bin). Fix: COPY it into the final stage (a multi-stage build copies only what the last stage names), fix Entrypoint/Cmd, or stop a later layer from deleting it",
+                "Entrypoint: the shell command's program 'myserver' is in no PATH directory (/usr/local/bin:/usr/bin:/bin). Fix: COPY it into the final stage (a multi-stage build copies only what the last stage names), fix Entrypoint/Cmd, or stop a later layer from deleting it",
                 Assert.Single(result.Findings).ToString());
             Assert.Equal("/bin/dash", result.Entrypoint!.Program);
         }
@@ -138,8 +138,8 @@ public sealed class DeepInspectorTests
             // Then: the loader, named as a glibc/musl mismatch; libc.so.6 as a warning.
             Assert.Equal(
                 [
-                    "interpreter: /app needs the loader /lib64/ld-linux-x86-64.so.2, which is not in the image (a glibc binary on a musl base) (layer sha256:222222222222). Fix: use a musl build on an Alpine base, or a glibc base (such as debian:bookworm-slim) for this binary",
-                    "needed-libraries: libc.so.6 is needed by /app but is in none of the library paths (/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu:/lib:/usr/lib:/lib64:/usr/lib64:/usr/local/lib:/lib32:/usr/lib32) (layer sha256:222222222222). Fix: install the package that ships libc.so.6 in the final stage, or link it statically",
+                    "Interpreter: /app needs the loader /lib64/ld-linux-x86-64.so.2, which is not in the image (a glibc binary on a musl base) (layer sha256:222222222222). Fix: use a musl build on an Alpine base, or a glibc base (such as debian:bookworm-slim) for this binary",
+                    "NeededLibraries: libc.so.6 is needed by /app but is in none of the library paths (/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu:/lib:/usr/lib:/lib64:/usr/lib64:/usr/local/lib:/lib32:/usr/lib32) (layer sha256:222222222222). Fix: install the package that ships libc.so.6 in the final stage, or link it statically",
                 ],
                 result.Findings.Select(f => f.ToString()));
             Assert.Equal([DeepFindingSeverity.Error, DeepFindingSeverity.Warning], result.Findings.Select(f => f.Severity));
@@ -160,11 +160,11 @@ public sealed class DeepInspectorTests
             // When
             var result = TarLayer.Inspect(tree, Amd64, Config(entrypoint: "[\"/app\"]"), s => s.DisabledDeepChecks.Add(DeepCheck.NeededLibraries));
 
-            // Then: elf-machine names the file, interpreter names the consequence.
+            // Then: ElfMachine names the file, Interpreter names the consequence.
             Assert.Equal(
                 [
-                    "elf-machine: /lib64/ld-linux-x86-64.so.2 is built for arm64, not amd64 (layer sha256:111111111111). Fix: build this stage FROM --platform=$BUILDPLATFORM and cross-compile with GOARCH=$TARGETARCH (declare ARG TARGETARCH in the stage), or copy the file from a stage built for the target platform",
-                    "interpreter: /app needs the loader /lib64/ld-linux-x86-64.so.2, which is /lib64/ld-linux-x86-64.so.2, built for arm64, not amd64 (layer sha256:111111111111). Fix: take the loader and the C library from a base image for the target platform (FROM --platform=$TARGETPLATFORM), not from the build machine",
+                    "ElfMachine: /lib64/ld-linux-x86-64.so.2 is built for arm64, not amd64 (layer sha256:111111111111). Fix: build this stage FROM --platform=$BUILDPLATFORM and cross-compile with GOARCH=$TARGETARCH (declare ARG TARGETARCH in the stage), or copy the file from a stage built for the target platform",
+                    "Interpreter: /app needs the loader /lib64/ld-linux-x86-64.so.2, which is /lib64/ld-linux-x86-64.so.2, built for arm64, not amd64 (layer sha256:111111111111). Fix: take the loader and the C library from a base image for the target platform (FROM --platform=$TARGETPLATFORM), not from the build machine",
                 ],
                 result.Findings.Select(f => f.ToString()));
         }
@@ -189,7 +189,7 @@ public sealed class DeepInspectorTests
 
             // Then
             Assert.Equal(
-                "interpreter: /app needs the loader /lib/ld-musl-x86_64.so.1, which is not in the image (a musl binary on a glibc base) (layer sha256:222222222222). Fix: use an Alpine (musl) base for this binary, or build it against glibc",
+                "Interpreter: /app needs the loader /lib/ld-musl-x86_64.so.1, which is not in the image (a musl binary on a glibc base) (layer sha256:222222222222). Fix: use an Alpine (musl) base for this binary, or build it against glibc",
                 Assert.Single(result.Findings).ToString());
             Assert.Equal("[\"/app\"] → /app (ELF amd64, dynamic; /lib/ld-musl-x86_64.so.1)", result.Entrypoint!.ToString());
         }
@@ -246,8 +246,8 @@ public sealed class DeepInspectorTests
             Assert.Empty(narrow.Findings);
             Assert.Equal(
                 [
-                    "interpreter: /opt/tools/x needs the loader /lib64/ld-linux-x86-64.so.2, which is not in the image (layer sha256:111111111111). Fix: copy the loader and the C library in (a glibc or musl base image), or build a static binary (CGO_ENABLED=0 for Go, -static, or a musl target)",
-                    "needed-libraries: libc.so.6 is needed by /opt/tools/x but is in none of the library paths (/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu:/lib:/usr/lib:/lib64:/usr/lib64:/usr/local/lib:/lib32:/usr/lib32) (layer sha256:111111111111). Fix: install the package that ships libc.so.6 in the final stage, or link it statically",
+                    "Interpreter: /opt/tools/x needs the loader /lib64/ld-linux-x86-64.so.2, which is not in the image (layer sha256:111111111111). Fix: copy the loader and the C library in (a glibc or musl base image), or build a static binary (CGO_ENABLED=0 for Go, -static, or a musl target)",
+                    "NeededLibraries: libc.so.6 is needed by /opt/tools/x but is in none of the library paths (/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu:/lib:/usr/lib:/lib64:/usr/lib64:/usr/local/lib:/lib32:/usr/lib32) (layer sha256:111111111111). Fix: install the package that ships libc.so.6 in the final stage, or link it statically",
                 ],
                 every.Findings.Select(f => f.ToString()));
             Assert.Equal(1, every.ElfFiles);
@@ -256,14 +256,14 @@ public sealed class DeepInspectorTests
         [Fact]
         public void Should_List_Unknown_Check_Ids_With_The_Accepted_Ones()
         {
-            var settings = new VerifyManifestSettings { DisabledDeepChecks = { "entrypoint", "elf-arch" }, DeepChecksAsErrors = { "Needed-Libraries" } };
+            var settings = new VerifyManifestSettings { DisabledDeepChecks = { "Entrypoint", "elf-arch" }, DeepChecksAsErrors = { "neededLibraries" } };
 
             var problems = VerifyManifestPlan.DeepCheckIdProblems(settings).ToArray();
 
             Assert.Equal(
                 [
-                    "DisabledDeepChecks lists 'elf-arch', which is not a deep check; expected one of 'elf-machine', 'entrypoint', 'interpreter', 'needed-libraries', 'arm-float-abi', 'arm-arch'.",
-                    "DeepChecksAsErrors lists 'Needed-Libraries', which is not a deep check; expected one of 'elf-machine', 'entrypoint', 'interpreter', 'needed-libraries', 'arm-float-abi', 'arm-arch'.",
+                    "DisabledDeepChecks lists 'elf-arch', which is not a deep check; expected one of 'ElfMachine', 'Entrypoint', 'Interpreter', 'NeededLibraries', 'ArmFloatAbi', 'ArmArch'.",
+                    "DeepChecksAsErrors lists 'neededLibraries', which is not a deep check; expected one of 'ElfMachine', 'Entrypoint', 'Interpreter', 'NeededLibraries', 'ArmFloatAbi', 'ArmArch'.",
                 ],
                 problems);
         }

@@ -23,7 +23,7 @@ public sealed class DeepSettingsTests
             var ex = Assert.Throws<CakeException>(() => new VerifyManifestRunner(log.Log, _ => client).Run(settings));
 
             // Then
-            Assert.Equal("VerifyManifest: DisabledDeepChecks lists 'loader', which is not a deep check; expected one of 'elf-machine', 'entrypoint', 'interpreter', 'needed-libraries', 'arm-float-abi', 'arm-arch'.", ex.Message);
+            Assert.Equal("VerifyManifest: DisabledDeepChecks lists 'loader', which is not a deep check; expected one of 'ElfMachine', 'Entrypoint', 'Interpreter', 'NeededLibraries', 'ArmFloatAbi', 'ArmArch'.", ex.Message);
             Assert.Empty(client.ReceivedCalls());
             Assert.Equal(["loader"], settings.DisabledDeepChecks);
         }
