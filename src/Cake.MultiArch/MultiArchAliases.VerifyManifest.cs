@@ -67,7 +67,7 @@ public static partial class MultiArchAliases
     /// the check). The build's image always wins over <c>settings.Image</c>. Expected platforms are
     /// <c>settings.ExpectedPlatforms</c> when listed, else the platforms the build was asked for
     /// (<c>RequestedPlatforms</c>), else those of its metadata, else those the registry serves;
-    /// the log and the report's <c>ExpectedPlatformsSource</c> say which. The settings are never
+    /// the log and the result's <c>ExpectedPlatformsSource</c> say which. The settings are never
     /// written to, so one object can serve several calls.
     /// </summary>
     /// <param name="context">The Cake context.</param>

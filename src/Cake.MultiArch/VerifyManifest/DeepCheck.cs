@@ -3,7 +3,7 @@ namespace Cake.MultiArch.VerifyManifest;
 /// <summary>
 /// The stable ids of the deep checks (<see cref="VerifyManifestSettings.Deep"/>): each is on by
 /// default, can be switched off with <see cref="VerifyManifestSettings.DisabledDeepChecks"/>, and
-/// names its findings in the report and the log.
+/// names its findings in the result and the log.
 /// </summary>
 public static class DeepCheck
 {

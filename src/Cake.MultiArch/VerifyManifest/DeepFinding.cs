@@ -6,7 +6,7 @@ public enum DeepFindingSeverity
     /// <summary>The image fails.</summary>
     Error,
 
-    /// <summary>Reported in the log and the report; the image passes.</summary>
+    /// <summary>Reported in the log and the result; the image passes.</summary>
     Warning,
 }
 

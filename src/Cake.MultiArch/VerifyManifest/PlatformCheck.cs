@@ -27,7 +27,7 @@ public enum PlatformCheckStatus
     CannotStart,
 }
 
-/// <summary>One platform's line of the report.</summary>
+/// <summary>One platform's line of the result.</summary>
 /// <param name="Platform">The platform.</param>
 /// <param name="Status">The verdict.</param>
 /// <param name="Digest">The platform manifest's digest, when present.</param>

@@ -53,7 +53,7 @@ public sealed class VerifyManifestRunner
     /// Verifies what a build pushed, by its digest. The build's image always wins over
     /// <see cref="VerifyManifestSettings.Image"/>; the expected platforms are the settings' when
     /// listed, else the build's requested platforms, else those of its metadata, else those the
-    /// registry serves (the report and log say which).
+    /// registry serves (the result and log say which).
     /// </summary>
     /// <param name="build">The build result.</param>
     /// <param name="settings">More settings (never written to), or <see langword="null"/>.</param>
@@ -86,7 +86,7 @@ public sealed class VerifyManifestRunner
         return reports;
     }
 
-    /// <summary>Verifies several images, a few at a time, and returns every report, passed or not; an image the registry did not serve gets a failed report saying why.</summary>
+    /// <summary>Verifies several images, a few at a time, and returns every result, passed or not; an image the registry did not serve gets a failed result saying why.</summary>
     /// <param name="images">The image references.</param>
     /// <param name="settings">The settings (their <see cref="VerifyManifestSettings.Image"/> is ignored; never written to).</param>
     /// <param name="maxParallel">How many images are verified at once (1 to 64).</param>
@@ -106,7 +106,7 @@ public sealed class VerifyManifestRunner
         return reports;
     }
 
-    /// <summary>Runs the checks and returns the report, passed or not.</summary>
+    /// <summary>Runs the checks and returns the result, passed or not.</summary>
     /// <param name="settings">The settings (never written to).</param>
     /// <param name="cancellationToken">Cancels the checks.</param>
     /// <returns>The result.</returns>
@@ -117,7 +117,7 @@ public sealed class VerifyManifestRunner
         return RunCoreAsync(settings, VerifyManifestPlan.ForSettings(settings), reportRegistryErrors: false, cancellationToken);
     }
 
-    /// <summary>Verifies what a build pushed and returns the report, passed or not (see <see cref="Run(BuildxBuildResult, VerifyManifestSettings?)"/>).</summary>
+    /// <summary>Verifies what a build pushed and returns the result, passed or not (see <see cref="Run(BuildxBuildResult, VerifyManifestSettings?)"/>).</summary>
     /// <param name="build">The build result.</param>
     /// <param name="settings">More settings (never written to), or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the checks.</param>

@@ -7,5 +7,5 @@ namespace Cake.MultiArch.VerifyManifest;
 /// <param name="Image">The image reference.</param>
 /// <param name="Reference">The parsed reference.</param>
 /// <param name="ExpectedPlatforms">The platforms it must serve, or <see langword="null"/> for those the registry serves.</param>
-/// <param name="Source">Where the expected platforms come from, for the log and report.</param>
+/// <param name="Source">Where the expected platforms come from, for the log and result.</param>
 internal sealed record VerifyTarget(string Image, ImageReference Reference, IReadOnlyList<Platform>? ExpectedPlatforms, string Source);

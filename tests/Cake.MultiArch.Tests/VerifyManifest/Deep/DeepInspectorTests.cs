@@ -252,20 +252,5 @@ public sealed class DeepInspectorTests
                 every.Findings.Select(f => f.ToString()));
             Assert.Equal(1, every.ElfFiles);
         }
-
-        [Fact]
-        public void Should_List_Unknown_Check_Ids_With_The_Accepted_Ones()
-        {
-            var settings = new VerifyManifestSettings { DisabledDeepChecks = { "Entrypoint", "elf-arch" }, DeepChecksAsErrors = { "neededLibraries" } };
-
-            var problems = VerifyManifestPlan.DeepCheckIdProblems(settings).ToArray();
-
-            Assert.Equal(
-                [
-                    "DisabledDeepChecks lists 'elf-arch', which is not a deep check; expected one of 'ElfMachine', 'Entrypoint', 'Interpreter', 'NeededLibraries', 'ArmFloatAbi', 'ArmArch'.",
-                    "DeepChecksAsErrors lists 'neededLibraries', which is not a deep check; expected one of 'ElfMachine', 'Entrypoint', 'Interpreter', 'NeededLibraries', 'ArmFloatAbi', 'ArmArch'.",
-                ],
-                problems);
-        }
     }
 }
