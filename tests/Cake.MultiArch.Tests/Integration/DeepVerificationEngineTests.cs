@@ -203,13 +203,13 @@ public sealed class DeepVerificationEngineTests(RegistryBed bed) : IDisposable
 
         Assert.Equal(
             $"VerifyManifest: {Image("no-loader")} failed 1 check:" + System.Environment.NewLine +
-            $"  - linux/arm64: interpreter: /bin/busybox needs the loader /lib/ld-linux-aarch64.so.1, which is not in the image (layer {Short(layer)}). Fix: copy the loader and the C library in (a glibc or musl base image), or build a static binary (CGO_ENABLED=0 for Go, -static, or a musl target)",
+            $"  - linux/arm64: Interpreter: /bin/busybox needs the loader /lib/ld-linux-aarch64.so.1, which is not in the image (layer {Short(layer)}). Fix: copy the loader and the C library in (a glibc or musl base image), or build a static binary (CGO_ENABLED=0 for Go, -static, or a musl target)",
             error!.Message);
         Assert.Equal(
             [
-                $"VerifyManifest: linux/arm64      needed-libraries: ld-linux-aarch64.so.1 is needed by /bin/busybox but is in none of the library paths (/lib/aarch64-linux-gnu:/usr/lib/aarch64-linux-gnu:/lib:/usr/lib:/lib64:/usr/lib64:/usr/local/lib:/lib32:/usr/lib32) (layer {Short(layer)}). Fix: install the package that ships ld-linux-aarch64.so.1 in the final stage, or link it statically",
-                $"VerifyManifest: linux/arm64      needed-libraries: libc.so.6 is needed by /bin/busybox but is in none of the library paths (/lib/aarch64-linux-gnu:/usr/lib/aarch64-linux-gnu:/lib:/usr/lib:/lib64:/usr/lib64:/usr/local/lib:/lib32:/usr/lib32) (layer {Short(layer)}). Fix: install the package that ships libc.so.6 in the final stage, or link it statically",
-                $"VerifyManifest: linux/arm64      needed-libraries: libresolv.so.2 is needed by /bin/busybox but is in none of the library paths (/lib/aarch64-linux-gnu:/usr/lib/aarch64-linux-gnu:/lib:/usr/lib:/lib64:/usr/lib64:/usr/local/lib:/lib32:/usr/lib32) (layer {Short(layer)}). Fix: install the package that ships libresolv.so.2 in the final stage, or link it statically",
+                $"VerifyManifest: linux/arm64      NeededLibraries: ld-linux-aarch64.so.1 is needed by /bin/busybox but is in none of the library paths (/lib/aarch64-linux-gnu:/usr/lib/aarch64-linux-gnu:/lib:/usr/lib:/lib64:/usr/lib64:/usr/local/lib:/lib32:/usr/lib32) (layer {Short(layer)}). Fix: install the package that ships ld-linux-aarch64.so.1 in the final stage, or link it statically",
+                $"VerifyManifest: linux/arm64      NeededLibraries: libc.so.6 is needed by /bin/busybox but is in none of the library paths (/lib/aarch64-linux-gnu:/usr/lib/aarch64-linux-gnu:/lib:/usr/lib:/lib64:/usr/lib64:/usr/local/lib:/lib32:/usr/lib32) (layer {Short(layer)}). Fix: install the package that ships libc.so.6 in the final stage, or link it statically",
+                $"VerifyManifest: linux/arm64      NeededLibraries: libresolv.so.2 is needed by /bin/busybox but is in none of the library paths (/lib/aarch64-linux-gnu:/usr/lib/aarch64-linux-gnu:/lib:/usr/lib:/lib64:/usr/lib64:/usr/local/lib:/lib32:/usr/lib32) (layer {Short(layer)}). Fix: install the package that ships libresolv.so.2 in the final stage, or link it statically",
             ],
             cake.Log.Lines.Where(l => l.Text.Contains("NeededLibraries:", StringComparison.Ordinal)).Select(l => l.Text));
     }
@@ -224,7 +224,7 @@ public sealed class DeepVerificationEngineTests(RegistryBed bed) : IDisposable
 
         Assert.Equal(
             $"VerifyManifest: {Image("glibc-on-musl")} failed 1 check:" + System.Environment.NewLine +
-            $"  - linux/arm64: interpreter: /bin/busybox needs the loader /lib/ld-linux-aarch64.so.1, which is not in the image (a glibc binary on a musl base) (layer {Short(layers[1])}). Fix: use a musl build on an Alpine base, or a glibc base (such as debian:bookworm-slim) for this binary",
+            $"  - linux/arm64: Interpreter: /bin/busybox needs the loader /lib/ld-linux-aarch64.so.1, which is not in the image (a glibc binary on a musl base) (layer {Short(layers[1])}). Fix: use a musl build on an Alpine base, or a glibc base (such as debian:bookworm-slim) for this binary",
             error!.Message);
     }
 
@@ -280,9 +280,9 @@ public sealed class DeepVerificationEngineTests(RegistryBed bed) : IDisposable
 
         Assert.Equal(
             $"VerifyManifest: {Image("arm-swapped")} failed 3 checks:" + System.Environment.NewLine +
-            $"  - linux/arm/v6: arm-float-abi: 1 of 1 ARM ELF files use the hard-float ABI, not the soft-float ABI linux/arm/v6 implies: /bin/busybox (layer {Short(v6)}). Fix: build for armel (arm-linux-gnueabi, soft-float; GOARM=6 for Go), or publish these binaries as linux/arm/v7 instead of linux/arm/v6" + System.Environment.NewLine +
-            $"  - linux/arm/v6: arm-arch: 1 of 1 ARM ELF files are built for ARMv7, newer than linux/arm/v6 runs (ARMv6K at most): /bin/busybox (layer {Short(v6)}). Fix: compile for the variant (-march=armv6, GOARM=6; Debian's armel packages are ARMv5TE), or drop linux/arm/v6 from the platforms" + System.Environment.NewLine +
-            $"  - linux/arm/v7: arm-float-abi: 1 of 1 ARM ELF files use the soft-float ABI, not the hard-float ABI linux/arm/v7 implies: /bin/busybox (layer {Short(v7)}). Fix: build for armhf (arm-linux-gnueabihf, hard-float; GOARM=7 for Go), or publish these binaries as linux/arm/v6",
+            $"  - linux/arm/v6: ArmFloatAbi: 1 of 1 ARM ELF files use the hard-float ABI, not the soft-float ABI linux/arm/v6 implies: /bin/busybox (layer {Short(v6)}). Fix: build for armel (arm-linux-gnueabi, soft-float; GOARM=6 for Go), or publish these binaries as linux/arm/v7 instead of linux/arm/v6" + System.Environment.NewLine +
+            $"  - linux/arm/v6: ArmArch: 1 of 1 ARM ELF files are built for ARMv7, newer than linux/arm/v6 runs (ARMv6K at most): /bin/busybox (layer {Short(v6)}). Fix: compile for the variant (-march=armv6, GOARM=6; Debian's armel packages are ARMv5TE), or drop linux/arm/v6 from the platforms" + System.Environment.NewLine +
+            $"  - linux/arm/v7: ArmFloatAbi: 1 of 1 ARM ELF files use the soft-float ABI, not the hard-float ABI linux/arm/v7 implies: /bin/busybox (layer {Short(v7)}). Fix: build for armhf (arm-linux-gnueabihf, hard-float; GOARM=7 for Go), or publish these binaries as linux/arm/v6",
             error!.Message);
     }
 
