@@ -306,3 +306,117 @@ for arch in amd64 arm64; do
   fi
 done
 log "preflight: base images $TESTBED_REGISTRY/preflight-test/busybox-{amd64,arm64}:1"
+
+# ---------------------------------------------------------------------------------------------
+# Real BuildKit for every driver (issue 20; shared/DESIGN.md "Real BuildKit for every driver") and
+# the supply-chain tools (issue 17). Needs dockerd and the test-bed registry (engine block).
+# Idempotent; each part is checked first, and tests/testbed/check.sh checks them all. README.md
+# (next to this file) says what each part is.
+#  1. The BuildKit proxy (buildkit-proxy.pl, ours): 127.0.0.1:1234 and 127.0.0.1:1235 (two ports, so
+#     that a two-node builder has two endpoints) -> the engine's own BuildKit (POST /grpc, Upgrade:
+#     h2c on /var/run/docker.sock). A copy runs from $TESTBED; pid and log files there too.
+#  2. cake-multiarch/buildkit:engine in the engine's store (never pushed): a STAND-IN builder image
+#     for buildx's docker-container driver (buildkitd sleeps; buildctl dial-stdio -> the proxy).
+#  3. cosign (and oras when Debian has it) from trixie, pinned like the engine's packages.
+#  4. 127.0.0.1:5000/cake-multiarch/sbom-scanner:1: our SBOM generator image (BuildKit's protocol).
+TESTBED_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TESTBED_REGISTRY=${TESTBED_REGISTRY:-127.0.0.1:5000}
+BUILDKIT_PROXY_ADDRS="127.0.0.1:1234 127.0.0.1:1235"
+STANDIN_IMAGE=cake-multiarch/buildkit:engine
+SBOM_SCANNER="$TESTBED_REGISTRY/cake-multiarch/sbom-scanner:1"
+SOURCE_LABEL=org.cake-multiarch.testbed.source   # a hash of the files an image is built from
+
+# 1. The BuildKit proxy: (re)started when it is not running, does not answer on both ports, or
+#    its script changed; a proxy of ours that lost its pid file is found by its port and stopped.
+proxy="$TESTBED/buildkit-proxy.pl" proxy_pid="$TESTBED/buildkit-proxy.pid" proxy_log="$TESTBED/buildkit-proxy.log"
+proxy_pid_alive() {
+  local pid; pid=$(cat "$proxy_pid" 2>/dev/null) || return 1
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q 'buildkit-proxy\.pl'
+}
+# shellcheck disable=SC2086
+proxy_answers() { perl "$proxy" --check $BUILDKIT_PROXY_ADDRS >/dev/null 2>&1; }
+if ! cmp -s "$TESTBED_SRC/buildkit-proxy.pl" "$proxy" || ! proxy_pid_alive || ! proxy_answers; then
+  stale=""
+  proxy_pid_alive && stale=$(cat "$proxy_pid")
+  for addr in $BUILDKIT_PROXY_ADDRS; do
+    command -v ss >/dev/null 2>&1 || break
+    for pid in $(ss -Hltnp "sport = :${addr##*:}" | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u); do
+      if tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q 'buildkit-proxy\.pl'; then stale="$stale $pid"
+      else log "port ${addr##*:} is taken by another program: $(tr '\0' ' ' <"/proc/$pid/cmdline")"; exit 1; fi
+    done
+  done
+  for pid in $(printf '%s\n' $stale | sort -u); do
+    log "stopping the previous BuildKit proxy (pid $pid)"
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  done
+  install -m 755 "$TESTBED_SRC/buildkit-proxy.pl" "$proxy"
+  rm -f "$proxy_pid"
+  # One line per connection: keep the log to a few MB across restarts.
+  if [ "$(stat -c %s "$proxy_log" 2>/dev/null || echo 0)" -gt 5000000 ]; then mv "$proxy_log" "$proxy_log.old"; fi
+  log "starting the BuildKit proxy on $BUILDKIT_PROXY_ADDRS (log $proxy_log)"
+  # shellcheck disable=SC2086
+  setsid nohup perl "$proxy" --pid-file "$proxy_pid" $BUILDKIT_PROXY_ADDRS >>"$proxy_log" 2>&1 </dev/null &
+  for _ in $(seq 1 50); do proxy_answers && break; sleep 0.1; done
+  # shellcheck disable=SC2086
+  perl "$proxy" --check $BUILDKIT_PROXY_ADDRS || { log "the BuildKit proxy does not answer"; tail -20 "$proxy_log"; exit 1; }
+fi
+log "BuildKit proxy: tcp://${BUILDKIT_PROXY_ADDRS// / and tcp://} (pid $(cat "$proxy_pid"))"
+
+# 2. The stand-in builder image, rebuilt when its files change (the label holds their hash).
+standin_src="$TESTBED_SRC/buildkit-stand-in"
+standin_hash=$(cat "$standin_src/Dockerfile" "$standin_src/buildkitd" "$standin_src/buildctl" | sha256sum | cut -c1-16)
+if [ "$(docker image inspect -f "{{index .Config.Labels \"$SOURCE_LABEL\"}}" "$STANDIN_IMAGE" 2>/dev/null)" != "$standin_hash" ]; then
+  log "building the stand-in builder image $STANDIN_IMAGE (local only)"
+  docker buildx build --builder default --progress plain --provenance=false --platform linux/amd64 \
+    --build-arg "BASE=$TESTBED_REGISTRY/testbed/busybox:1" --label "$SOURCE_LABEL=$standin_hash" \
+    --tag "$STANDIN_IMAGE" --load "$standin_src" >"$TESTBED/buildkit-stand-in.log" 2>&1 \
+    || { log "building $STANDIN_IMAGE failed"; tail -20 "$TESTBED/buildkit-stand-in.log"; exit 1; }
+fi
+log "stand-in builder image: $STANDIN_IMAGE (--driver-opt image=$STANDIN_IMAGE,network=host)"
+
+# 3. cosign and oras from trixie, alone (as the engine's packages: named with /trixie under the
+#    priority-100 pin, no recommends); apt's simulation must show nothing but new packages.
+sc_pkgs=""
+dpkg -s cosign >/dev/null 2>&1 || sc_pkgs="cosign/trixie"
+if ! dpkg -s oras >/dev/null 2>&1; then
+  apt-cache show oras/trixie >/dev/null 2>&1 || apt-cache show cosign/trixie >/dev/null 2>&1 || apt_update
+  if apt-cache show oras/trixie >/dev/null 2>&1; then sc_pkgs="$sc_pkgs oras/trixie"
+  else log "oras: not in Debian trixie's lists here, not installed"; fi
+fi
+if [ -n "$sc_pkgs" ]; then
+  # shellcheck disable=SC2086
+  sim=$(apt-get install -s --no-install-recommends $sc_pkgs 2>&1) || {
+    apt_update
+    # shellcheck disable=SC2086
+    sim=$(apt-get install -s --no-install-recommends $sc_pkgs 2>&1) || { log "apt cannot install $sc_pkgs"; printf '%s\n' "$sim"; exit 1; }
+  }
+  # An upgrade shows as "Inst NAME [OLD VERSION] (…)"; a removal as "Remv".
+  if printf '%s\n' "$sim" | grep -E '^(Inst [^ ]+ \[|Remv )' >/dev/null; then
+    log "installing $sc_pkgs would upgrade or remove other packages; not done:"
+    printf '%s\n' "$sim" | grep -E '^(Inst|Remv) '; exit 1
+  fi
+  log "installing $(printf '%s\n' "$sim" | awk '/^Inst /{printf "%s ", $2}')from trixie"
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=300 --no-install-recommends \
+    $sc_pkgs >/dev/null
+fi
+log "cosign $(dpkg-query -W -f='${Version}' cosign)$(dpkg -s oras >/dev/null 2>&1 && printf ', oras %s' "$(dpkg-query -W -f='${Version}' oras)")"
+
+# 4. The SBOM scanner image in the test-bed registry (both platforms; BuildKit runs it for the
+#    build platform), re-pushed when its files change (the index annotation holds their hash).
+scanner_src="$TESTBED_SRC/sbom-scanner"
+scanner_hash=$(cat "$scanner_src/Dockerfile" "$scanner_src/scan" | sha256sum | cut -c1-16)
+scanner_repo=${SBOM_SCANNER#"$TESTBED_REGISTRY"/}; scanner_repo=${scanner_repo%:*}
+if [ "$(curl -sf -H 'Accept: application/vnd.oci.image.index.v1+json' \
+      "http://$TESTBED_REGISTRY/v2/$scanner_repo/manifests/${SBOM_SCANNER##*:}" \
+      | jq -r --arg l "$SOURCE_LABEL" '.annotations[$l] // empty' 2>/dev/null)" != "$scanner_hash" ]; then
+  log "building and pushing the SBOM scanner image $SBOM_SCANNER (linux/amd64, linux/arm64)"
+  docker buildx build --builder default --progress plain --provenance=false --platform linux/amd64,linux/arm64 \
+    --build-arg "BASE=$TESTBED_REGISTRY/testbed/busybox:1" --annotation "index:$SOURCE_LABEL=$scanner_hash" \
+    --tag "$SBOM_SCANNER" --push "$scanner_src" >"$TESTBED/sbom-scanner.log" 2>&1 \
+    || { log "building $SBOM_SCANNER failed"; tail -20 "$TESTBED/sbom-scanner.log"; exit 1; }
+  docker image rm "$SBOM_SCANNER" >/dev/null 2>&1 || true
+fi
+log "SBOM scanner: --sbom=generator=$SBOM_SCANNER"
+bash "$TESTBED_SRC/check.sh"
