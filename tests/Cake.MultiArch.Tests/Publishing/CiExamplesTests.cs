@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Cake.MultiArch.Registry;
+using Cake.MultiArch.Tests.Docs;
 using Cake.MultiArch.Tests.Fixtures;
 using YamlDotNet.RepresentationModel;
 
@@ -147,5 +148,20 @@ public sealed class CiExamplesTests
         Assert.Matches(@"(?m)^#load nuget:\?package=Cake\.MultiArch\.Recipe&version=\d+\.\d+\.\d+\s*$", script);
         Assert.DoesNotMatch(@"(?m)^#(load|addin) (?!nuget:\?package=Cake\.MultiArch\.Recipe&version=\d)", script);
         Assert.DoesNotMatch(@"(?m)^\s*#(load|addin)", text);
+    }
+
+    [Fact]
+    public void Should_Quote_Only_Lines_The_Examples_Hold_When_Docs_Ci_Shows_Them()
+    {
+        // Given: the yaml docs/ci.md shows (run above, as the examples hold them)
+        var blocks = DocBlocks.Read("docs/ci.md", "yaml");
+        var examples = string.Join('\n', new[] { "github-actions.yml", "gitlab-ci.yml" }.Select(f => File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, "examples", "ci", f))));
+
+        // When
+        var lines = blocks.SelectMany(b => b.Split('\n')).Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
+
+        // Then
+        Assert.Equal(2, blocks.Length);
+        Assert.All(lines, l => Assert.Contains(l, examples, StringComparison.Ordinal));
     }
 }
