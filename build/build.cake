@@ -1,4 +1,9 @@
-// This repository's own pipeline: dotnet cake build/build.cake --target=Pack
+// This repository's own pipeline:
+//   dotnet cake build/build.cake --target=Example   the main command: builds the addin (Release) where
+//                                                  examples/hello's #r looks for it, then publishes and
+//                                                  verifies examples/hello on the engine
+//   dotnet cake build/build.cake --target=Pack      builds the solution and packs both packages into artifacts/
+//   dotnet cake build/build.cake --target=Default   the tests, then Pack
 var target = Argument("target", "Pack");
 var configuration = Argument("configuration", "Release");
 var root = MakeAbsolute(Directory(".."));
@@ -43,6 +48,38 @@ Task("Pack")
                 NoBuild = true,
                 OutputDirectory = artifacts,
             });
+        }
+    });
+
+// The main command on a fresh clone (after the engine set-up): nothing to build by hand first.
+// examples/hello/build.cake #r's the Release DLL, which a script cannot build before Cake compiles
+// it, so this target builds that DLL and then runs the example as its own `dotnet cake` process.
+// Every argument but --target goes to the example (--image, --base-image, --builder, --platforms, …).
+Task("Example")
+    .Does(() =>
+    {
+        DotNetBuild(root.CombineWithFilePath("src/Cake.MultiArch/Cake.MultiArch.csproj").FullPath, new DotNetBuildSettings { Configuration = "Release" });
+        var arguments = new ProcessArgumentBuilder()
+            .Append("cake")
+            .AppendQuoted(root.CombineWithFilePath("examples/hello/build.cake").FullPath)
+            .Append("--target=" + Argument("example-target", "Publish"));
+        foreach (var argument in Context.Arguments.GetArguments())
+        {
+            if (argument.Key is "target" or "example-target" or "configuration")
+            {
+                continue;
+            }
+
+            foreach (var value in argument.Value)
+            {
+                arguments.Append("--" + argument.Key + "=" + value.Quote());
+            }
+        }
+
+        var exitCode = StartProcess("dotnet", new ProcessSettings { Arguments = arguments, WorkingDirectory = root });
+        if (exitCode != 0)
+        {
+            throw new CakeException($"Example: dotnet cake examples/hello/build.cake failed with exit code {exitCode}.");
         }
     });
 

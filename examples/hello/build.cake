@@ -2,6 +2,9 @@
 //
 //   dotnet cake examples/hello/build.cake --target=Publish
 //
+// From a fresh clone, `dotnet cake build/build.cake --target=Example` builds the Release addin that
+// the #r below names, then runs this script (the repository's main command).
+//
 // Arguments (all optional; the defaults use the test bed from tests/testbed/setup.sh):
 //   --image=REGISTRY/NAME:TAG     the image to push  (default 127.0.0.1:5000/examples/hello:1)
 //   --base-image=IMAGE            the base image     (default 127.0.0.1:5000/testbed/busybox:1)

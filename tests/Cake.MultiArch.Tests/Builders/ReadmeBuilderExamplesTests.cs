@@ -1,18 +1,17 @@
-using System.Text.RegularExpressions;
+using Cake.MultiArch.Tests.Docs;
 using Cake.MultiArch.Tests.Fixtures;
 
 namespace Cake.MultiArch.Tests.Builders;
 
-/// <summary>The README's "Choosing a builder" examples (its <c>```cs</c> blocks), run by the real dotnet cake against a fake docker replaying buildx 0.13.1 texts.</summary>
-public sealed partial class ReadmeBuilderExamplesTests
+/// <summary>The builder examples of docs/aliases/EnsureBuilder.md (its <c>```cs</c> blocks), run by the real dotnet cake against a fake docker replaying buildx 0.13.1 texts.</summary>
+public sealed class ReadmeBuilderExamplesTests
 {
     [Fact]
     public void Should_Run_Every_Builder_Example_Of_The_Readme()
     {
         // Given: each ```cs block in its own scope of one task
-        var readme = File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, "README.md"));
-        var blocks = CsBlock().Matches(readme).Select(m => string.Join('\n', m.Groups["code"].Value.Split('\n').Select(l => l.StartsWith(m.Groups["indent"].Value, StringComparison.Ordinal) ? l[m.Groups["indent"].Value.Length..] : l)))
-            .Where(b => b.Contains("EnsureBuilder(", StringComparison.Ordinal)) // the Frosting snippet is not a script
+        var blocks = DocBlocks.Read("docs/aliases/EnsureBuilder.md", "cs")
+            .Where(b => b.Contains("EnsureBuilder(", StringComparison.Ordinal))
             .ToArray();
         Assert.Equal(3, blocks.Length);
         using var dir = new TempDirectory();
@@ -50,7 +49,4 @@ public sealed partial class ReadmeBuilderExamplesTests
             ],
             creates);
     }
-
-    [GeneratedRegex(@"^(?<indent> *)```cs\n(?<code>.*?)^\k<indent>```", RegexOptions.Singleline | RegexOptions.Multiline)]
-    private static partial Regex CsBlock();
 }

@@ -4,9 +4,11 @@ using Cake.MultiArch.Tests.Fixtures;
 namespace Cake.MultiArch.Tests.Integration;
 
 /// <summary>
-/// The README's main command, <c>dotnet cake examples/hello/build.cake --target=Publish</c>, run
-/// as a user runs it (the real Cake runner, the Release build of the addin the example's #r
-/// names, the engine's default builder, the test bed's registry on 127.0.0.1:5000).
+/// The README's main command, <c>dotnet tool restore &amp;&amp; dotnet cake build/build.cake --target=Example</c>,
+/// run as a user runs it on a fresh clone (the real Cake runner; the command itself builds the
+/// Release addin that examples/hello's #r names, then publishes the example with the engine's
+/// default builder to the test bed's registry on 127.0.0.1:5000). The test reads the command from
+/// the README, so the README and the test cannot drift apart.
 /// </summary>
 [Collection("engine")]
 public sealed class HelloExampleTests(EngineBed bed)
@@ -16,14 +18,20 @@ public sealed class HelloExampleTests(EngineBed bed)
     [Fact]
     public async Task Should_Build_Push_And_Verify_Both_Platforms_When_The_Readme_Command_Runs()
     {
-        // Given: the test bed's registry with its base image (tests/testbed/setup.sh), and the
-        // addin built where the example's #r looks for it.
+        // Given: the test bed's registry with its base image (tests/testbed/setup.sh); nothing built
+        // beforehand: the command builds what it needs.
         bed.Require();
         await RequireTestBedRegistryAsync();
-        ReleaseAddin.Ensure();
+        var command = MainCommand();
+        Assert.Equal("dotnet tool restore && dotnet cake build/build.cake --target=Example", command);
 
-        // When
-        var (exitCode, output) = TestBed.RunIn("dotnet", TestPaths.RepositoryRoot, new Dictionary<string, string>(), "cake", "examples/hello/build.cake", "--target=Publish");
+        // When: each part of the command, as the shell runs it (no other test builds the addin meanwhile).
+        var (exitCode, output) = ReleaseAddin.Exclusive(() =>
+        {
+            var (restoreExit, restoreOutput) = TestBed.RunIn("dotnet", TestPaths.RepositoryRoot, new Dictionary<string, string>(), "tool", "restore");
+            Assert.True(restoreExit == 0, restoreOutput);
+            return TestBed.RunIn(TimeSpan.FromMinutes(12), "dotnet", TestPaths.RepositoryRoot, new Dictionary<string, string>(), "cake", "build/build.cake", "--target=Example");
+        });
 
         // Then: the verification table, with both platforms' binaries checked.
         Assert.True(exitCode == 0, output);
@@ -55,6 +63,15 @@ public sealed class HelloExampleTests(EngineBed bed)
             // stdout comes first; a pull, if any, writes to stderr after it.
             Assert.StartsWith($"Hello from Cake.MultiArch.\nbuilt natively on x86_64 for {platform}\nfirst run on {machine}\n", greeting, StringComparison.Ordinal);
         }
+    }
+
+    /// <summary>The README's main command: the one line of the bash block under its "## The two commands" heading that runs the example.</summary>
+    private static string MainCommand()
+    {
+        var readme = File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, "README.md"));
+        var section = readme[readme.IndexOf("## The two commands", StringComparison.Ordinal)..];
+        var block = Regex.Match(section, "```bash\n(.*?)```", RegexOptions.Singleline).Groups[1].Value;
+        return block.Split('\n').Select(l => l.Trim()).Single(l => l.Contains("--target=Example", StringComparison.Ordinal));
     }
 
     private static async Task RequireTestBedRegistryAsync()

@@ -1,19 +1,20 @@
-using System.Net;
 using System.Text.RegularExpressions;
+using Cake.MultiArch.Tests.Docs;
 using Cake.MultiArch.Tests.Fixtures;
 
 namespace Cake.MultiArch.Tests.Integration;
 
 /// <summary>
-/// The README's csharp blocks, run by the real <c>dotnet cake</c> on the real engine (the
-/// default builder, QEMU for arm64) against the test bed's registry: the quick start, the recipe,
-/// and the recipe used piecemeal. Only the package lines change (the built addin instead of
-/// <c>#addin</c>/<c>#load nuget:</c>, which the package tests cover) and registry.example.com
+/// The README's csharp blocks (the quick start, the recipe), docs/recipe.md's (the recipe, the
+/// recipe used piecemeal) and docs/aliases/BuildxBuild.md's (build args, a registry cache and a
+/// secret), run by the real <c>dotnet cake</c> on the real engine (the default builder, QEMU for
+/// arm64) against the test bed's registry. Only the package lines change (the built addin instead
+/// of <c>#addin</c>/<c>#load nuget:</c>, which the package tests cover) and registry.example.com
 /// becomes the test bed's registry.
 /// </summary>
 public sealed class ReadmeExampleTests
 {
-    private const string Registry = "127.0.0.1:5000";
+    private const string Registry = TestBedTags.Registry;
 
     // A context that uses what the quick start passes: the VERSION build argument and the npm secret.
     private const string Dockerfile = """
@@ -25,33 +26,38 @@ public sealed class ReadmeExampleTests
         """;
 
     [Fact]
-    public async Task Should_Run_Every_Readme_Block_On_The_Engine()
+    public async Task Should_Run_Every_Readme_And_Recipe_Block_On_The_Engine()
     {
         // Given
         await RequireTestBedAsync();
-        var blocks = Regex.Matches(File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, "README.md")), "```csharp\n(.*?)```", RegexOptions.Singleline)
-            .Select(m => m.Groups[1].Value)
-            .Where(b => !b.Contains("ImageMetadata(", StringComparison.Ordinal)) // ReadmeMetadataExampleTests runs that one, in a git repository
-            .ToArray();
-        Assert.Equal(3, blocks.Length);
+        var readme = DocBlocks.Read("README.md", "csharp");
+        var recipePage = DocBlocks.Read("docs/recipe.md", "csharp");
+        var buildPage = DocBlocks.Read("docs/aliases/BuildxBuild.md", "csharp");
+        Assert.Equal(2, readme.Length);
+        Assert.Equal(2, recipePage.Length);
+        Assert.Single(buildPage);
+        Assert.Equal(readme[1], recipePage[0]); // docs/recipe.md repeats the README's recipe, word for word
         var suffix = "readme-" + Guid.NewGuid().ToString("N")[..8];
+        var pageSuffix = "docs-build-" + Guid.NewGuid().ToString("N")[..8];
         var addin = Path.Combine(AppContext.BaseDirectory, "Cake.MultiArch.dll");
-        string Adapt(string block) => block
+        string Adapt(string block, string repositoryPrefix) => block
             .Replace("#addin nuget:?package=Cake.MultiArch&version=0.1.0", $"#r \"{addin}\"", StringComparison.Ordinal)
             .Replace("#load nuget:?package=Cake.MultiArch.Recipe&version=0.1.0", $"#r \"{addin}\"\n#load \"{Path.Combine(TestPaths.RepositoryRoot, "recipe.cake")}\"", StringComparison.Ordinal)
-            .Replace("registry.example.com/team/", $"{Registry}/{suffix}/", StringComparison.Ordinal);
+            .Replace("registry.example.com/team/", $"{Registry}/{repositoryPrefix}/", StringComparison.Ordinal);
         using var dir = new TempDirectory();
         dir.WriteFile("src/app/Dockerfile", Dockerfile);
         dir.WriteFile("Dockerfile", Dockerfile);
-        var quickStart = dir.WriteFile("quick-start.cake", Adapt(blocks[0]));
-        var recipe = dir.WriteFile("recipe-build.cake", Adapt(blocks[1]));
-        var piecemeal = dir.WriteFile("piecemeal.cake", Adapt(blocks[2]));
+        var quickStart = dir.WriteFile("quick-start.cake", Adapt(readme[0], suffix));
+        var recipe = dir.WriteFile("recipe-build.cake", Adapt(readme[1], suffix));
+        var piecemeal = dir.WriteFile("piecemeal.cake", Adapt(recipePage[1], suffix));
+        var buildExample = dir.WriteFile("build-example.cake", Adapt(buildPage[0], pageSuffix));
         const string token = "npm-secret-4711-readme";
         var environment = new Dictionary<string, string> { ["NPM_TOKEN"] = token };
         var timeout = TimeSpan.FromMinutes(8);
 
         // When
         var (quickExit, quickOutput) = TestBed.RunIn(timeout, "dotnet", TestPaths.RepositoryRoot, environment, "tool", "run", "dotnet-cake", quickStart, "--target=Publish", "--verbosity=diagnostic");
+        var (buildExit, buildOutput) = TestBed.RunIn(timeout, "dotnet", TestPaths.RepositoryRoot, environment, "tool", "run", "dotnet-cake", buildExample, "--target=Publish", "--verbosity=diagnostic");
         var (recipeExit, recipeOutput) = TestBed.RunIn(timeout, "dotnet", TestPaths.RepositoryRoot, environment, "tool", "run", "dotnet-cake", recipe, "--target=Publish", $"--image={Registry}/{suffix}/recipe:1.0", "--tags=latest");
         var (pieceExit, pieceOutput) = TestBed.RunIn(timeout, "dotnet", TestPaths.RepositoryRoot, environment, "tool", "run", "dotnet-cake", piecemeal);
 
@@ -61,17 +67,28 @@ public sealed class ReadmeExampleTests
         var pushed = Regex.Match(quickOutput, $@"Pushed {Regex.Escape($"{Registry}/{suffix}/app:1.0")}@(sha256:[0-9a-f]{{64}}) \(application/vnd\.oci\.image\.index\.v1\+json\)");
         Assert.True(pushed.Success, quickOutput);
         var digest = pushed.Groups[1].Value;
-        Assert.Equal(digest, await TagDigestAsync($"{suffix}/app", "1.0"));
-        Assert.NotNull(await TagDigestAsync($"{suffix}/app", "buildcache"));
+        Assert.Equal(digest, await TestBedTags.DigestAsync($"{suffix}/app", "1.0"));
         Assert.Contains($"VerifyManifest: {Registry}/{suffix}/app@{digest} serves linux/amd64,linux/arm64, binaries checked.", quickOutput, StringComparison.Ordinal);
         Assert.Matches(@"Build summary: 2 platforms", quickOutput);
         Assert.DoesNotContain(token, quickOutput, StringComparison.Ordinal);
 
+        // BuildxBuild's page (build args, the registry cache, the npm secret) did the same, filled
+        // the cache, and no log line (at diagnostic verbosity) holds the secret.
+        Assert.True(buildExit == 0, buildOutput);
+        var buildPushed = Regex.Match(buildOutput, $@"Pushed {Regex.Escape($"{Registry}/{pageSuffix}/app:1.0")}@(sha256:[0-9a-f]{{64}}) \(application/vnd\.oci\.image\.index\.v1\+json\)");
+        Assert.True(buildPushed.Success, buildOutput);
+        var buildDigest = buildPushed.Groups[1].Value;
+        Assert.Equal(buildDigest, await TestBedTags.DigestAsync($"{pageSuffix}/app", "1.0"));
+        Assert.NotNull(await TestBedTags.DigestAsync($"{pageSuffix}/app", "buildcache"));
+        Assert.Contains($"VerifyManifest: {Registry}/{pageSuffix}/app@{buildDigest} serves linux/amd64,linux/arm64, binaries checked.", buildOutput, StringComparison.Ordinal);
+        Assert.Matches(@"Build summary: 2 platforms", buildOutput);
+        Assert.DoesNotContain(token, buildOutput, StringComparison.Ordinal);
+
         // The recipe tagged 1.0 and latest only after verifying the digest it pushed.
         Assert.True(recipeExit == 0, recipeOutput);
-        var recipeDigest = await TagDigestAsync($"{suffix}/recipe", "1.0");
+        var recipeDigest = await TestBedTags.DigestAsync($"{suffix}/recipe", "1.0");
         Assert.NotNull(recipeDigest);
-        Assert.Equal(recipeDigest, await TagDigestAsync($"{suffix}/recipe", "latest"));
+        Assert.Equal(recipeDigest, await TestBedTags.DigestAsync($"{suffix}/recipe", "latest"));
         Assert.Contains($"VerifyManifest: {Registry}/{suffix}/recipe@{recipeDigest} serves linux/amd64,linux/arm64, binaries checked.", recipeOutput, StringComparison.Ordinal);
         Assert.True(recipeOutput.IndexOf("MultiArch-Verify", StringComparison.Ordinal) < recipeOutput.IndexOf("PromoteImage:", StringComparison.Ordinal), recipeOutput);
 
@@ -79,15 +96,6 @@ public sealed class ReadmeExampleTests
         Assert.True(pieceExit == 0, pieceOutput);
         Assert.Matches($@"Pushed by digest: {Regex.Escape($"{Registry}/{suffix}/app")}@sha256:[0-9a-f]{{64}}", pieceOutput);
         Assert.DoesNotContain("PromoteImage:", pieceOutput, StringComparison.Ordinal);
-    }
-
-    private static async Task<string?> TagDigestAsync(string repository, string tag)
-    {
-        using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Head, $"http://{Registry}/v2/{repository}/manifests/{tag}");
-        request.Headers.TryAddWithoutValidation("Accept", EngineBed.IndexAccept);
-        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
-        return response.StatusCode == HttpStatusCode.OK ? response.Headers.GetValues("Docker-Content-Digest").Single() : null;
     }
 
     private static async Task RequireTestBedAsync()
@@ -100,7 +108,7 @@ public sealed class ReadmeExampleTests
 
         try
         {
-            if (await TagDigestAsync("testbed/busybox", "1") is null)
+            if (await TestBedTags.DigestAsync("testbed/busybox", "1") is null)
             {
                 TestPaths.SkipOrFail($"the test bed's registry at {Registry} has no base image testbed/busybox:1 (tests/testbed/setup.sh pushes it)");
             }

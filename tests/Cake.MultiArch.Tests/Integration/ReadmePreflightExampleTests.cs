@@ -1,10 +1,10 @@
-using System.Text.RegularExpressions;
+using Cake.MultiArch.Tests.Docs;
 using Cake.MultiArch.Tests.Fixtures;
 
 namespace Cake.MultiArch.Tests.Integration;
 
 /// <summary>
-/// The README's preflight example (its <c>```cake</c> block: the lint task and the build that
+/// The preflight example of docs/aliases/CheckDockerfile.md (its <c>```cake</c> block: the lint task and the build that
 /// stops on any finding), run by the real <c>dotnet cake</c> on the real engine with the test
 /// bed's two-platform base image in place of registry.example.com's.
 /// </summary>
@@ -17,8 +17,7 @@ public sealed class ReadmePreflightExampleTests
     {
         // Given
         await RequireTestBedAsync();
-        var block = Regex.Matches(File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, "README.md")), "```cake\n(.*?)```", RegexOptions.Singleline)
-            .Select(m => m.Groups[1].Value).Single();
+        var block = Assert.Single(DocBlocks.Read("docs/aliases/CheckDockerfile.md", "cake"));
         using var dir = new TempDirectory();
         dir.WriteFile("src/app/Dockerfile", $"ARG BASE={BaseImage}\nFROM ${{BASE}}\nARG TARGETARCH\nRUN echo \"$TARGETARCH\" > /arch\n");
         var addin = Path.Combine(AppContext.BaseDirectory, "Cake.MultiArch.dll");

@@ -1,19 +1,19 @@
+using Cake.MultiArch.Tests.Docs;
 using Cake.MultiArch.Tests.Fixtures;
 
 namespace Cake.MultiArch.Tests.Metadata;
 
-/// <summary>The README's ImageMetadata example, run by the real dotnet cake in a real git repository tagged v1.4.2 (docker is a fake).</summary>
+/// <summary>The ImageMetadata example of docs/aliases/ImageMetadata.md, run by the real dotnet cake in a real git repository tagged v1.4.2 (docker is a fake).</summary>
 public sealed class ReadmeMetadataExampleTests
 {
     [Fact]
     public void Should_Build_With_The_Computed_Tags_When_The_Readme_Example_Runs_On_A_Release_Tag()
     {
         // Given
-        var readme = File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, "README.md"));
-        var block = System.Text.RegularExpressions.Regex.Matches(readme, "```csharp\n(.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline)
-            .Select(m => m.Groups[1].Value)
+        var block = DocBlocks.Read("docs/aliases/ImageMetadata.md", "csharp")
             .Single(b => b.Contains("ImageMetadata(", StringComparison.Ordinal))
-            .Replace("#r \"src/Cake.MultiArch/bin/Release/net10.0/Cake.MultiArch.dll\"", $"#r \"{Path.Combine(AppContext.BaseDirectory, "Cake.MultiArch.dll")}\"", StringComparison.Ordinal);
+            .Replace("#addin nuget:?package=Cake.MultiArch&version=0.1.0", $"#r \"{Path.Combine(AppContext.BaseDirectory, "Cake.MultiArch.dll")}\"", StringComparison.Ordinal);
+        Assert.Contains($"#r \"{Path.Combine(AppContext.BaseDirectory, "Cake.MultiArch.dll")}\"", block, StringComparison.Ordinal);
         using var repo = new GitRepository();
         File.WriteAllText(Path.Combine(repo.Path, "Dockerfile"), BuildxHarness.Dockerfile);
         repo.Git("add", "Dockerfile");
