@@ -1,5 +1,5 @@
 using Cake.Core;
-using Cake.MultiArch.Qemu;
+using Cake.MultiArch.RegisterQemu;
 using Cake.MultiArch.Tests.Fixtures;
 
 namespace Cake.MultiArch.Tests.Integration;
@@ -321,6 +321,6 @@ public sealed class RegisterQemuKernelTests : IDisposable
         private static string Line(string name, BinfmtEntry e) =>
             e.Magic is null
                 ? $":{name}:E::{e.Extension!.TrimStart('.')}::{e.Interpreter}:{e.Flags}"
-                : $":{name}:M:{e.Offset}:{Qemu.FakeBinfmtKernel.Escape(e.Magic)}:{(e.Mask is null ? string.Empty : Qemu.FakeBinfmtKernel.Escape(e.Mask))}:{e.Interpreter}:{e.Flags}";
+                : $":{name}:M:{e.Offset}:{RegisterQemu.FakeBinfmtKernel.Escape(e.Magic)}:{(e.Mask is null ? string.Empty : RegisterQemu.FakeBinfmtKernel.Escape(e.Mask))}:{e.Interpreter}:{e.Flags}";
     }
 }

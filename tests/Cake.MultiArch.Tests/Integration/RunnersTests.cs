@@ -5,11 +5,11 @@ using Cake.Core.IO;
 using Cake.Core.Tooling;
 using Cake.MultiArch.Build;
 using Cake.MultiArch.Builders;
-using Cake.MultiArch.Dockerfiles;
-using Cake.MultiArch.Metadata;
+using Cake.MultiArch.CheckDockerfile;
+using Cake.MultiArch.ImageMetadata;
 using Cake.MultiArch.Platforms;
 using Cake.MultiArch.Publishing;
-using Cake.MultiArch.Qemu;
+using Cake.MultiArch.RegisterQemu;
 using Cake.MultiArch.Tests.Fixtures;
 using Cake.MultiArch.Verification;
 

@@ -1,0 +1,74 @@
+using Cake.MultiArch.Platforms;
+using Cake.MultiArch.Registry;
+
+namespace Cake.MultiArch.RegisterQemu;
+
+/// <summary>RegisterQemu's checks of its settings, before anything is read, mounted or started.</summary>
+internal static class RegisterQemuValidation
+{
+    /// <summary>Lists every problem of the settings at once.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <returns>One message per problem, without the alias prefix.</returns>
+    public static IReadOnlyList<string> Problems(RegisterQemuSettings settings)
+    {
+        var problems = new List<string>(PlatformList.Validate("Platforms", settings.Platforms, allowEmpty: true));
+        var index = 0;
+        foreach (var platform in settings.Platforms)
+        {
+            if (!platform.IsDefault && platform.Os != "linux")
+            {
+                problems.Add($"Platforms[{index}] is '{platform}'; expected a linux platform (binfmt_misc runs Linux binaries), found operating system '{platform.Os}'. Use 'linux/{platform.Architecture}{(platform.Variant is null ? string.Empty : "/" + platform.Variant)}' or remove it.");
+            }
+
+            index++;
+        }
+
+        if (!Enum.IsDefined(settings.Mode))
+        {
+            problems.Add($"Mode is {(int)settings.Mode}; expected QemuRegistrationMode.Container or QemuRegistrationMode.Host.");
+        }
+
+        if (!Enum.IsDefined(settings.InstallerStyle))
+        {
+            problems.Add($"InstallerStyle is {(int)settings.InstallerStyle}; expected QemuInstallerStyle.Binfmt or QemuInstallerStyle.QemuUserStatic.");
+        }
+
+        if (settings.Mode == QemuRegistrationMode.Container)
+        {
+            if (string.IsNullOrWhiteSpace(settings.Image))
+            {
+                problems.Add("Image is empty; expected an installer image such as 'tonistiigi/binfmt:latest' or a mirror of it.");
+            }
+            else if (ImageReference.TryParseCore(settings.Image, out _) is { } error)
+            {
+                problems.Add($"Image is not an image reference: {error} Expected an installer image such as 'tonistiigi/binfmt:latest' or a mirror of it.");
+            }
+        }
+
+        AbsolutePath(problems, "BinfmtMiscPath", settings.BinfmtMiscPath, $"the folder where binfmt_misc is mounted, such as '{BinfmtTable.DefaultPath}'");
+        if (settings.Mode == QemuRegistrationMode.Host)
+        {
+            AbsolutePath(problems, "HostConfigDirectory", settings.HostConfigDirectory, "the folder of the host's QEMU registrations, such as '/usr/lib/binfmt.d'");
+            AbsolutePath(problems, "HostInterpreterDirectory", settings.HostInterpreterDirectory, "the folder of the host's qemu-*-static interpreters, such as '/usr/bin'");
+        }
+
+        if (settings.ResetAllQemu && !settings.Reset)
+        {
+            problems.Add("ResetAllQemu is set but Reset is not; expected Reset = true with it (ResetAllQemu only widens what Reset removes), found Reset = false. Set Reset = true too, or drop ResetAllQemu.");
+        }
+
+        return problems;
+    }
+
+    private static void AbsolutePath(List<string> problems, string setting, string? value, string expected)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            problems.Add($"{setting} is empty; expected {expected}.");
+        }
+        else if (!Path.IsPathFullyQualified(value) || value.Contains('\0', StringComparison.Ordinal))
+        {
+            problems.Add($"{setting} '{value}' is not an absolute path; expected {expected}.");
+        }
+    }
+}
