@@ -31,6 +31,6 @@ public static partial class MultiArchAliases
     public static ImageMetadataResult ImageMetadata(this ICakeContext context, ImageMetadataSettings settings)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return new ImageMetadataRunner(context).Run(settings);
+        return new ImageMetadataRunner(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools, context.Log).Run(settings);
     }
 }

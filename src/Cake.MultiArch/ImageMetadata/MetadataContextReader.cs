@@ -2,19 +2,25 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Cake.Common.Build;
+using Cake.Common.Build.AzurePipelines;
+using Cake.Common.Build.GitHubActions;
+using Cake.Common.Build.GitLabCI;
 using Cake.Core;
+using Cake.Core.IO;
 
 namespace Cake.MultiArch.ImageMetadata;
 
-/// <summary>Reads the <see cref="MetadataContext"/>: the settings' values first, then the CI system (through Cake's <c>BuildSystem</c>), then git.</summary>
+/// <summary>Reads the <see cref="MetadataContext"/>: the settings' values first, then the CI system (through Cake's own CI providers, made from the file system and environment), then git.</summary>
 internal sealed partial class MetadataContextReader
 {
-    private readonly ICakeContext _context;
+    private readonly IFileSystem _fileSystem;
+    private readonly ICakeEnvironment _environment;
     private readonly GitRunner _git;
 
-    public MetadataContextReader(ICakeContext context, GitRunner git)
+    public MetadataContextReader(IFileSystem fileSystem, ICakeEnvironment environment, GitRunner git)
     {
-        _context = context;
+        _fileSystem = fileSystem;
+        _environment = environment;
         _git = git;
     }
 
@@ -97,11 +103,11 @@ internal sealed partial class MetadataContextReader
 
     private Ci ReadCi()
     {
-        var buildSystem = _context.BuildSystem();
-        var env = _context.Environment;
-        if (buildSystem.GitHubActions.IsRunningOnGitHubActions)
+        var env = _environment;
+        var gitHubActions = new GitHubActionsProvider(env, _fileSystem, NoServiceMessages.Instance);
+        if (gitHubActions.IsRunningOnGitHubActions)
         {
-            var workflow = buildSystem.GitHubActions.Environment.Workflow;
+            var workflow = gitHubActions.Environment.Workflow;
             var ci = new Ci("GitHubActions")
             {
                 Ref = Empty(workflow.Ref),
@@ -118,9 +124,10 @@ internal sealed partial class MetadataContextReader
             return ci;
         }
 
-        if (buildSystem.GitLabCI.IsRunningOnGitLabCI)
+        var gitLabCI = new GitLabCIProvider(env, _fileSystem);
+        if (gitLabCI.IsRunningOnGitLabCI)
         {
-            var gitlab = buildSystem.GitLabCI.Environment;
+            var gitlab = gitLabCI.Environment;
             var source = env.GetEnvironmentVariable("CI_PIPELINE_SOURCE");
             var iid = gitlab.PullRequest.IId > 0 ? (int?)gitlab.PullRequest.IId : null;
             var tag = Empty(gitlab.Build.Tag);
@@ -138,9 +145,10 @@ internal sealed partial class MetadataContextReader
             };
         }
 
-        if (buildSystem.AzurePipelines.IsRunningOnAzurePipelines)
+        var azurePipelines = new AzurePipelinesProvider(env, NoServiceMessages.Instance);
+        if (azurePipelines.IsRunningOnAzurePipelines)
         {
-            var azure = buildSystem.AzurePipelines.Environment;
+            var azure = azurePipelines.Environment;
             var isPullRequest = azure.PullRequest.IsPullRequest;
             var number = !isPullRequest ? (int?)null : azure.PullRequest.Number > 0 ? azure.PullRequest.Number : (int?)azure.PullRequest.Id;
             return new Ci("AzurePipelines")
@@ -220,5 +228,15 @@ internal sealed partial class MetadataContextReader
         public string? Description { get; set; }
 
         public string? License { get; set; }
+    }
+
+    /// <summary>The providers are only read here: nothing writes a CI service message.</summary>
+    private sealed class NoServiceMessages : IBuildSystemServiceMessageWriter
+    {
+        public static readonly NoServiceMessages Instance = new();
+
+        public void Write(string format, params object[] args)
+        {
+        }
     }
 }

@@ -22,7 +22,27 @@ internal static class TagRuleParser
             return TagRule.Raw(fields[0]);
         }
 
+        var pairs = Pairs(fields, line);
         var rule = new TagRule { Type = TagRuleType.Raw };
+        foreach (var (key, value) in pairs.Where(p => p.Key == "type"))
+        {
+            rule.Type = Enum.GetValues<TagRuleType>().FirstOrDefault(t => TagRule.TypeName(t) == value.Trim(), (TagRuleType)(-1));
+            if (!Enum.IsDefined(rule.Type))
+            {
+                throw Error($"an unknown type '{value}'", line, "one of ref, semver, match, sha, edge, schedule, raw", "Fix the type (pep440 is not supported: use semver or match).");
+            }
+        }
+
+        foreach (var (key, value) in pairs.Where(p => p.Key != "type"))
+        {
+            Apply(rule, key, value, line);
+        }
+
+        return rule;
+    }
+
+    private static List<(string Key, string Value)> Pairs(List<string> fields, string line)
+    {
         var pairs = new List<(string Key, string Value)>();
         foreach (var field in fields)
         {
@@ -42,58 +62,49 @@ internal static class TagRuleParser
             pairs.Add((field[..eq].Trim().ToLowerInvariant(), field[(eq + 1)..]));
         }
 
-        foreach (var (key, value) in pairs.Where(p => p.Key == "type"))
-        {
-            rule.Type = Enum.GetValues<TagRuleType>().FirstOrDefault(t => TagRule.TypeName(t) == value.Trim(), (TagRuleType)(-1));
-            if (!Enum.IsDefined(rule.Type))
-            {
-                throw Error($"an unknown type '{value}'", line, "one of ref, semver, match, sha, edge, schedule, raw", "Fix the type (pep440 is not supported: use semver or match).");
-            }
-        }
+        return pairs;
+    }
 
-        foreach (var (key, value) in pairs.Where(p => p.Key != "type"))
+    private static void Apply(TagRule rule, string key, string value, string line)
+    {
+        switch (key)
         {
-            switch (key)
-            {
-                case "event":
-                    rule.Event = value.Trim() switch
-                    {
-                        "branch" => RefEvent.Branch,
-                        "tag" => RefEvent.Tag,
-                        "pr" => RefEvent.PullRequest,
-                        _ => throw Error($"an unknown event '{value}'", line, "event=branch, event=tag or event=pr", "Fix the event."),
-                    };
-                    break;
-                case "pattern": rule.Pattern = value; break;
-                case "value": rule.Value = value; break;
-                case "prefix": rule.Prefix = value; break;
-                case "suffix": rule.Suffix = value; break;
-                case "branch": rule.Branch = value; break;
-                case "tz": rule.TimeZone = value; break;
-                case "group": rule.Group = Int(value, key, line); break;
-                case "priority": rule.Priority = Int(value, key, line); break;
-                case "format":
-                    rule.LongSha = value.Trim() switch
-                    {
-                        "short" => false,
-                        "long" => true,
-                        _ => throw Error($"an unknown format '{value}'", line, "format=short or format=long", "Fix the format."),
-                    };
-                    break;
-                case "enable":
-                    rule.Enable = value.Trim().ToLowerInvariant() switch
-                    {
-                        "true" => true,
-                        "false" => false,
-                        _ => throw Error($"an enable value '{value}' that is not true or false", line, "enable=true or enable=false", "Compute the condition in the script and pass true or false (expressions such as {{is_default_branch}} are not evaluated)."),
-                    };
-                    break;
-                default:
-                    throw Error($"an unknown key '{key}'", line, "one of " + Keys, "Remove or fix the key.");
-            }
+            case "event":
+                rule.Event = value.Trim() switch
+                {
+                    "branch" => RefEvent.Branch,
+                    "tag" => RefEvent.Tag,
+                    "pr" => RefEvent.PullRequest,
+                    _ => throw Error($"an unknown event '{value}'", line, "event=branch, event=tag or event=pr", "Fix the event."),
+                };
+                break;
+            case "pattern": rule.Pattern = value; break;
+            case "value": rule.Value = value; break;
+            case "prefix": rule.Prefix = value; break;
+            case "suffix": rule.Suffix = value; break;
+            case "branch": rule.Branch = value; break;
+            case "tz": rule.TimeZone = value; break;
+            case "group": rule.Group = Int(value, key, line); break;
+            case "priority": rule.Priority = Int(value, key, line); break;
+            case "format":
+                rule.LongSha = value.Trim() switch
+                {
+                    "short" => false,
+                    "long" => true,
+                    _ => throw Error($"an unknown format '{value}'", line, "format=short or format=long", "Fix the format."),
+                };
+                break;
+            case "enable":
+                rule.Enable = value.Trim().ToLowerInvariant() switch
+                {
+                    "true" => true,
+                    "false" => false,
+                    _ => throw Error($"an enable value '{value}' that is not true or false", line, "enable=true or enable=false", "Compute the condition in the script and pass true or false (expressions such as {{is_default_branch}} are not evaluated)."),
+                };
+                break;
+            default:
+                throw Error($"an unknown key '{key}'", line, "one of " + Keys, "Remove or fix the key.");
         }
-
-        return rule;
     }
 
     private static int Int(string value, string key, string line) =>

@@ -40,7 +40,7 @@ internal static class MetadataBed
             settings.Images.Add("ghcr.io/acme/app");
         }
 
-        return new ImageMetadataRunner(context.Context).Run(settings);
+        return new ImageMetadataRunner(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools, context.Log.Log).Run(settings);
     }
 
     public static ImageMetadataSettings Settings(params string[] rules)

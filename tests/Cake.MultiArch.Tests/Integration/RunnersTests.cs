@@ -162,7 +162,7 @@ public sealed class RunnersTests(RegistryBed bed)
         },
         [nameof(ImageMetadataRunner)] = (_, c, dir) =>
         {
-            var result = new ImageMetadataRunner(c.Context).Run(new ImageMetadataSettings
+            var result = new ImageMetadataRunner(c.FileSystem, c.Environment, c.ProcessRunner, c.Tools, c.Log.Log).Run(new ImageMetadataSettings
             {
                 Images = { "registry.example.com/team/app" },
                 RepositoryPath = dir.Path,

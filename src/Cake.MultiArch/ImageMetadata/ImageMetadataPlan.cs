@@ -5,7 +5,7 @@ using Cake.MultiArch.Registry;
 namespace Cake.MultiArch.ImageMetadata;
 
 /// <summary>Checks <see cref="ImageMetadataSettings"/> before git or anything else runs.</summary>
-internal static partial class ImageMetadataValidator
+internal static partial class ImageMetadataPlan
 {
     public static void Validate(ImageMetadataSettings settings)
     {

@@ -5,7 +5,7 @@ using Cake.MultiArch.Tests.Fixtures;
 
 namespace Cake.MultiArch.Tests.ImageMetadata;
 
-public sealed class ImageMetadataValidatorTests
+public sealed class ImageMetadataPlanTests
 {
     public sealed class TheValidateMethod
     {
@@ -65,7 +65,7 @@ public sealed class ImageMetadataValidatorTests
             var context = MetadataBed.Context(temp.Path);
 
             // When
-            var error = Assert.Throws<CakeException>(() => new ImageMetadataRunner(context.Context).Run(settings));
+            var error = Assert.Throws<CakeException>(() => new ImageMetadataRunner(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools, context.Log.Log).Run(settings));
 
             // Then
             Assert.True(expected == error.Message, $"{name}:\n{error.Message}");
