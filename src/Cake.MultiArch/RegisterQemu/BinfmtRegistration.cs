@@ -17,7 +17,7 @@ namespace Cake.MultiArch.RegisterQemu;
 /// form the kernel lists in <c>/proc/sys/fs/binfmt_misc/NAME</c>, so a registration compares
 /// directly with a <see cref="BinfmtEntry"/>.
 /// </remarks>
-public sealed record BinfmtRegistration
+internal sealed record BinfmtRegistration
 {
     /// <summary>The longest registration the kernel accepts (<c>MAX_REGISTER_LENGTH</c>).</summary>
     public const int MaxLength = 1920;
@@ -166,6 +166,31 @@ public sealed record BinfmtRegistration
 
         var text = line.EndsWith('\n') ? line[..^1] : line;
         var shown = Show(text);
+        if (CheckLine(text, shown) is { } lineError)
+        {
+            return lineError;
+        }
+
+        var fields = text.Split(':');
+        if (fields.Length != 8)
+        {
+            return $"Registration line '{shown}' has {fields.Length - 1} fields; expected 7 in the form {Form}.";
+        }
+
+        var (name, type, offsetText, magicText, maskText, interpreter, flags) = (fields[1], fields[2], fields[3], fields[4], fields[5], fields[6], fields[7]);
+        if (CheckFields(shown, name, type, interpreter, flags) is { } fieldError)
+        {
+            return fieldError;
+        }
+
+        return type == "E"
+            ? TryParseExtension(text, shown, name, offsetText, magicText, maskText, interpreter, flags, out registration)
+            : TryParseMagic(text, shown, name, offsetText, magicText, maskText, interpreter, flags, out registration);
+    }
+
+    /// <summary>Checks what the kernel checks of the whole line: printable ASCII, its length, the leading ':'.</summary>
+    private static string? CheckLine(string text, string shown)
+    {
         if (text.Any(c => c < 0x20 || c > 0x7e))
         {
             return $"Registration line '{shown}' has a control or non-ASCII character; expected printable ASCII in the form {Form} (write bytes as \\xHH).";
@@ -176,18 +201,12 @@ public sealed record BinfmtRegistration
             return $"Registration line '{Show(text[..60])}…' is {text.Length} characters long; expected at most {MaxLength} (the kernel's MAX_REGISTER_LENGTH).";
         }
 
-        if (text[0] != ':')
-        {
-            return $"Registration line '{shown}' does not start with ':'; expected {Form}.";
-        }
+        return text[0] != ':' ? $"Registration line '{shown}' does not start with ':'; expected {Form}." : null;
+    }
 
-        var fields = text.Split(':');
-        if (fields.Length != 8)
-        {
-            return $"Registration line '{shown}' has {fields.Length - 1} fields; expected 7 in the form {Form}.";
-        }
-
-        var (name, type, offsetText, magicText, maskText, interpreter, flags) = (fields[1], fields[2], fields[3], fields[4], fields[5], fields[6], fields[7]);
+    /// <summary>Checks the fields both types share: name, type, interpreter and flags.</summary>
+    private static string? CheckFields(string shown, string name, string type, string interpreter, string flags)
+    {
         if (name.Length == 0 || name is "." or ".." or "status" or "register" || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '+'))
         {
             return $"Registration line '{shown}' has an invalid name '{name}'; expected letters, digits, '.', '_', '-' or '+' (not '.', '..', 'status' or 'register').";
@@ -204,27 +223,31 @@ public sealed record BinfmtRegistration
         }
 
         var unknownFlag = flags.AsSpan().IndexOfAnyExcept(KnownFlags);
-        if (unknownFlag >= 0)
+        return unknownFlag >= 0
+            ? $"Registration line '{shown}' has an unknown flag '{flags[unknownFlag]}' in '{flags}'; expected any of 'P', 'O', 'C', 'F'."
+            : null;
+    }
+
+    private static string? TryParseExtension(string text, string shown, string name, string offsetText, string magicText, string maskText, string interpreter, string flags, out BinfmtRegistration? registration)
+    {
+        registration = null;
+        if (offsetText.Length > 0 || maskText.Length > 0)
         {
-            return $"Registration line '{shown}' has an unknown flag '{flags[unknownFlag]}' in '{flags}'; expected any of 'P', 'O', 'C', 'F'.";
+            return $"Registration line '{shown}' is an extension entry (type 'E') with an offset or mask; expected both empty (':name:E::extension::interpreter:flags').";
         }
 
-        if (type == "E")
+        if (magicText.Length == 0 || magicText.Contains('/', StringComparison.Ordinal) || magicText.Contains('\\', StringComparison.Ordinal))
         {
-            if (offsetText.Length > 0 || maskText.Length > 0)
-            {
-                return $"Registration line '{shown}' is an extension entry (type 'E') with an offset or mask; expected both empty (':name:E::extension::interpreter:flags').";
-            }
-
-            if (magicText.Length == 0 || magicText.Contains('/', StringComparison.Ordinal) || magicText.Contains('\\', StringComparison.Ordinal))
-            {
-                return $"Registration line '{shown}' has an invalid extension '{magicText}'; expected a file name extension without '.', '/' or '\\', such as 'jar'.";
-            }
-
-            registration = new BinfmtRegistration(text, name, 'E', 0, magicText.TrimStart('.'), null, interpreter, NormalizeFlags(flags));
-            return null;
+            return $"Registration line '{shown}' has an invalid extension '{magicText}'; expected a file name extension without '.', '/' or '\\', such as 'jar'.";
         }
 
+        registration = new BinfmtRegistration(text, name, 'E', 0, magicText.TrimStart('.'), null, interpreter, NormalizeFlags(flags));
+        return null;
+    }
+
+    private static string? TryParseMagic(string text, string shown, string name, string offsetText, string magicText, string maskText, string interpreter, string flags, out BinfmtRegistration? registration)
+    {
+        registration = null;
         var offset = 0;
         if (offsetText.Length > 0 && (!offsetText.All(char.IsAsciiDigit) || !int.TryParse(offsetText, NumberStyles.None, CultureInfo.InvariantCulture, out offset)))
         {
@@ -241,20 +264,9 @@ public sealed record BinfmtRegistration
             return $"Registration line '{shown}' has an empty magic; expected the bytes to match, such as '\\x7fELF'.";
         }
 
-        string? mask = null;
-        if (maskText.Length > 0)
+        if (TryParseMask(shown, maskText, magic.Length, out var mask) is { } maskError)
         {
-            if (Unescape(maskText, out var maskBytes) is { } maskError)
-            {
-                return $"Registration line '{shown}' has an invalid mask '{maskText}': {maskError}.";
-            }
-
-            if (maskBytes.Length != magic.Length)
-            {
-                return $"Registration line '{shown}' has a mask of {maskBytes.Length} bytes and a magic of {magic.Length}; expected the same length (or an empty mask).";
-            }
-
-            mask = Convert.ToHexStringLower(maskBytes);
+            return maskError;
         }
 
         if ((long)offset + magic.Length > MaxMagicEnd)
@@ -263,6 +275,28 @@ public sealed record BinfmtRegistration
         }
 
         registration = new BinfmtRegistration(text, name, 'M', offset, Convert.ToHexStringLower(magic), mask, interpreter, NormalizeFlags(flags));
+        return null;
+    }
+
+    private static string? TryParseMask(string shown, string maskText, int magicLength, out string? mask)
+    {
+        mask = null;
+        if (maskText.Length == 0)
+        {
+            return null;
+        }
+
+        if (Unescape(maskText, out var maskBytes) is { } maskError)
+        {
+            return $"Registration line '{shown}' has an invalid mask '{maskText}': {maskError}.";
+        }
+
+        if (maskBytes.Length != magicLength)
+        {
+            return $"Registration line '{shown}' has a mask of {maskBytes.Length} bytes and a magic of {magicLength}; expected the same length (or an empty mask).";
+        }
+
+        mask = Convert.ToHexStringLower(maskBytes);
         return null;
     }
 

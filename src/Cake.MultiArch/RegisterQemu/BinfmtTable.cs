@@ -11,7 +11,7 @@ namespace Cake.MultiArch.RegisterQemu;
 /// <param name="Magic">The magic bytes in hex, or <see langword="null"/>.</param>
 /// <param name="Mask">The mask bytes in hex, or <see langword="null"/>.</param>
 /// <param name="Extension">The file extension, for extension entries, or <see langword="null"/>.</param>
-public sealed record BinfmtEntry(string Name, bool Enabled, string? Interpreter, string Flags, int? Offset, string? Magic, string? Mask, string? Extension)
+internal sealed record BinfmtEntry(string Name, bool Enabled, string? Interpreter, string Flags, int? Offset, string? Magic, string? Mask, string? Extension)
 {
     /// <summary>Gets a value indicating whether the interpreter is opened at registration (<c>F</c>, fix binary): what makes an emulator usable inside containers and chroots.</summary>
     public bool FixBinary => Flags.Contains('F', StringComparison.Ordinal);
@@ -69,7 +69,7 @@ public sealed record BinfmtEntry(string Name, bool Enabled, string? Interpreter,
 /// <param name="Path">The folder it was read from.</param>
 /// <param name="Enabled">The <c>status</c> file says <c>enabled</c>.</param>
 /// <param name="Entries">The entries, by name.</param>
-public sealed record BinfmtTable(string Path, bool Enabled, IReadOnlyDictionary<string, BinfmtEntry> Entries)
+internal sealed record BinfmtTable(string Path, bool Enabled, IReadOnlyDictionary<string, BinfmtEntry> Entries)
 {
     /// <summary>The folder where the kernel mounts binfmt_misc.</summary>
     public const string DefaultPath = "/proc/sys/fs/binfmt_misc";
