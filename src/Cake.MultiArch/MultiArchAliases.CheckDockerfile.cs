@@ -36,6 +36,6 @@ public static partial class MultiArchAliases
     public static CheckDockerfileResult CheckDockerfile(this ICakeContext context, FilePath dockerfile, CheckDockerfileSettings? settings = null)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return new CheckDockerfileRunner(context.FileSystem, context.Environment, context.Log).Run(dockerfile, settings ?? new CheckDockerfileSettings());
+        return new CheckDockerfileRunner(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools, context.Log).Run(dockerfile, settings ?? new CheckDockerfileSettings());
     }
 }

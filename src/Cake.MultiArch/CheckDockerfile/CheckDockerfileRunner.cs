@@ -1,6 +1,7 @@
 using Cake.Core;
 using Cake.Core.Diagnostics;
 using Cake.Core.IO;
+using Cake.Core.Tooling;
 using Cake.MultiArch.Platforms;
 using Cake.MultiArch.Registry;
 
@@ -21,18 +22,31 @@ public sealed class CheckDockerfileRunner
     /// <summary>Initializes a new instance of the <see cref="CheckDockerfileRunner"/> class with the HTTP registry client.</summary>
     /// <param name="fileSystem">The file system.</param>
     /// <param name="environment">The environment.</param>
+    /// <param name="processRunner">The process runner (the preflight starts no process: it reads the file and asks registries over HTTP).</param>
+    /// <param name="tools">The tool locator (unused, as the process runner).</param>
     /// <param name="log">The log.</param>
-    public CheckDockerfileRunner(IFileSystem fileSystem, ICakeEnvironment environment, ICakeLog log)
+    public CheckDockerfileRunner(IFileSystem fileSystem, ICakeEnvironment environment, IProcessRunner processRunner, IToolLocator tools, ICakeLog log)
+        : this(fileSystem, environment, log, CreateClient)
+    {
+        ArgumentNullException.ThrowIfNull(processRunner);
+        ArgumentNullException.ThrowIfNull(tools);
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="CheckDockerfileRunner"/> class with the HTTP registry client (the entry point <c>BuildxBuild</c>'s preflight uses).</summary>
+    /// <param name="fileSystem">The file system.</param>
+    /// <param name="environment">The environment.</param>
+    /// <param name="log">The log.</param>
+    internal CheckDockerfileRunner(IFileSystem fileSystem, ICakeEnvironment environment, ICakeLog log)
         : this(fileSystem, environment, log, CreateClient)
     {
     }
 
-    /// <summary>Initializes a new instance of the <see cref="CheckDockerfileRunner"/> class with a registry client of the caller's.</summary>
+    /// <summary>Initializes a new instance of the <see cref="CheckDockerfileRunner"/> class with a registry client of the caller's (tests, benchmarks).</summary>
     /// <param name="fileSystem">The file system.</param>
     /// <param name="environment">The environment.</param>
     /// <param name="log">The log.</param>
     /// <param name="clientFactory">Makes the registry client for the options (disposed after the check when it is <see cref="IDisposable"/>).</param>
-    public CheckDockerfileRunner(IFileSystem fileSystem, ICakeEnvironment environment, ICakeLog log, Func<DockerfileCheckOptions, IRegistryClient> clientFactory)
+    internal CheckDockerfileRunner(IFileSystem fileSystem, ICakeEnvironment environment, ICakeLog log, Func<DockerfileCheckOptions, IRegistryClient> clientFactory)
     {
         _fileSystem = fileSystem ?? throw new ArgumentNullException(nameof(fileSystem));
         _environment = environment ?? throw new ArgumentNullException(nameof(environment));
@@ -57,7 +71,7 @@ public sealed class CheckDockerfileRunner
     {
         ArgumentNullException.ThrowIfNull(dockerfile);
         ArgumentNullException.ThrowIfNull(settings);
-        Validate(settings, "CheckDockerfile");
+        CheckDockerfilePlan.Validate(settings, "CheckDockerfile");
         var (name, text) = Read(dockerfile, "CheckDockerfile");
         return CheckTextAsync(text, name, settings, cancellationToken);
     }
@@ -71,7 +85,7 @@ public sealed class CheckDockerfileRunner
     {
         ArgumentNullException.ThrowIfNull(dockerfile);
         ArgumentNullException.ThrowIfNull(settings);
-        Validate(settings, alias);
+        CheckDockerfilePlan.Validate(settings, alias);
         var (name, text) = Read(dockerfile, alias);
         var result = CheckTextAsync(text, name, settings, CancellationToken.None).GetAwaiter().GetResult();
         Log(result, alias);
@@ -113,17 +127,11 @@ public sealed class CheckDockerfileRunner
                     (client as IDisposable)?.Dispose();
                 }
 
-                findings.AddRange(BaseImageFindings(file, needs, images));
+                findings.AddRange(CheckDockerfilePlan.BaseImageFindings(file, needs, images));
             }
         }
 
-        var ordered = findings
-            .Where(f => !settings.DisabledRules.Contains(f.RuleId))
-            .Select(f => f with { Severity = Raise(f, settings) })
-            .OrderBy(f => f.Line)
-            .ThenBy(f => DockerfileRules.All.ToList().IndexOf(f.RuleId))
-            .ToArray();
-        return new CheckDockerfileResult(file, ordered, images);
+        return new CheckDockerfileResult(file, CheckDockerfilePlan.Order(findings, settings), images);
     }
 
     /// <summary>Logs the summary, then the table, each finding's row at its severity (info rows as information).</summary>
@@ -149,49 +157,6 @@ public sealed class CheckDockerfileRunner
         }
     }
 
-    /// <summary>Checks the settings before anything is read.</summary>
-    /// <param name="settings">The settings.</param>
-    /// <param name="alias">The alias messages start with.</param>
-    /// <exception cref="CakeException">One or more settings are invalid (all listed).</exception>
-    internal static void Validate(CheckDockerfileSettings settings, string alias)
-    {
-        var problems = new List<string>();
-        foreach (var rule in settings.DisabledRules.Where(r => !DockerfileRules.All.Contains(r)))
-        {
-            problems.Add($"DisabledRules has '{rule}', which is not a preflight rule; expected one of {string.Join(", ", DockerfileRules.All)}. Use the DockerfileRules constants.");
-        }
-
-        if (PlatformList.Duplicates(settings.Platforms) is { Count: > 0 } duplicates)
-        {
-            problems.Add($"Platforms lists {string.Join(", ", duplicates.Select(d => $"'{d}'"))} more than once (after normalisation); expected each platform once.");
-        }
-
-        if (settings.Platforms.Any(p => p.Info is null) || settings.BuildPlatform is { Info: null })
-        {
-            problems.Add($"Platforms or BuildPlatform holds an empty value (default(Platform)); expected platforms made by Platform.Parse, one of {Platform.AcceptedValues}.");
-        }
-
-        if (settings.MaxParallel < 1)
-        {
-            problems.Add($"MaxParallel is {settings.MaxParallel}; expected 1 or more.");
-        }
-
-        if (settings.MaxAttempts < 1)
-        {
-            problems.Add($"MaxAttempts is {settings.MaxAttempts}; expected 1 or more.");
-        }
-
-        if (settings.RequestTimeout <= TimeSpan.Zero)
-        {
-            problems.Add($"RequestTimeout is {settings.RequestTimeout}; expected a positive time, such as 10 seconds.");
-        }
-
-        if (problems.Count > 0)
-        {
-            throw new CakeException($"{alias}: " + string.Join(System.Environment.NewLine + $"{alias}: ", problems));
-        }
-    }
-
     private (string Name, string Text) Read(FilePath dockerfile, string alias)
     {
         var absolute = dockerfile.MakeAbsolute(_environment);
@@ -203,55 +168,6 @@ public sealed class CheckDockerfileRunner
 
         using var reader = new StreamReader(file.OpenRead());
         return (absolute.GetFilename().FullPath, reader.ReadToEnd());
-    }
-
-    private static FindingSeverity Raise(DockerfileFinding finding, DockerfileCheckOptions options) => finding.Severity switch
-    {
-        FindingSeverity.Warning when options.WarningsAsErrors => FindingSeverity.Error,
-        FindingSeverity.Info when options.UnknownAsError && finding.RuleId == DockerfileRules.BaseImageUnknown => FindingSeverity.Error,
-        _ => finding.Severity,
-    };
-
-    private static IEnumerable<DockerfileFinding> BaseImageFindings(string file, IReadOnlyList<BaseImageNeed> needs, IReadOnlyList<BaseImageStatus> images)
-    {
-        foreach (var status in images.Where(s => s.State != BaseImageState.Ok))
-        {
-            foreach (var line in needs.Where(n => n.Image == status.Image).GroupBy(n => (n.Line, n.Where)))
-            {
-                var needed = line.Select(n => n.Platform).Distinct().ToArray();
-                var missing = needed.Where(p => !status.Served.Contains(p)).ToArray();
-                switch (status.State)
-                {
-                    case BaseImageState.PlatformMissing when missing.Length > 0:
-                        yield return new DockerfileFinding(
-                            DockerfileRules.BaseImagePlatformMissing,
-                            FindingSeverity.Warning,
-                            file,
-                            line.Key.Line,
-                            $"{line.Key.Where} pulls {status.Image} for {PlatformList.Format(missing)}, which it does not serve; it serves {(status.Served.Count == 0 ? "no platform" : PlatformList.Format(status.Served))}.",
-                            $"Use a base image (tag) that serves {PlatformList.Format(missing)}, or remove {PlatformList.Format(missing)} from Platforms.");
-                        break;
-                    case BaseImageState.NotFound:
-                        yield return new DockerfileFinding(
-                            DockerfileRules.BaseImageNotFound,
-                            FindingSeverity.Warning,
-                            file,
-                            line.Key.Line,
-                            $"{line.Key.Where} pulls {status.Image}, which its registry does not have: {status.Error}",
-                            "Fix the image name or tag, or push the image first.");
-                        break;
-                    case BaseImageState.Unknown:
-                        yield return new DockerfileFinding(
-                            DockerfileRules.BaseImageUnknown,
-                            FindingSeverity.Info,
-                            file,
-                            line.Key.Line,
-                            $"{line.Key.Where} pulls {status.Image}: unknown whether it serves {PlatformList.Format(needed)}, because its registry could not be asked: {status.Error}",
-                            "Check the registry's address and credentials (docker login), or list it in InsecureRegistries; set UnknownAsError to fail on this.");
-                        break;
-                }
-            }
-        }
     }
 
     private static IRegistryClient CreateClient(DockerfileCheckOptions options)

@@ -1,11 +1,9 @@
-using System.Text.Json;
-using System.Text.RegularExpressions;
 using Cake.MultiArch.Platforms;
 
 namespace Cake.MultiArch.CheckDockerfile;
 
 /// <summary>The preflight's rules over a parsed Dockerfile, for the build the settings describe (no I/O).</summary>
-internal sealed partial class DockerfileAnalysis
+internal sealed class DockerfileAnalysis
 {
     /// <summary>BuildKit's automatic platform arguments.</summary>
     internal static readonly string[] AutomaticArgs =
@@ -222,7 +220,7 @@ internal sealed partial class DockerfileAnalysis
 
         foreach (var run in runs)
         {
-            if (CompiledWith(run) is not { } tool)
+            if (CompileCommands.Find(run) is not { } tool)
             {
                 continue;
             }
@@ -239,47 +237,40 @@ internal sealed partial class DockerfileAnalysis
     private bool IsEmulated(Platform platform) =>
         platform.Info is not null && _build.Info is not null && platform.Info.QemuName != _build.Info.QemuName && !(_build.Architecture == "amd64" && platform.Architecture == "386");
 
-    /// <summary>Finds the first compiler or build tool a RUN step starts, with the cross-compile hint for it.</summary>
-    /// <param name="run">The RUN instruction.</param>
-    /// <returns>The command and the fix, or <see langword="null"/>.</returns>
-    internal static (string Command, string Fix)? CompiledWith(DockerfileInstruction run)
+    /// <summary>Gets the parsed Dockerfile.</summary>
+    public DockerfileDocument Document => _document;
+
+    /// <summary>Gets the target platforms.</summary>
+    public IReadOnlyList<Platform> Targets => _targets;
+
+    /// <summary>Gets the named build contexts (<c>--build-context</c>).</summary>
+    public IDictionary<string, string> BuildContexts => _buildContexts;
+
+    /// <summary>Lists every image pull of the stages the target needs (see <see cref="BaseImagePulls"/>).</summary>
+    /// <param name="unresolved">Receives a <see cref="DockerfileRules.BaseImageUnknown"/> finding per reference that cannot be resolved.</param>
+    /// <returns>The pulls (one per image, platform and line).</returns>
+    public List<BaseImageNeed> BaseImageNeeds(List<DockerfileFinding> unresolved) => new BaseImagePulls(this).List(unresolved);
+
+    /// <summary>Gets a value indicating whether the built target needs a stage.</summary>
+    public bool IsReachable(int stageIndex) => _reachable.Contains(stageIndex);
+
+    /// <summary>Gets the other stages or images a stage copies or mounts from.</summary>
+    public IEnumerable<(DockerfileInstruction Instruction, string Source)> SourcesOf(DockerfileStage stage) => _sources[stage.Index];
+
+    /// <summary>Gets the platform BuildKit runs a stage for, for one target platform (null when its --platform is not a platform).</summary>
+    public Platform? StagePlatform(DockerfileStage stage, Platform target, Dictionary<string, string?> globals, out string text)
     {
-        var script = run.Arguments;
-        if (run.IsExecForm)
+        text = string.Empty;
+        if (stage.Platform is null)
         {
-            try
-            {
-                script = string.Join(' ', JsonSerializer.Deserialize<string[]>(run.Arguments) ?? []);
-            }
-            catch (JsonException)
-            {
-            }
+            return Parent(stage) is { } parent ? StagePlatform(parent, target, globals, out text) : target;
         }
 
-        script = string.Join('\n', [script, .. run.Heredocs.Select(h => h.Content)]);
-        foreach (var segment in CommandSeparator().Split(script))
-        {
-            var command = LeadingAssignments().Replace(segment.Trim(), string.Empty);
-            var match = CompilerPattern().Match(command);
-            if (!match.Success)
-            {
-                continue;
-            }
-
-            var text = match.Value;
-            const string From = "Start the stage 'FROM --platform=$BUILDPLATFORM …'";
-            var fix = match.Groups["go"].Success ? $"{From}, declare 'ARG TARGETOS TARGETARCH' and build with 'GOOS=$TARGETOS GOARCH=$TARGETARCH {text} …' (Go cross-compiles by itself)."
-                : match.Groups["dotnet"].Success ? $"{From}, declare 'ARG TARGETARCH' and run '{text} -a $TARGETARCH …' (the .NET SDK cross-compiles; '-a' takes amd64 and arm64)."
-                : match.Groups["cargo"].Success ? $"{From}, add the target with 'rustup target add' and a linker for it, and run 'cargo build --target <the Rust triple for $TARGETARCH>' (tonistiigi/xx's xx-cargo maps it)."
-                : match.Groups["c"].Success ? $"{From}, install a cross compiler for $TARGETARCH (such as gcc-aarch64-linux-gnu, or tonistiigi/xx's xx-clang) and build with CC/CXX set to it."
-                : $"{From}: what '{text}' makes does not depend on the platform, so build it once natively and copy the result into the target stage.";
-            return (text, fix);
-        }
-
-        return null;
+        text = DockerfileExpander.Expand(stage.Platform, _document.Escape, name => Lookup(globals, target, name));
+        return Platform.TryParse(text, out var platform) ? platform : (Platform?)null;
     }
 
-    private Dictionary<string, string?> GlobalScope(Platform target)
+    public Dictionary<string, string?> GlobalScope(Platform target)
     {
         if (_globalScopes.TryGetValue(target, out var cached))
         {
@@ -300,7 +291,7 @@ internal sealed partial class DockerfileAnalysis
         return scope;
     }
 
-    private string? Lookup(Dictionary<string, string?> globals, Platform target, string name) =>
+    public string? Lookup(Dictionary<string, string?> globals, Platform target, string name) =>
         globals.TryGetValue(name, out var value) ? value : Automatic(name, target);
 
     private string? Automatic(string name, Platform target)
@@ -325,9 +316,9 @@ internal sealed partial class DockerfileAnalysis
         }
     }
 
-    private DockerfileStage? Parent(DockerfileStage stage) => _parents[stage.Index];
+    public DockerfileStage? Parent(DockerfileStage stage) => _parents[stage.Index];
 
-    private DockerfileStage? StageNamed(string name, int before, bool byIndex = true)
+    public DockerfileStage? StageNamed(string name, int before, bool byIndex = true)
     {
         if (byIndex && int.TryParse(name, out var index))
         {
@@ -362,15 +353,6 @@ internal sealed partial class DockerfileAnalysis
         }
     }
 
-    private DockerfileFinding Finding(string rule, int line, string message, string fix) =>
+    public DockerfileFinding Finding(string rule, int line, string message, string fix) =>
         new(rule, FindingSeverity.Warning, _file, line, message, fix);
-
-    [GeneratedRegex(@"&&|\|\||[;|\n(){}]|\$\(|`")]
-    private static partial Regex CommandSeparator();
-
-    [GeneratedRegex(@"^(?:(?:[A-Za-z_][A-Za-z0-9_]*=(?:""[^""]*""|'[^']*'|\S*)\s+)|(?:sudo|env|time|exec|nice)\s+)+")]
-    private static partial Regex LeadingAssignments();
-
-    [GeneratedRegex(@"^(?:(?<go>go\s+(?:build|install))|(?<dotnet>dotnet\s+(?:publish|build))|(?<cargo>cargo\s+(?:build|install)|rustc)|(?<c>(?:gcc|g\+\+|cc|c\+\+|clang|clang\+\+)(?:-[0-9]+)?|make|cmake\s+--build|ninja)|(?<jvm>(?:\./)?mvnw?|(?:\./)?gradlew?|javac)|(?<node>(?:npm|pnpm|yarn)\s+(?:run\s+)?build))(?=\s|$)")]
-    private static partial Regex CompilerPattern();
 }

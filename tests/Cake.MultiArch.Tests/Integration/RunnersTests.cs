@@ -156,7 +156,7 @@ public sealed class RunnersTests(RegistryBed bed)
         [nameof(CheckDockerfileRunner)] = (_, c, dir) =>
         {
             var dockerfile = dir.WriteFile("Dockerfile", "FROM scratch\nCOPY ${TARGETARCH}/app /app\n");
-            var result = new CheckDockerfileRunner(c.FileSystem, c.Environment, c.Log.Log).Run(dockerfile, new CheckDockerfileSettings { Platforms = { "linux/amd64", "linux/arm64" } });
+            var result = new CheckDockerfileRunner(c.FileSystem, c.Environment, c.ProcessRunner, c.Tools, c.Log.Log).Run(dockerfile, new CheckDockerfileSettings { Platforms = { "linux/amd64", "linux/arm64" } });
             Assert.Equal(DockerfileRules.PlatformArgNotDeclared, Assert.Single(result.Findings).RuleId);
             return Task.FromResult(result.ToString());
         },

@@ -11,40 +11,41 @@ namespace Cake.MultiArch.CheckDockerfile;
 /// <param name="Where">How the message names the line's stage.</param>
 internal sealed record BaseImageNeed(string Image, ImageReference Reference, Platform Platform, int Line, string Where);
 
-/// <content>Base images: which image each stage pulls for each target platform, with build args and global ARG defaults applied.</content>
-internal sealed partial class DockerfileAnalysis
+/// <summary>Base images: which image each stage of an analysed Dockerfile pulls for each target platform, with build args and global ARG defaults applied.</summary>
+/// <param name="analysis">The analysis whose stages, scopes and build contexts are read.</param>
+internal sealed class BaseImagePulls(DockerfileAnalysis analysis)
 {
     /// <summary>Lists every image pull of the stages the target needs, per target platform, and a finding for each reference that cannot be resolved.</summary>
     /// <param name="unresolved">Receives a <see cref="DockerfileRules.BaseImageUnknown"/> finding per reference that cannot be resolved.</param>
     /// <returns>The pulls (one per image, platform and line).</returns>
-    public List<BaseImageNeed> BaseImageNeeds(List<DockerfileFinding> unresolved)
+    public List<BaseImageNeed> List(List<DockerfileFinding> unresolved)
     {
         var needs = new List<BaseImageNeed>();
         var reported = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var stage in _document.Stages.Where(s => _reachable.Contains(s.Index)))
+        foreach (var stage in analysis.Document.Stages.Where(s => analysis.IsReachable(s.Index)))
         {
-            foreach (var target in _targets)
+            foreach (var target in analysis.Targets)
             {
-                var globals = GlobalScope(target);
-                var platform = StagePlatform(stage, target, globals, out var platformText);
+                var globals = analysis.GlobalScope(target);
+                var platform = analysis.StagePlatform(stage, target, globals, out var platformText);
                 if (platform is null)
                 {
                     if (reported.Add($"{stage.From.Line}:platform"))
                     {
-                        unresolved.Add(Finding(DockerfileRules.BaseImageUnknown, stage.From.Line, $"FROM --platform={stage.Platform} in {stage.Describe} expands to '{platformText}', which is not a platform; its base image was not checked.", $"Use a platform such as $BUILDPLATFORM, $TARGETPLATFORM or one of {Platform.AcceptedValues}.") with { Severity = FindingSeverity.Info });
+                        unresolved.Add(analysis.Finding(DockerfileRules.BaseImageUnknown, stage.From.Line, $"FROM --platform={stage.Platform} in {stage.Describe} expands to '{platformText}', which is not a platform; its base image was not checked.", $"Use a platform such as $BUILDPLATFORM, $TARGETPLATFORM or one of {Platform.AcceptedValues}.") with { Severity = FindingSeverity.Info });
                     }
 
                     continue;
                 }
 
-                if (Parent(stage) is null)
+                if (analysis.Parent(stage) is null)
                 {
                     AddNeed(needs, unresolved, reported, stage.Image, globals, target, platform.Value, stage.From.Line, $"FROM in {stage.Describe}");
                 }
 
-                foreach (var (instruction, source) in _sources[stage.Index])
+                foreach (var (instruction, source) in analysis.SourcesOf(stage))
                 {
-                    if (StageNamed(source, stage.Index) is null && !int.TryParse(source, out _))
+                    if (analysis.StageNamed(source, stage.Index) is null && !int.TryParse(source, out _))
                     {
                         AddNeed(needs, unresolved, reported, source, globals, target, platform.Value, instruction.Line, $"{instruction.Keyword} --from in {stage.Describe}");
                     }
@@ -55,28 +56,15 @@ internal sealed partial class DockerfileAnalysis
         return needs;
     }
 
-    /// <summary>Gets the platform BuildKit runs a stage for, for one target platform (null when its --platform is not a platform).</summary>
-    private Platform? StagePlatform(DockerfileStage stage, Platform target, Dictionary<string, string?> globals, out string text)
-    {
-        text = string.Empty;
-        if (stage.Platform is null)
-        {
-            return Parent(stage) is { } parent ? StagePlatform(parent, target, globals, out text) : target;
-        }
-
-        text = DockerfileExpander.Expand(stage.Platform, _document.Escape, name => Lookup(globals, target, name));
-        return Platform.TryParse(text, out var platform) ? platform : (Platform?)null;
-    }
-
     private void AddNeed(List<BaseImageNeed> needs, List<DockerfileFinding> unresolved, HashSet<string> reported, string written, Dictionary<string, string?> globals, Platform target, Platform platform, int line, string where)
     {
-        var image = DockerfileExpander.Expand(written, _document.Escape, name => Lookup(globals, target, name));
+        var image = DockerfileExpander.Expand(written, analysis.Document.Escape, name => analysis.Lookup(globals, target, name));
         if (string.Equals(image, "scratch", StringComparison.OrdinalIgnoreCase))
         {
             return;
         }
 
-        if (_buildContexts.TryGetValue(image, out var context) || _buildContexts.TryGetValue(image.Split(':', '@')[0], out context))
+        if (analysis.BuildContexts.TryGetValue(image, out var context) || analysis.BuildContexts.TryGetValue(image.Split(':', '@')[0], out context))
         {
             if (!context.StartsWith("docker-image://", StringComparison.Ordinal))
             {
@@ -90,7 +78,7 @@ internal sealed partial class DockerfileAnalysis
         {
             if (reported.Add($"{line}:{image}"))
             {
-                unresolved.Add(Finding(DockerfileRules.BaseImageUnknown, line, $"{where} names '{written}', which expands to '{image}': {error} Its platforms were not checked.", "Pass the build argument it needs (BuildArgs), or give the global ARG a default.") with { Severity = FindingSeverity.Info });
+                unresolved.Add(analysis.Finding(DockerfileRules.BaseImageUnknown, line, $"{where} names '{written}', which expands to '{image}': {error} Its platforms were not checked.", "Pass the build argument it needs (BuildArgs), or give the global ARG a default.") with { Severity = FindingSeverity.Info });
             }
 
             return;
