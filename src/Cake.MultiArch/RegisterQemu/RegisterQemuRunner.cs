@@ -1,4 +1,3 @@
-using System.Text;
 using Cake.Core;
 using Cake.Core.Diagnostics;
 using Cake.Core.IO;
@@ -25,32 +24,26 @@ public sealed class RegisterQemuRunner : DockerRunner<RegisterQemuSettings>
     /// <param name="tools">The tool locator.</param>
     /// <param name="log">The log.</param>
     public RegisterQemuRunner(IFileSystem fileSystem, ICakeEnvironment environment, IProcessRunner processRunner, IToolLocator tools, ICakeLog log)
+        : this(fileSystem, environment, processRunner, tools, log, new BinfmtHost())
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="RegisterQemuRunner"/> class with a host of the caller's (tests: a fake kernel, a lock file, a race hook).</summary>
+    /// <param name="fileSystem">The file system.</param>
+    /// <param name="environment">The environment.</param>
+    /// <param name="processRunner">The process runner.</param>
+    /// <param name="tools">The tool locator.</param>
+    /// <param name="log">The log.</param>
+    /// <param name="host">What the runner reads of and writes to this machine besides the table.</param>
+    internal RegisterQemuRunner(IFileSystem fileSystem, ICakeEnvironment environment, IProcessRunner processRunner, IToolLocator tools, ICakeLog log, BinfmtHost host)
         : base(fileSystem, environment, processRunner, tools, log)
     {
         _processRunner = processRunner;
+        Host = host ?? throw new ArgumentNullException(nameof(host));
     }
 
-    /// <summary>Gets or sets how the kernel release is read (a seam for tests of the version check).</summary>
-    internal Func<string?> KernelRelease { get; set; } = () =>
-        File.Exists("/proc/sys/kernel/osrelease") ? File.ReadAllText("/proc/sys/kernel/osrelease").Trim() : null;
-
-    /// <summary>Gets or sets the host platform (a seam for tests).</summary>
-    internal Platform HostPlatform { get; set; } = Platform.Host;
-
-    /// <summary>Gets or sets the program that mounts binfmt_misc (a seam for tests).</summary>
-    internal string MountCommand { get; set; } = "mount";
-
-    /// <summary>Gets or sets the lock file that serialises concurrent runs (a seam for tests).</summary>
-    internal string LockPath { get; set; } = BinfmtLock.DefaultPath;
-
-    /// <summary>Gets or sets how long a run waits for another run's lock.</summary>
-    internal TimeSpan LockTimeout { get; set; } = TimeSpan.FromMinutes(2);
-
-    /// <summary>Gets or sets how text is written to a binfmt_misc file (a seam for tests: a fake kernel).</summary>
-    internal Action<string, string> KernelWrite { get; set; } = WriteFile;
-
-    /// <summary>Gets or sets a hook called with the entry name just before host mode writes its registration (a seam for race tests).</summary>
-    internal Action<string>? BeforeRegister { get; set; }
+    /// <summary>Gets what the runner reads of and writes to this machine besides the table (replaced by tests).</summary>
+    internal BinfmtHost Host { get; }
 
     /// <inheritdoc />
     protected override string AliasName => "RegisterQemu";
@@ -76,13 +69,13 @@ public sealed class RegisterQemuRunner : DockerRunner<RegisterQemuSettings>
         }
 
         EnsureMounted(settings);
-        using var gate = BinfmtLock.Acquire(LockPath, LockTimeout, Log);
+        using var gate = BinfmtLock.Acquire(Host.LockPath, Host.LockTimeout, Log);
         var table = ReadEnabled(settings);
         var byName = emulated.GroupBy(p => p.Info.QemuName).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var host = settings.Mode == QemuRegistrationMode.Host
-            ? byName.ToDictionary(kv => kv.Key, kv => QemuExpectations.Host(settings, kv.Value), StringComparer.Ordinal)
+            ? byName.ToDictionary(kv => kv.Key, kv => HostRegistrations.Host(settings, kv.Value), StringComparer.Ordinal)
             : new Dictionary<string, BinfmtRegistration?>(StringComparer.Ordinal);
-        var expected = byName.Keys.ToDictionary(n => n, n => host.GetValueOrDefault(n) ?? QemuExpectations.Qemu(n, $"/usr/bin/{n}-static", "F"), StringComparer.Ordinal);
+        var expected = byName.Keys.ToDictionary(n => n, n => host.GetValueOrDefault(n) ?? RegisterQemuPlan.Qemu(n, $"/usr/bin/{n}-static", "F"), StringComparer.Ordinal);
 
         if (settings.Reset)
         {
@@ -122,7 +115,7 @@ public sealed class RegisterQemuRunner : DockerRunner<RegisterQemuSettings>
         {
             var said = output.Count == 0 ? string.Empty : " The installer said:" + System.Environment.NewLine + string.Join(System.Environment.NewLine, output.Where(l => l.Length > 0).TakeLast(ErrorTailLines).Select(l => "  " + l));
             var notReady = failed.Where(f => !IsReady(after, f.Platform)).ToArray();
-            var wrong = failed.Except(notReady).Select(f => $"{f.Platform} ({f.EntryName}) was registered but differs: {string.Join("; ", QemuExpectations.Differences(after.Entries[f.EntryName!], expected[f.EntryName!]))}.").ToArray();
+            var wrong = failed.Except(notReady).Select(f => $"{f.Platform} ({f.EntryName}) was registered but differs: {string.Join("; ", RegisterQemuPlan.Differences(after.Entries[f.EntryName!], expected[f.EntryName!]))}.").ToArray();
             var message = notReady.Length == 0 ? string.Empty
                 : $"{string.Join(", ", notReady.Select(f => $"{f.Platform} ({f.EntryName})"))} {(notReady.Length == 1 ? "is" : "are")} still not registered with the F flag after the {settings.Mode.ToString().ToLowerInvariant()} registration.";
             throw new CakeException("RegisterQemu: " + string.Join(" ", wrong.Prepend(message).Where(m => m.Length > 0)) + said);
@@ -141,7 +134,7 @@ public sealed class RegisterQemuRunner : DockerRunner<RegisterQemuSettings>
                 continue;
             }
 
-            var differences = QemuExpectations.Differences(entry, expected[name]);
+            var differences = RegisterQemuPlan.Differences(entry, expected[name]);
             if (differences.Count > 0)
             {
                 problems.Add($"RegisterQemu: binfmt_misc entry '{name}' does not match the wanted registration for {platform}; expected {Describe(expected[name])}, found {string.Join("; ", differences)}. It was left as it is: set Reset = true to replace it, or remove it yourself (echo -1 > {Path.Combine(settings.BinfmtMiscPath, name)}).");
@@ -170,7 +163,7 @@ public sealed class RegisterQemuRunner : DockerRunner<RegisterQemuSettings>
     }
 
     private bool IsNative(Platform platform) =>
-        platform.Info.QemuName == HostPlatform.Info.QemuName || (HostPlatform.Architecture == "amd64" && platform.Architecture == "386");
+        platform.Info.QemuName == Host.HostPlatform.Info.QemuName || (Host.HostPlatform.Architecture == "amd64" && platform.Architecture == "386");
 
     private static bool IsReady(BinfmtTable table, Platform platform) =>
         table.Entries.TryGetValue(platform.Info.QemuName, out var entry) && entry.Enabled && entry.FixBinary;
@@ -186,7 +179,7 @@ public sealed class RegisterQemuRunner : DockerRunner<RegisterQemuSettings>
 
             var name = p.Info.QemuName;
             after.Entries.TryGetValue(name, out var entry);
-            var state = !IsReady(after, p) || QemuExpectations.Differences(entry!, expected[name]).Count > 0 ? QemuPlatformState.Failed
+            var state = !IsReady(after, p) || RegisterQemuPlan.Differences(entry!, expected[name]).Count > 0 ? QemuPlatformState.Failed
                 : registered.Contains(name) ? QemuPlatformState.RegisteredNow
                 : QemuPlatformState.AlreadyRegistered;
             return new QemuPlatformStatus(p, state, name, entry?.Interpreter, entry?.Flags);
@@ -208,13 +201,13 @@ public sealed class RegisterQemuRunner : DockerRunner<RegisterQemuSettings>
             throw new CakeException($"RegisterQemu: this machine runs {Environment.Platform.Family}, not Linux; binfmt_misc is a Linux kernel feature. On Docker Desktop (macOS, Windows) QEMU emulation is already set up.");
         }
 
-        var release = KernelRelease();
+        var release = Host.KernelRelease();
         if (release is not null && TryParseKernel(release) is { } version && version < new Version(4, 8))
         {
             throw new CakeException($"RegisterQemu: kernel {release} is older than 4.8 and has no binfmt_misc F (fix binary) flag, so emulators cannot run inside containers; upgrade the kernel (CentOS 7's 3.10 is too old) or build on native nodes (EnsureBuilder AppendNodes).");
         }
 
-        var problems = RegisterQemuValidation.Problems(settings);
+        var problems = RegisterQemuPlan.Problems(settings);
         if (problems.Count > 0)
         {
             throw new CakeException("RegisterQemu: " + string.Join(System.Environment.NewLine + "RegisterQemu: ", problems));
@@ -254,7 +247,7 @@ public sealed class RegisterQemuRunner : DockerRunner<RegisterQemuSettings>
 
         Log.Information("RegisterQemu: binfmt_misc is not mounted at '{0}'; mounting it.", path);
         var errors = new List<string>();
-        var process = _processRunner.Start(new FilePath(MountCommand), new ProcessSettings
+        var process = _processRunner.Start(new FilePath(Host.MountCommand), new ProcessSettings
         {
             Arguments = new ProcessArgumentBuilder().Append("-t").Append("binfmt_misc").Append("binfmt_misc").AppendQuoted(path),
             RedirectStandardError = true,
@@ -287,7 +280,7 @@ public sealed class RegisterQemuRunner : DockerRunner<RegisterQemuSettings>
         foreach (var platform in missing.GroupBy(p => p.Info.QemuName).Select(g => g.First()))
         {
             var name = platform.Info.QemuName;
-            var line = host[name] ?? throw QemuExpectations.NoHostEmulator(settings, platform);
+            var line = host[name] ?? throw HostRegistrations.NoHostEmulator(settings, platform);
             if (table.Entries.TryGetValue(name, out var existing))
             {
                 // It matches (RefuseMismatches ran) but is disabled or lacks F, so it cannot serve containers.
@@ -295,7 +288,7 @@ public sealed class RegisterQemuRunner : DockerRunner<RegisterQemuSettings>
                 WriteKernel(Path.Combine(settings.BinfmtMiscPath, name), "-1", $"remove entry '{name}'");
             }
 
-            BeforeRegister?.Invoke(name);
+            Host.BeforeRegister?.Invoke(name);
             if (WriteKernel(Path.Combine(settings.BinfmtMiscPath, "register"), line.Line, $"register '{name}'", acceptExisting: true))
             {
                 registered.Add(name);
@@ -306,7 +299,7 @@ public sealed class RegisterQemuRunner : DockerRunner<RegisterQemuSettings>
             // EEXIST: another process registered it between our read and write (its lock may be
             // disabled, or it is not RegisterQemu). Accept it only when it is what we wanted.
             var now = BinfmtTable.Read(settings.BinfmtMiscPath).Entries.GetValueOrDefault(name);
-            var differences = now is null ? ["no entry (it was removed again)"] : QemuExpectations.Differences(now, line);
+            var differences = now is null ? ["no entry (it was removed again)"] : RegisterQemuPlan.Differences(now, line);
             if (now is null || differences.Count > 0 || !now.Enabled || !now.FixBinary)
             {
                 throw new CakeException($"RegisterQemu: the kernel refused to register '{name}' for {platform} because an entry of that name appeared meanwhile (another process registered it), and it is not the wanted one; expected {Describe(line)} with the F flag, found {(differences.Count > 0 ? string.Join("; ", differences) : $"flags '{now!.Flags}', {(now.Enabled ? "enabled" : "disabled")}")}. Run again with Reset = true to replace it.");
@@ -334,13 +327,13 @@ public sealed class RegisterQemuRunner : DockerRunner<RegisterQemuSettings>
         return result.Output.Concat(result.Errors).ToList();
     }
 
-    /// <summary>Writes to a binfmt_misc file through <see cref="KernelWrite"/>, turning the kernel's refusals into messages.</summary>
+    /// <summary>Writes to a binfmt_misc file through <see cref="BinfmtHost.KernelWrite"/>, turning the kernel's refusals into messages.</summary>
     /// <returns><see langword="false"/> when <paramref name="acceptExisting"/> is set and the kernel said EEXIST (the entry exists already).</returns>
     private bool WriteKernel(string path, string text, string what, bool acceptExisting = false)
     {
         try
         {
-            KernelWrite(path, text);
+            Host.KernelWrite(path, text);
             return true;
         }
         catch (UnauthorizedAccessException ex)
@@ -359,12 +352,4 @@ public sealed class RegisterQemuRunner : DockerRunner<RegisterQemuSettings>
 
     /// <summary>The errno (EEXIST) that .NET puts in <see cref="Exception.HResult"/> when the kernel already has an entry of that name.</summary>
     internal const int AlreadyExists = 17;
-
-    private static void WriteFile(string path, string text)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
-        var bytes = Encoding.ASCII.GetBytes(text);
-        stream.Write(bytes, 0, bytes.Length);
-        stream.Flush();
-    }
 }

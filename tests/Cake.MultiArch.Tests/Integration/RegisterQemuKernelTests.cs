@@ -38,7 +38,7 @@ public sealed class RegisterQemuKernelTests : IDisposable
     }
 
     private RegisterQemuRunner Runner(TestCakeContext cake, string lockPath) =>
-        new(cake.FileSystem, cake.Environment, cake.ProcessRunner, cake.Tools, cake.Log.Log) { LockPath = lockPath };
+        new(cake.FileSystem, cake.Environment, cake.ProcessRunner, cake.Tools, cake.Log.Log, new BinfmtHost { LockPath = lockPath });
 
     [Fact]
     public void Should_Register_From_The_Host_Then_Do_Nothing_The_Second_Time()
@@ -160,7 +160,7 @@ public sealed class RegisterQemuKernelTests : IDisposable
         using var guard = new KernelEntries("qemu-s390x");
         TestBed.RemoveEntry("qemu-s390x");
         var runner = Runner(_cake, _dir.Combine("binfmt.lock"));
-        runner.BeforeRegister = name => File.WriteAllText(Path.Combine(TestBed.Binfmt, "register"), DebianLine(name) + "\n");
+        runner.Host.BeforeRegister = name => File.WriteAllText(Path.Combine(TestBed.Binfmt, "register"), DebianLine(name) + "\n");
         var settings = new RegisterQemuSettings { Mode = QemuRegistrationMode.Host, Platforms = { "linux/s390x" } };
 
         // When

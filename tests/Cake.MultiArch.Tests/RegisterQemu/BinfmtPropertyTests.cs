@@ -38,9 +38,9 @@ public sealed class BinfmtPropertyTests
             foreach (var name in FixtureNames)
             {
                 var entry = BinfmtEntry.Parse(name, TestPaths.ReadFixture("binfmt/" + name));
-                var wanted = QemuExpectations.Qemu(name, entry.Interpreter!, "POF");
+                var wanted = RegisterQemuPlan.Qemu(name, entry.Interpreter!, "POF");
                 Assert.Empty(wanted.MatchDifferences(entry));
-                Assert.Empty(QemuExpectations.Differences(entry, wanted));
+                Assert.Empty(RegisterQemuPlan.Differences(entry, wanted));
                 Assert.Equal(entry.Flags, wanted.Flags);
             }
         }
@@ -96,7 +96,7 @@ public sealed class BinfmtPropertyTests
         {
             foreach (var name in Platform.Supported.Select(p => p.Info.QemuName).Distinct())
             {
-                var registration = QemuExpectations.Qemu(name, $"/usr/bin/{name}-static", "F");
+                var registration = RegisterQemuPlan.Qemu(name, $"/usr/bin/{name}-static", "F");
                 Assert.Equal(name, registration.Name);
                 Assert.Equal(registration.Magic.Length, registration.Mask!.Length);
             }

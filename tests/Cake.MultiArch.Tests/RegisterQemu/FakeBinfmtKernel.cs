@@ -7,7 +7,7 @@ namespace Cake.MultiArch.Tests.RegisterQemu;
 /// Fixtures/Data/binfmt): writing a line to <c>register</c> adds an entry file in the exact
 /// format the kernel lists (checked against the fixtures and the live kernel), EEXIST when the
 /// name exists, EINVAL for a line the kernel refuses; <c>-1</c>, <c>0</c>, <c>1</c> to an entry
-/// remove, disable and enable it. Plugged into <see cref="RegisterQemuRunner.KernelWrite"/>.
+/// remove, disable and enable it. Plugged into <see cref="BinfmtHost.KernelWrite"/>.
 /// </summary>
 internal sealed class FakeBinfmtKernel
 {

@@ -42,7 +42,7 @@ public sealed class RegisterQemuBadInputTests
         ["relative host interpreter folder"] = (b => b.Host(s => s.HostInterpreterDirectory = "bin"), ["RegisterQemu: HostInterpreterDirectory 'bin' is not an absolute path"]),
         ["ResetAllQemu without Reset"] = (b => b.Settings.ResetAllQemu = true, ["RegisterQemu: ResetAllQemu is set but Reset is not; expected Reset = true with it (ResetAllQemu only widens what Reset removes), found Reset = false."]),
         ["every settings problem at once"] = (b => { b.Settings.Image = string.Empty; b.Settings.ResetAllQemu = true; b.Settings.Platforms.Add(default); }, ["RegisterQemu: Platforms[0] is an empty platform", Environment.NewLine + "RegisterQemu: Image is empty;", Environment.NewLine + "RegisterQemu: ResetAllQemu is set but Reset is not;"]),
-        ["kernel older than 4.8"] = (b => b.Runner.KernelRelease = () => "3.10.0-1160.el7.x86_64", ["RegisterQemu: kernel 3.10.0-1160.el7.x86_64 is older than 4.8"]),
+        ["kernel older than 4.8"] = (b => b.Runner.Host.KernelRelease = () => "3.10.0-1160.el7.x86_64", ["RegisterQemu: kernel 3.10.0-1160.el7.x86_64 is older than 4.8"]),
         ["ordinary folder as binfmt_misc"] = (b => b.Settings.BinfmtMiscPath = b.Dir.WriteFile("project/keep.txt", "mine")[..^"/keep.txt".Length], ["RegisterQemu: binfmt_misc is not mounted at BinfmtMiscPath '", "/project'; expected a mounted binfmt_misc (its 'status' and 'register' files), found an ordinary folder."]),
         ["missing folder as binfmt_misc"] = (b => b.Settings.BinfmtMiscPath = b.Dir.Combine("nowhere"), ["/nowhere'; expected a mounted binfmt_misc (its 'status' and 'register' files), found no such folder."]),
         ["mount allowed on a folder with files"] = (b => { b.Settings.BinfmtMiscPath = b.Dir.WriteFile("project/keep.txt", "mine")[..^"/keep.txt".Length]; b.Settings.MountBinfmtMisc = true; }, ["/project' is not empty; expected an empty folder to mount binfmt_misc on, found 'keep.txt'."]),
@@ -111,14 +111,14 @@ public sealed class RegisterQemuBadInputTests
             Interpreter = Dir.WriteFile("libexec/aarch64-binfmt-P", "stand-in");
             var cake = new TestCakeContext(Dir.Path);
             Settings = new RegisterQemuSettings { BinfmtMiscPath = binfmt, ToolPath = Docker.Path, HostConfigDirectory = Dir.Combine("binfmt.d"), HostInterpreterDirectory = Dir.Combine("bin") };
-            Runner = new RegisterQemuRunner(cake.FileSystem, cake.Environment, cake.ProcessRunner, cake.Tools, cake.Log.Log)
+            Runner = new RegisterQemuRunner(cake.FileSystem, cake.Environment, cake.ProcessRunner, cake.Tools, cake.Log.Log, new BinfmtHost
             {
                 KernelRelease = () => "6.18.44",
                 HostPlatform = "linux/amd64",
                 LockPath = Dir.Combine("binfmt.lock"),
                 KernelWrite = Kernel.Write,
                 MountCommand = TestBed.WriteExecutable(Dir.Combine("fake-mount", "mount"), $"#!/bin/sh\n[ $# -eq 0 ] || touch '{Dir.Combine("mount-called")}'\nexit 1\n"),
-            };
+            });
         }
 
         public TempDirectory Dir { get; } = new();

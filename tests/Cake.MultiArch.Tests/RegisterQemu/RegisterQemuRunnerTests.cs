@@ -19,12 +19,12 @@ public sealed class RegisterQemuRunnerTests : IDisposable
     }
 
     private RegisterQemuRunner Runner(string? kernel = "6.18.44") =>
-        new(_cake.FileSystem, _cake.Environment, _cake.ProcessRunner, _cake.Tools, _cake.Log.Log)
+        new(_cake.FileSystem, _cake.Environment, _cake.ProcessRunner, _cake.Tools, _cake.Log.Log, new BinfmtHost
         {
             KernelRelease = () => kernel,
             HostPlatform = "linux/amd64",
             LockPath = _dir.Combine("binfmt.lock"),
-        };
+        });
 
     private RegisterQemuSettings Settings(params string[] platforms)
     {
@@ -130,7 +130,7 @@ public sealed class RegisterQemuRunnerTests : IDisposable
         Directory.CreateDirectory(settings.BinfmtMiscPath);
         var mount = TestBed.WriteExecutable(_dir.Combine("fake-mount", "mount"), "#!/bin/sh\necho \"$*\" > \"$(dirname \"$0\")/argv\"\necho 'mount: only root can use \"--types\" option' >&2\nexit 1\n");
         var runner = Runner();
-        runner.MountCommand = mount;
+        runner.Host.MountCommand = mount;
 
         // When
         var ex = Assert.Throws<CakeException>(() => runner.Run(settings));
@@ -193,7 +193,7 @@ public sealed class RegisterQemuRunnerTests : IDisposable
     public void Should_Build_A_Registration_From_A_Bare_Static_Interpreter()
     {
         var interpreter = _dir.WriteFile("bin/qemu-riscv64-static", "stand-in");
-        var line = QemuExpectations.Host(Settings(), "linux/riscv64")!.Line;
+        var line = HostRegistrations.Host(Settings(), "linux/riscv64")!.Line;
         Assert.Equal($":qemu-riscv64:M::\\x7f\\x45\\x4c\\x46\\x02\\x01\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x02\\x00\\xf3\\x00:\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\x00\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xfe\\xff\\xff\\xff:{interpreter}:OCF", line);
     }
 
@@ -202,7 +202,7 @@ public sealed class RegisterQemuRunnerTests : IDisposable
     {
         _dir.WriteFile("binfmt.d/qemu-aarch64-static.conf", ":qemu-aarch64-static:M::\\x7fELF:\\xff\\xff\\xff\\xff:/bin/sh:F\n");
         _dir.WriteFile("bin/qemu-aarch64-static", "stand-in");
-        Assert.Equal(":qemu-aarch64:M::\\x7fELF:\\xff\\xff\\xff\\xff:/bin/sh:F", QemuExpectations.Host(Settings(), "linux/arm64")!.Line);
+        Assert.Equal(":qemu-aarch64:M::\\x7fELF:\\xff\\xff\\xff\\xff:/bin/sh:F", HostRegistrations.Host(Settings(), "linux/arm64")!.Line);
     }
 
     [Fact]

@@ -30,14 +30,14 @@ public sealed class RegisterQemuTableTests : IDisposable
     private Dictionary<string, string> Table => Directory.GetFiles(_binfmt).ToDictionary(f => Path.GetFileName(f), File.ReadAllText);
 
     private RegisterQemuRunner Runner() =>
-        new(_cake.FileSystem, _cake.Environment, _cake.ProcessRunner, _cake.Tools, _cake.Log.Log)
+        new(_cake.FileSystem, _cake.Environment, _cake.ProcessRunner, _cake.Tools, _cake.Log.Log, new BinfmtHost
         {
             KernelRelease = () => "6.18.44",
             HostPlatform = "linux/amd64",
             LockPath = _dir.Combine("binfmt.lock"),
             KernelWrite = _kernel.Write,
             MountCommand = _dir.Combine("no-mount-expected"),
-        };
+        });
 
     private RegisterQemuSettings Settings(QemuRegistrationMode mode, params string[] platforms)
     {
@@ -201,15 +201,15 @@ public sealed class RegisterQemuTableTests : IDisposable
         {
             // Given: another run holds the lock.
             var runner = _t.Runner();
-            runner.LockTimeout = TimeSpan.FromMilliseconds(300);
-            using var other = new FileStream(runner.LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            runner.Host.LockTimeout = TimeSpan.FromMilliseconds(300);
+            using var other = new FileStream(runner.Host.LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
 
             // When
             var ex = Assert.Throws<CakeException>(() => runner.Run(_t.Settings(QemuRegistrationMode.Container, "linux/s390x")));
 
             // Then: nothing was read or started.
-            Assert.Equal($"RegisterQemu: another run held the binfmt_misc lock '{runner.LockPath}' for longer than 0 s; expected it to finish registering. Look for a hung build or installer container (ps aux | grep -i binfmt), then run again.", ex.Message);
-            Assert.Contains(_t._cake.Log.Lines, l => l.Text == $"RegisterQemu: another run is changing binfmt_misc (lock '{runner.LockPath}'); waiting up to 0 s…");
+            Assert.Equal($"RegisterQemu: another run held the binfmt_misc lock '{runner.Host.LockPath}' for longer than 0 s; expected it to finish registering. Look for a hung build or installer container (ps aux | grep -i binfmt), then run again.", ex.Message);
+            Assert.Contains(_t._cake.Log.Lines, l => l.Text == $"RegisterQemu: another run is changing binfmt_misc (lock '{runner.Host.LockPath}'); waiting up to 0 s…");
             Assert.Empty(_t._docker.Calls);
         }
 
@@ -220,7 +220,7 @@ public sealed class RegisterQemuTableTests : IDisposable
             _t.ConfFromFixture("qemu-riscv64");
             var s390x = @":qemu-s390x:M::\x7f\x45\x4c\x46\x02\x02\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\x16:\xff\xff\xff\xff\xff\xff\xff\xfc\xff\xff\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff:" + _t._dir.WriteFile("bin/qemu-s390x-static", "stand-in") + ":OCF";
             var runner = _t.Runner();
-            var other = new FileStream(runner.LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            var other = new FileStream(runner.Host.LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             var released = Task.Run(async () =>
             {
                 await Task.Delay(400, TestContext.Current.CancellationToken);

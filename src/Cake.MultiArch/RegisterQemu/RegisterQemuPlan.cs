@@ -3,8 +3,12 @@ using Cake.MultiArch.Registry;
 
 namespace Cake.MultiArch.RegisterQemu;
 
-/// <summary>RegisterQemu's checks of its settings, before anything is read, mounted or started.</summary>
-internal static class RegisterQemuValidation
+/// <summary>
+/// RegisterQemu's pure part: the checks of its settings, before anything is read, mounted or
+/// started; the registration it expects of a <c>qemu-*</c> entry (QEMU's magic and mask), and how an
+/// entry the kernel lists compares with it.
+/// </summary>
+internal static class RegisterQemuPlan
 {
     /// <summary>Lists every problem of the settings at once.</summary>
     /// <param name="settings">The settings.</param>
@@ -58,6 +62,36 @@ internal static class RegisterQemuValidation
         }
 
         return problems;
+    }
+
+    /// <summary>Builds QEMU's own registration (magic and mask of <c>qemu-binfmt-conf.sh</c>) for an emulator.</summary>
+    /// <param name="qemuName">The entry name, such as <c>qemu-aarch64</c>.</param>
+    /// <param name="interpreter">The interpreter.</param>
+    /// <param name="flags">The flags.</param>
+    /// <returns>The registration.</returns>
+    public static BinfmtRegistration Qemu(string qemuName, string interpreter, string flags) =>
+        BinfmtRegistration.Parse(QemuMagic.Registration(qemuName, interpreter, flags) ?? throw new InvalidOperationException($"No QEMU magic for '{qemuName}'."));
+
+    /// <summary>
+    /// Lists how an entry differs from what is wanted in what decides which binaries it runs and
+    /// with what: type, offset, magic, mask, and an interpreter that must be the wanted one or a
+    /// QEMU for the same architecture (<c>qemu-ARCH</c>, <c>qemu-ARCH-static</c>, <c>ARCH-binfmt-P</c>).
+    /// Flags are not compared here: a missing <c>F</c> makes the entry "not ready", not different.
+    /// </summary>
+    /// <param name="entry">The entry the kernel lists.</param>
+    /// <param name="wanted">The wanted registration.</param>
+    /// <returns>The differences; empty when the entry is acceptable.</returns>
+    public static IReadOnlyList<string> Differences(BinfmtEntry entry, BinfmtRegistration wanted)
+    {
+        var differences = wanted.MatchDifferences(entry).ToList();
+        var arch = wanted.Name.StartsWith("qemu-", StringComparison.Ordinal) ? wanted.Name["qemu-".Length..] : wanted.Name;
+        var file = entry.Interpreter is null ? string.Empty : Path.GetFileName(entry.Interpreter);
+        if (entry.Interpreter != wanted.Interpreter && file != $"qemu-{arch}" && file != $"qemu-{arch}-static" && file != $"{arch}-binfmt-P")
+        {
+            differences.Add($"interpreter '{entry.Interpreter ?? "(none)"}' (expected '{wanted.Interpreter}' or another QEMU for {arch}: qemu-{arch}, qemu-{arch}-static or {arch}-binfmt-P)");
+        }
+
+        return differences;
     }
 
     private static void AbsolutePath(List<string> problems, string setting, string? value, string expected)

@@ -5,10 +5,10 @@ using Path = System.IO.Path;
 namespace Cake.MultiArch.RegisterQemu;
 
 /// <summary>
-/// What RegisterQemu expects of a <c>qemu-*</c> entry: the host's own registration (host mode),
-/// or QEMU's magic and mask, and how an entry the kernel lists compares with it.
+/// The host's own QEMU registrations (host mode): read from its <c>binfmt.d</c> files or built for
+/// its static interpreters. What is expected of an entry, and how one compares, is <see cref="RegisterQemuPlan"/>'s.
 /// </summary>
-internal static class QemuExpectations
+internal static class HostRegistrations
 {
     /// <summary>
     /// Finds the host's registration for a platform: Debian/Ubuntu's
@@ -43,7 +43,7 @@ internal static class QemuExpectations
         }
 
         var interpreter = Path.Combine(settings.HostInterpreterDirectory, name + "-static");
-        return File.Exists(interpreter) ? Qemu(name, interpreter, "OCF") : null;
+        return File.Exists(interpreter) ? RegisterQemuPlan.Qemu(name, interpreter, "OCF") : null;
     }
 
     /// <summary>Gets the error for a platform the host has no emulator for.</summary>
@@ -52,34 +52,4 @@ internal static class QemuExpectations
     /// <returns>The exception to throw.</returns>
     public static CakeException NoHostEmulator(RegisterQemuSettings settings, Platform platform) =>
         new($"RegisterQemu: no QEMU interpreter for {platform} on this host: no '{Path.Combine(settings.HostConfigDirectory, platform.Info.QemuName + ".conf")}' and no '{Path.Combine(settings.HostInterpreterDirectory, platform.Info.QemuName + "-static")}'. Install the static emulators (Debian/Ubuntu: apt-get install qemu-user-static; Fedora: dnf install qemu-user-static), or use container mode.");
-
-    /// <summary>Builds QEMU's own registration (magic and mask of <c>qemu-binfmt-conf.sh</c>) for an emulator.</summary>
-    /// <param name="qemuName">The entry name, such as <c>qemu-aarch64</c>.</param>
-    /// <param name="interpreter">The interpreter.</param>
-    /// <param name="flags">The flags.</param>
-    /// <returns>The registration.</returns>
-    public static BinfmtRegistration Qemu(string qemuName, string interpreter, string flags) =>
-        BinfmtRegistration.Parse(QemuMagic.Registration(qemuName, interpreter, flags) ?? throw new InvalidOperationException($"No QEMU magic for '{qemuName}'."));
-
-    /// <summary>
-    /// Lists how an entry differs from what is wanted in what decides which binaries it runs and
-    /// with what: type, offset, magic, mask, and an interpreter that must be the wanted one or a
-    /// QEMU for the same architecture (<c>qemu-ARCH</c>, <c>qemu-ARCH-static</c>, <c>ARCH-binfmt-P</c>).
-    /// Flags are not compared here: a missing <c>F</c> makes the entry "not ready", not different.
-    /// </summary>
-    /// <param name="entry">The entry the kernel lists.</param>
-    /// <param name="wanted">The wanted registration.</param>
-    /// <returns>The differences; empty when the entry is acceptable.</returns>
-    public static IReadOnlyList<string> Differences(BinfmtEntry entry, BinfmtRegistration wanted)
-    {
-        var differences = wanted.MatchDifferences(entry).ToList();
-        var arch = wanted.Name.StartsWith("qemu-", StringComparison.Ordinal) ? wanted.Name["qemu-".Length..] : wanted.Name;
-        var file = entry.Interpreter is null ? string.Empty : Path.GetFileName(entry.Interpreter);
-        if (entry.Interpreter != wanted.Interpreter && file != $"qemu-{arch}" && file != $"qemu-{arch}-static" && file != $"{arch}-binfmt-P")
-        {
-            differences.Add($"interpreter '{entry.Interpreter ?? "(none)"}' (expected '{wanted.Interpreter}' or another QEMU for {arch}: qemu-{arch}, qemu-{arch}-static or {arch}-binfmt-P)");
-        }
-
-        return differences;
-    }
 }
