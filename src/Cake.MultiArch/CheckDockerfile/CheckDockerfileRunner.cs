@@ -2,7 +2,6 @@ using Cake.Core;
 using Cake.Core.Diagnostics;
 using Cake.Core.IO;
 using Cake.Core.Tooling;
-using Cake.MultiArch.Platforms;
 using Cake.MultiArch.Registry;
 
 namespace Cake.MultiArch.CheckDockerfile;
