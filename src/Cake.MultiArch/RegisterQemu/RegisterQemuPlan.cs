@@ -94,6 +94,15 @@ internal static class RegisterQemuPlan
         return differences;
     }
 
+    /// <summary>Reads the major and minor version of a kernel release such as <c>6.1.0-18-amd64</c>.</summary>
+    /// <param name="release">The release (<c>/proc/sys/kernel/osrelease</c>).</param>
+    /// <returns>The version, or <see langword="null"/> when the release does not start with two numbers.</returns>
+    public static Version? TryParseKernel(string release)
+    {
+        var parts = release.Split('.', '-');
+        return parts.Length >= 2 && int.TryParse(parts[0], out var major) && int.TryParse(parts[1], out var minor) ? new Version(major, minor) : null;
+    }
+
     private static void AbsolutePath(List<string> problems, string setting, string? value, string expected)
     {
         if (string.IsNullOrWhiteSpace(value))

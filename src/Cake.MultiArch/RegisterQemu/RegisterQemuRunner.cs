@@ -202,7 +202,7 @@ public sealed class RegisterQemuRunner : DockerRunner<RegisterQemuSettings>
         }
 
         var release = Host.KernelRelease();
-        if (release is not null && TryParseKernel(release) is { } version && version < new Version(4, 8))
+        if (release is not null && RegisterQemuPlan.TryParseKernel(release) is { } version && version < new Version(4, 8))
         {
             throw new CakeException($"RegisterQemu: kernel {release} is older than 4.8 and has no binfmt_misc F (fix binary) flag, so emulators cannot run inside containers; upgrade the kernel (CentOS 7's 3.10 is too old) or build on native nodes (EnsureBuilder AppendNodes).");
         }
@@ -212,12 +212,6 @@ public sealed class RegisterQemuRunner : DockerRunner<RegisterQemuSettings>
         {
             throw new CakeException("RegisterQemu: " + string.Join(System.Environment.NewLine + "RegisterQemu: ", problems));
         }
-    }
-
-    internal static Version? TryParseKernel(string release)
-    {
-        var parts = release.Split('.', '-');
-        return parts.Length >= 2 && int.TryParse(parts[0], out var major) && int.TryParse(parts[1], out var minor) ? new Version(major, minor) : null;
     }
 
     private void EnsureMounted(RegisterQemuSettings settings)
