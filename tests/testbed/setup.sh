@@ -279,7 +279,7 @@ if [ -n "$deep_missing" ]; then
 fi
 log "deep corpus ready ($TESTBED/deep)"
 
-# --- ImageMetadata (Metadata/ tests): the git executable, to make real repositories ---------
+# --- ImageMetadata (ImageMetadata/ tests): the git executable, to make real repositories ---------
 if ! command -v git >/dev/null 2>&1; then
   apt-get install -y -qq git >/dev/null || { apt_update; apt-get install -y -qq git >/dev/null; }
 fi

@@ -301,7 +301,7 @@ public sealed partial class BuildxBuildRunner : DockerRunner<BuildxBuildSettings
             return; // docker names the missing file itself
         }
 
-        var check = new Dockerfiles.CheckDockerfileSettings { Target = settings.Target };
+        var check = new CheckDockerfile.CheckDockerfileSettings { Target = settings.Target };
         settings.Preflight.CopyTo(check);
         foreach (var platform in settings.Platforms)
         {
@@ -318,7 +318,7 @@ public sealed partial class BuildxBuildRunner : DockerRunner<BuildxBuildSettings
             check.BuildContexts[key] = value;
         }
 
-        new Dockerfiles.CheckDockerfileRunner(FileSystem, Environment, Log).Run(dockerfile, check, AliasName);
+        new CheckDockerfile.CheckDockerfileRunner(FileSystem, Environment, Log).Run(dockerfile, check, AliasName);
     }
 
     private void NoteEmulation(BuildxBuildSettings settings)

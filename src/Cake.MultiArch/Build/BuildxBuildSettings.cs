@@ -106,7 +106,7 @@ public sealed class BuildxBuildSettings : DockerSettings
     /// warnings, or stop the build with <c>Preflight.WarningsAsErrors</c>. It runs for a local context
     /// with Platforms set.
     /// </summary>
-    public Dockerfiles.DockerfileCheckOptions Preflight { get; } = new();
+    public CheckDockerfile.DockerfileCheckOptions Preflight { get; } = new();
 
     /// <summary>Gets or sets a value indicating whether the Dockerfile preflight is skipped (no rules, no registry requests). Default: <see langword="false"/>.</summary>
     public bool SkipPreflight { get; set; }

@@ -272,7 +272,7 @@ public static class BuildxBuildSettingsExtensions
     /// <param name="settings">The settings.</param>
     /// <param name="configure">Sets the options, such as <c>o => o.WarningsAsErrors = true</c>.</param>
     /// <returns>The settings.</returns>
-    public static BuildxBuildSettings WithPreflight(this BuildxBuildSettings settings, Action<Dockerfiles.DockerfileCheckOptions> configure)
+    public static BuildxBuildSettings WithPreflight(this BuildxBuildSettings settings, Action<CheckDockerfile.DockerfileCheckOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);
         return Set(settings, s => configure(s.Preflight));

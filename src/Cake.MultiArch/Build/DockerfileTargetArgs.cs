@@ -1,4 +1,4 @@
-using Cake.MultiArch.Dockerfiles;
+using Cake.MultiArch.CheckDockerfile;
 
 namespace Cake.MultiArch.Build;
 

@@ -12,7 +12,7 @@ namespace Cake.MultiArch.Platforms;
 /// <param name="ElfMachine">The ELF header's <c>e_machine</c> value for this architecture.</param>
 /// <param name="Is64Bit">Whether binaries are ELFCLASS64 (otherwise ELFCLASS32).</param>
 /// <param name="IsLittleEndian">Whether binaries are ELFDATA2LSB (otherwise ELFDATA2MSB).</param>
-public sealed record ArchitectureInfo(
+internal sealed record ArchitectureInfo(
     string Architecture,
     string? Variant,
     string QemuName,

@@ -60,7 +60,7 @@ public readonly record struct Platform
     /// <see langword="null"/> for a parsed platform; <see langword="null"/> only for
     /// <c>default(Platform)</c> (check <see cref="IsDefault"/> first where such a value can arrive).
     /// </summary>
-    public ArchitectureInfo Info { get; }
+    internal ArchitectureInfo Info { get; }
 
     /// <summary>
     /// Gets a value indicating whether this is <c>default(Platform)</c>: a value no parser made

@@ -3,7 +3,7 @@ using Cake.Core;
 namespace Cake.MultiArch.Platforms;
 
 /// <summary>Parsing, formatting and de-duplication of platform lists such as <c>linux/amd64,linux/arm64</c>.</summary>
-public static class PlatformList
+internal static class PlatformList
 {
     /// <summary>
     /// Parses a comma-separated list of platforms, dropping duplicates after normalisation (first

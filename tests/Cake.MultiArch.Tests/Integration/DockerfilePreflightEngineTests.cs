@@ -1,8 +1,8 @@
 using Cake.Core;
 using Cake.Core.Diagnostics;
 using Cake.MultiArch.Build;
-using Cake.MultiArch.Dockerfiles;
-using Cake.MultiArch.Tests.Dockerfiles;
+using Cake.MultiArch.CheckDockerfile;
+using Cake.MultiArch.Tests.CheckDockerfile;
 using Cake.MultiArch.Tests.Fixtures;
 
 namespace Cake.MultiArch.Tests.Integration;

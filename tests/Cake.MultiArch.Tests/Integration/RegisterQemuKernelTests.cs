@@ -1,5 +1,5 @@
 using Cake.Core;
-using Cake.MultiArch.Qemu;
+using Cake.MultiArch.RegisterQemu;
 using Cake.MultiArch.Tests.Fixtures;
 
 namespace Cake.MultiArch.Tests.Integration;
@@ -38,7 +38,7 @@ public sealed class RegisterQemuKernelTests : IDisposable
     }
 
     private RegisterQemuRunner Runner(TestCakeContext cake, string lockPath) =>
-        new(cake.FileSystem, cake.Environment, cake.ProcessRunner, cake.Tools, cake.Log.Log) { LockPath = lockPath };
+        new(cake.FileSystem, cake.Environment, cake.ProcessRunner, cake.Tools, cake.Log.Log, new BinfmtHost { LockPath = lockPath });
 
     [Fact]
     public void Should_Register_From_The_Host_Then_Do_Nothing_The_Second_Time()
@@ -160,7 +160,7 @@ public sealed class RegisterQemuKernelTests : IDisposable
         using var guard = new KernelEntries("qemu-s390x");
         TestBed.RemoveEntry("qemu-s390x");
         var runner = Runner(_cake, _dir.Combine("binfmt.lock"));
-        runner.BeforeRegister = name => File.WriteAllText(Path.Combine(TestBed.Binfmt, "register"), DebianLine(name) + "\n");
+        runner.Host.BeforeRegister = name => File.WriteAllText(Path.Combine(TestBed.Binfmt, "register"), DebianLine(name) + "\n");
         var settings = new RegisterQemuSettings { Mode = QemuRegistrationMode.Host, Platforms = { "linux/s390x" } };
 
         // When
@@ -321,6 +321,6 @@ public sealed class RegisterQemuKernelTests : IDisposable
         private static string Line(string name, BinfmtEntry e) =>
             e.Magic is null
                 ? $":{name}:E::{e.Extension!.TrimStart('.')}::{e.Interpreter}:{e.Flags}"
-                : $":{name}:M:{e.Offset}:{Qemu.FakeBinfmtKernel.Escape(e.Magic)}:{(e.Mask is null ? string.Empty : Qemu.FakeBinfmtKernel.Escape(e.Mask))}:{e.Interpreter}:{e.Flags}";
+                : $":{name}:M:{e.Offset}:{RegisterQemu.FakeBinfmtKernel.Escape(e.Magic)}:{(e.Mask is null ? string.Empty : RegisterQemu.FakeBinfmtKernel.Escape(e.Mask))}:{e.Interpreter}:{e.Flags}";
     }
 }

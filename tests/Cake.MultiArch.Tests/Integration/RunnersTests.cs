@@ -5,11 +5,11 @@ using Cake.Core.IO;
 using Cake.Core.Tooling;
 using Cake.MultiArch.Build;
 using Cake.MultiArch.Builders;
-using Cake.MultiArch.Dockerfiles;
-using Cake.MultiArch.Metadata;
+using Cake.MultiArch.CheckDockerfile;
+using Cake.MultiArch.ImageMetadata;
 using Cake.MultiArch.Platforms;
 using Cake.MultiArch.Publishing;
-using Cake.MultiArch.Qemu;
+using Cake.MultiArch.RegisterQemu;
 using Cake.MultiArch.Tests.Fixtures;
 using Cake.MultiArch.VerifyManifest;
 
@@ -156,13 +156,13 @@ public sealed class RunnersTests(RegistryBed bed)
         [nameof(CheckDockerfileRunner)] = (_, c, dir) =>
         {
             var dockerfile = dir.WriteFile("Dockerfile", "FROM scratch\nCOPY ${TARGETARCH}/app /app\n");
-            var result = new CheckDockerfileRunner(c.FileSystem, c.Environment, c.Log.Log).Run(dockerfile, new CheckDockerfileSettings { Platforms = { "linux/amd64", "linux/arm64" } });
+            var result = new CheckDockerfileRunner(c.FileSystem, c.Environment, c.ProcessRunner, c.Tools, c.Log.Log).Run(dockerfile, new CheckDockerfileSettings { Platforms = { "linux/amd64", "linux/arm64" } });
             Assert.Equal(DockerfileRules.PlatformArgNotDeclared, Assert.Single(result.Findings).RuleId);
             return Task.FromResult(result.ToString());
         },
         [nameof(ImageMetadataRunner)] = (_, c, dir) =>
         {
-            var result = new ImageMetadataRunner(c.Context).Run(new ImageMetadataSettings
+            var result = new ImageMetadataRunner(c.FileSystem, c.Environment, c.ProcessRunner, c.Tools, c.Log.Log).Run(new ImageMetadataSettings
             {
                 Images = { "registry.example.com/team/app" },
                 RepositoryPath = dir.Path,

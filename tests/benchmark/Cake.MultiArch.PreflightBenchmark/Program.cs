@@ -7,7 +7,7 @@ using System.Text;
 using Cake.Core;
 using Cake.Core.Diagnostics;
 using Cake.Core.IO;
-using Cake.MultiArch.Dockerfiles;
+using Cake.MultiArch.CheckDockerfile;
 using Cake.MultiArch.Registry;
 
 var registry = args.Length > 0 ? args[0] : "127.0.0.1:5000";

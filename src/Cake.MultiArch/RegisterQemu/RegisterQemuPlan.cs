@@ -1,0 +1,117 @@
+using Cake.MultiArch.Platforms;
+using Cake.MultiArch.Registry;
+
+namespace Cake.MultiArch.RegisterQemu;
+
+/// <summary>
+/// RegisterQemu's pure part: the checks of its settings, before anything is read, mounted or
+/// started; the registration it expects of a <c>qemu-*</c> entry (QEMU's magic and mask), and how an
+/// entry the kernel lists compares with it.
+/// </summary>
+internal static class RegisterQemuPlan
+{
+    /// <summary>Lists every problem of the settings at once.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <returns>One message per problem, without the alias prefix.</returns>
+    public static IReadOnlyList<string> Problems(RegisterQemuSettings settings)
+    {
+        var problems = new List<string>(PlatformList.Validate("Platforms", settings.Platforms, allowEmpty: true));
+        var index = 0;
+        foreach (var platform in settings.Platforms)
+        {
+            if (!platform.IsDefault && platform.Os != "linux")
+            {
+                problems.Add($"Platforms[{index}] is '{platform}'; expected a linux platform (binfmt_misc runs Linux binaries), found operating system '{platform.Os}'. Use 'linux/{platform.Architecture}{(platform.Variant is null ? string.Empty : "/" + platform.Variant)}' or remove it.");
+            }
+
+            index++;
+        }
+
+        if (!Enum.IsDefined(settings.Mode))
+        {
+            problems.Add($"Mode is {(int)settings.Mode}; expected QemuRegistrationMode.Container or QemuRegistrationMode.Host.");
+        }
+
+        if (!Enum.IsDefined(settings.InstallerStyle))
+        {
+            problems.Add($"InstallerStyle is {(int)settings.InstallerStyle}; expected QemuInstallerStyle.Binfmt or QemuInstallerStyle.QemuUserStatic.");
+        }
+
+        if (settings.Mode == QemuRegistrationMode.Container)
+        {
+            if (string.IsNullOrWhiteSpace(settings.Image))
+            {
+                problems.Add("Image is empty; expected an installer image such as 'tonistiigi/binfmt:latest' or a mirror of it.");
+            }
+            else if (ImageReference.TryParseCore(settings.Image, out _) is { } error)
+            {
+                problems.Add($"Image is not an image reference: {error} Expected an installer image such as 'tonistiigi/binfmt:latest' or a mirror of it.");
+            }
+        }
+
+        AbsolutePath(problems, "BinfmtMiscPath", settings.BinfmtMiscPath, $"the folder where binfmt_misc is mounted, such as '{BinfmtTable.DefaultPath}'");
+        if (settings.Mode == QemuRegistrationMode.Host)
+        {
+            AbsolutePath(problems, "HostConfigDirectory", settings.HostConfigDirectory, "the folder of the host's QEMU registrations, such as '/usr/lib/binfmt.d'");
+            AbsolutePath(problems, "HostInterpreterDirectory", settings.HostInterpreterDirectory, "the folder of the host's qemu-*-static interpreters, such as '/usr/bin'");
+        }
+
+        if (settings.ResetAllQemu && !settings.Reset)
+        {
+            problems.Add("ResetAllQemu is set but Reset is not; expected Reset = true with it (ResetAllQemu only widens what Reset removes), found Reset = false. Set Reset = true too, or drop ResetAllQemu.");
+        }
+
+        return problems;
+    }
+
+    /// <summary>Builds QEMU's own registration (magic and mask of <c>qemu-binfmt-conf.sh</c>) for an emulator.</summary>
+    /// <param name="qemuName">The entry name, such as <c>qemu-aarch64</c>.</param>
+    /// <param name="interpreter">The interpreter.</param>
+    /// <param name="flags">The flags.</param>
+    /// <returns>The registration.</returns>
+    public static BinfmtRegistration Qemu(string qemuName, string interpreter, string flags) =>
+        BinfmtRegistration.Parse(QemuMagic.Registration(qemuName, interpreter, flags) ?? throw new InvalidOperationException($"No QEMU magic for '{qemuName}'."));
+
+    /// <summary>
+    /// Lists how an entry differs from what is wanted in what decides which binaries it runs and
+    /// with what: type, offset, magic, mask, and an interpreter that must be the wanted one or a
+    /// QEMU for the same architecture (<c>qemu-ARCH</c>, <c>qemu-ARCH-static</c>, <c>ARCH-binfmt-P</c>).
+    /// Flags are not compared here: a missing <c>F</c> makes the entry "not ready", not different.
+    /// </summary>
+    /// <param name="entry">The entry the kernel lists.</param>
+    /// <param name="wanted">The wanted registration.</param>
+    /// <returns>The differences; empty when the entry is acceptable.</returns>
+    public static IReadOnlyList<string> Differences(BinfmtEntry entry, BinfmtRegistration wanted)
+    {
+        var differences = wanted.MatchDifferences(entry).ToList();
+        var arch = wanted.Name.StartsWith("qemu-", StringComparison.Ordinal) ? wanted.Name["qemu-".Length..] : wanted.Name;
+        var file = entry.Interpreter is null ? string.Empty : Path.GetFileName(entry.Interpreter);
+        if (entry.Interpreter != wanted.Interpreter && file != $"qemu-{arch}" && file != $"qemu-{arch}-static" && file != $"{arch}-binfmt-P")
+        {
+            differences.Add($"interpreter '{entry.Interpreter ?? "(none)"}' (expected '{wanted.Interpreter}' or another QEMU for {arch}: qemu-{arch}, qemu-{arch}-static or {arch}-binfmt-P)");
+        }
+
+        return differences;
+    }
+
+    /// <summary>Reads the major and minor version of a kernel release such as <c>6.1.0-18-amd64</c>.</summary>
+    /// <param name="release">The release (<c>/proc/sys/kernel/osrelease</c>).</param>
+    /// <returns>The version, or <see langword="null"/> when the release does not start with two numbers.</returns>
+    public static Version? TryParseKernel(string release)
+    {
+        var parts = release.Split('.', '-');
+        return parts.Length >= 2 && int.TryParse(parts[0], out var major) && int.TryParse(parts[1], out var minor) ? new Version(major, minor) : null;
+    }
+
+    private static void AbsolutePath(List<string> problems, string setting, string? value, string expected)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            problems.Add($"{setting} is empty; expected {expected}.");
+        }
+        else if (!Path.IsPathFullyQualified(value) || value.Contains('\0', StringComparison.Ordinal))
+        {
+            problems.Add($"{setting} '{value}' is not an absolute path; expected {expected}.");
+        }
+    }
+}
