@@ -1,4 +1,4 @@
-using Cake.MultiArch.Build;
+using Cake.MultiArch.BuildxBuild;
 using Cake.MultiArch.Metadata;
 
 namespace Cake.MultiArch.Tests.Metadata;
