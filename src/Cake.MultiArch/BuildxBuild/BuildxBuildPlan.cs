@@ -1,37 +1,156 @@
-using System.Text.RegularExpressions;
 using Cake.Core;
 using Cake.Core.IO;
+using Cake.MultiArch.Dockerfiles;
 using Cake.MultiArch.Docker;
 using Cake.MultiArch.Platforms;
 using Cake.MultiArch.Registry;
 
 namespace Cake.MultiArch.BuildxBuild;
 
-/// <content>Validation (every setting checked before anything starts, every problem reported at once) and the secret values it reads.</content>
-public sealed partial class BuildxBuildRunner
+/// <summary>
+/// What one <c>docker buildx build</c> is to do, worked out from the settings alone (and the files
+/// they name): every problem with them (all reported at once, before anything starts), the
+/// Dockerfile preflight to run, the secret values to keep out of the log, and the argv.
+/// </summary>
+internal sealed class BuildxBuildPlan
 {
-    /// <summary>Checks the settings before anything starts; every problem is reported at once.</summary>
-    /// <param name="settings">The settings.</param>
-    /// <exception cref="CakeException">One or more settings are invalid.</exception>
-    internal void Validate(BuildxBuildSettings settings)
+    private readonly BuildxBuildSettings _settings;
+
+    /// <summary>Initializes a new instance of the <see cref="BuildxBuildPlan"/> class.</summary>
+    /// <param name="settings">The settings (read, never written).</param>
+    /// <param name="fileSystem">The file system the context, Dockerfile and secret files are looked up in.</param>
+    /// <param name="environment">The environment relative paths and secret variables are resolved in.</param>
+    public BuildxBuildPlan(BuildxBuildSettings settings, IFileSystem fileSystem, ICakeEnvironment environment)
     {
-        var problems = new List<string>();
-        AddNullProblems(problems, "Tags", settings.Tags);
-        AddNullProblems(problems, "Allow", settings.Allow);
-        AddNullProblems(problems, "Attestations", settings.Attestations);
-        AddNullProblems(problems, "NoCacheFilter", settings.NoCacheFilter);
-        AddNullProblems(problems, "Ssh", settings.Ssh);
-        AddNullProblems(problems, "CacheFrom", settings.CacheFrom);
-        AddNullProblems(problems, "CacheTo", settings.CacheTo);
-        AddNullProblems(problems, "Outputs", settings.Outputs);
-        AddNullProblems(problems, "Secrets", settings.Secrets);
-        AddNullProblems(problems, "Ulimits", settings.Ulimits);
-        if (problems.Count > 0)
+        _settings = settings;
+        FileSystem = fileSystem;
+        Environment = environment;
+    }
+
+    private IFileSystem FileSystem { get; }
+
+    private ICakeEnvironment Environment { get; }
+
+    /// <summary>Checks the settings; every problem is reported at once.</summary>
+    /// <exception cref="CakeException">One or more settings are invalid.</exception>
+    public void Validate()
+    {
+        if (Problems() is { Count: > 0 } problems)
         {
-            // The other checks read every entry: report the nulls alone.
             throw new CakeException("BuildxBuild: " + string.Join(System.Environment.NewLine + "BuildxBuild: ", problems));
         }
+    }
 
+    /// <summary>Lists what is wrong with the settings, in the order the options are documented.</summary>
+    /// <returns>The problems (without the alias prefix); empty when the settings can be built.</returns>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        AddNullProblems(problems);
+        if (problems.Count > 0)
+        {
+            return problems; // the other checks read every entry: report the nulls alone
+        }
+
+        AddPlatformProblems(problems);
+        AddOutputProblems(problems);
+        AddPathProblems(problems);
+        AddSecretProblems(problems);
+        AddOptionProblems(problems);
+        return problems;
+    }
+
+    /// <summary>
+    /// Every secret value this build can see, so that none of them reaches the log, an error or a
+    /// summary even if a step echoes it: values given directly, those buildx reads from
+    /// variables, and the text of secret files. Build a <see cref="SecretRedactor"/> from them.
+    /// </summary>
+    /// <returns>The values (whole; the redactor also masks each of their lines).</returns>
+    public string[] SecretValues() =>
+        _settings.Secrets
+            .Select(s => s.IsFromValue ? s.Value
+                : s.File is { } file ? ReadSecretFile(file)
+                : s.EnvironmentVariable is { } name ? (_settings.EnvironmentVariables.TryGetValue(name, out var v) ? v : Environment.GetEnvironmentVariable(name))
+                : null)
+            .Where(v => !string.IsNullOrEmpty(v))
+            .Select(v => v!)
+            .ToArray();
+
+    /// <summary>Works out the Dockerfile preflight: the Dockerfile and what to check it for.</summary>
+    /// <returns>The check to run, or <see langword="null"/> when none runs (skipped, a remote context, no platforms, or a missing Dockerfile docker names itself).</returns>
+    public (FilePath Dockerfile, CheckDockerfileSettings Settings)? Preflight()
+    {
+        var settings = _settings;
+        if (settings.SkipPreflight || !IsLocalContext(settings.Context) || settings.Platforms.Count == 0)
+        {
+            return null;
+        }
+
+        var dockerfile = (settings.File ?? new DirectoryPath(settings.Context).CombineWithFilePath("Dockerfile")).MakeAbsolute(Environment);
+        if (!FileSystem.Exist(dockerfile))
+        {
+            return null; // docker names the missing file itself
+        }
+
+        var check = new CheckDockerfileSettings { Target = settings.Target };
+        settings.Preflight.CopyTo(check);
+        foreach (var platform in settings.Platforms)
+        {
+            check.Platforms.Add(platform);
+        }
+
+        foreach (var (key, value) in settings.BuildArgs)
+        {
+            check.BuildArgs[key] = value;
+        }
+
+        foreach (var (key, value) in settings.BuildContexts)
+        {
+            check.BuildContexts[key] = value;
+        }
+
+        return (dockerfile, check);
+    }
+
+    /// <summary>Renders the command line, in <c>docker buildx build --help</c> order, context last.</summary>
+    /// <param name="temporaryMetadataFile">The metadata file to ask for when the settings name none.</param>
+    /// <param name="defaultProgress">The progress to ask for when the settings name none (rawjson where buildx has it).</param>
+    /// <returns>The arguments.</returns>
+    public ProcessArgumentBuilder Arguments(FilePath temporaryMetadataFile, BuildProgress? defaultProgress)
+    {
+        var settings = _settings;
+        var metadataFile = settings.MetadataFile?.MakeAbsolute(Environment) ?? temporaryMetadataFile;
+        var progress = settings.Progress ?? (settings.Quiet ? null : defaultProgress ?? (IsCi() ? BuildProgress.Plain : null)); // buildx refuses --quiet with any --progress but auto/quiet
+        return BuildxBuildArguments.Render(settings, Environment, metadataFile, progress);
+    }
+
+    /// <summary>Gets whether a context is a local folder (not <c>-</c>, a URL or a Git address).</summary>
+    /// <param name="context">The context.</param>
+    /// <returns><see langword="true"/> for a folder.</returns>
+    internal static bool IsLocalContext(string context) =>
+        !string.IsNullOrWhiteSpace(context) && context != "-" && !context.Contains("://", StringComparison.Ordinal) && !context.StartsWith("git@", StringComparison.Ordinal);
+
+    private bool IsCi() => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+
+    private void AddNullProblems(List<string> problems)
+    {
+        var settings = _settings;
+        AddNulls(problems, "Tags", settings.Tags);
+        AddNulls(problems, "Allow", settings.Allow);
+        AddNulls(problems, "Attestations", settings.Attestations);
+        AddNulls(problems, "NoCacheFilter", settings.NoCacheFilter);
+        AddNulls(problems, "Ssh", settings.Ssh);
+        AddNulls(problems, "CacheFrom", settings.CacheFrom);
+        AddNulls(problems, "CacheTo", settings.CacheTo);
+        AddNulls(problems, "Outputs", settings.Outputs);
+        AddNulls(problems, "Secrets", settings.Secrets);
+        AddNulls(problems, "Ulimits", settings.Ulimits);
+    }
+
+    /// <summary>Duplicate, empty and non-Linux platforms.</summary>
+    private void AddPlatformProblems(List<string> problems)
+    {
+        var settings = _settings;
         var duplicates = PlatformList.Duplicates(settings.Platforms);
         if (duplicates.Count > 0)
         {
@@ -51,7 +170,12 @@ public sealed partial class BuildxBuildRunner
             var os = foreign.Os == "windows" ? "Windows" : foreign.Os == "freebsd" ? "FreeBSD" : foreign.Os;
             problems.Add($"Platforms has '{foreign}', which is not a Linux platform; expected linux/… platforms, found '{PlatformList.Format(settings.Platforms)}'. This addin builds Linux images, and buildx builds {os} images only on a {os} daemon: here every RUN step would still make Linux binaries, labelled {foreign}. Remove '{foreign}' from Platforms, or build {os} images with docker on a {os} machine.");
         }
+    }
 
+    /// <summary>Push, outputs and the image names they write.</summary>
+    private void AddOutputProblems(List<string> problems)
+    {
+        var settings = _settings;
         // A multi-platform load is checked against the builder and the engine in CheckLoad.
         var imageOutputs = settings.Outputs.Where(o => o.Type is BuildOutputType.Image or BuildOutputType.Registry).ToArray();
         if (settings.Push && settings.Tags.Count == 0 && !imageOutputs.Any(o => o.Names.Count > 0))
@@ -86,7 +210,12 @@ public sealed partial class BuildxBuildRunner
                 problems.Add($"{setting} has an invalid image reference: {error}");
             }
         }
+    }
 
+    /// <summary>The context, the Dockerfile and the files buildx writes.</summary>
+    private void AddPathProblems(List<string> problems)
+    {
+        var settings = _settings;
         if (IsLocalContext(settings.Context))
         {
             var context = new DirectoryPath(settings.Context).MakeAbsolute(Environment);
@@ -118,7 +247,12 @@ public sealed partial class BuildxBuildRunner
 
         AddOutputFileProblems(problems, "MetadataFile", settings.MetadataFile);
         AddOutputFileProblems(problems, "ImageIdFile", settings.ImageIdFile);
+    }
 
+    /// <summary>Secret ids, values, files and variables.</summary>
+    private void AddSecretProblems(List<string> problems)
+    {
+        var settings = _settings;
         foreach (var secret in settings.Secrets)
         {
             if (string.IsNullOrWhiteSpace(secret.Id))
@@ -159,8 +293,13 @@ public sealed partial class BuildxBuildRunner
                 problems.Add($"Secrets has ids {string.Join(" and ", ids.Select(i => $"'{i}'"))}, which would all pass their value through the environment variable '{shared.Key}' (WithSecret upper-cases an id and makes every character other than a letter or digit '_'); expected ids that map to different variables, found one variable for {ids.Length}. Rename one of the ids (and the RUN --mount=type=secret,id=… that uses it).");
             }
         }
+    }
 
-        if (!string.IsNullOrEmpty(settings.ShmSize) && !ShmSizePattern().IsMatch(settings.ShmSize))
+    /// <summary>The remaining options: sizes, frontend method, progress and keys.</summary>
+    private void AddOptionProblems(List<string> problems)
+    {
+        var settings = _settings;
+        if (!string.IsNullOrEmpty(settings.ShmSize) && !BuildxBuildPatterns.ShmSize().IsMatch(settings.ShmSize))
         {
             problems.Add($"ShmSize '{settings.ShmSize}' is not a size; expected a number with an optional unit b, k, m or g, such as '2g'.");
         }
@@ -185,29 +324,7 @@ public sealed partial class BuildxBuildRunner
         AddKeyProblems(problems, "BuildContexts", settings.BuildContexts.Keys);
         AddKeyProblems(problems, "AddHosts", settings.AddHosts.Keys);
         AddKeyProblems(problems, "Annotations", settings.Annotations.Keys);
-
-        if (problems.Count > 0)
-        {
-            throw new CakeException("BuildxBuild: " + string.Join(System.Environment.NewLine + "BuildxBuild: ", problems));
-        }
     }
-
-    /// <summary>
-    /// Every secret value this build can see, so that none of them reaches the log, an error or a
-    /// summary even if a step echoes it: values given directly, those buildx reads from
-    /// variables, and the text of secret files. Build a <see cref="SecretRedactor"/> from them.
-    /// </summary>
-    /// <param name="settings">The validated settings.</param>
-    /// <returns>The values (whole; the redactor also masks each of their lines).</returns>
-    internal string[] SecretValues(BuildxBuildSettings settings) =>
-        settings.Secrets
-            .Select(s => s.IsFromValue ? s.Value
-                : s.File is { } file ? ReadSecretFile(file)
-                : s.EnvironmentVariable is { } name ? (settings.EnvironmentVariables.TryGetValue(name, out var v) ? v : Environment.GetEnvironmentVariable(name))
-                : null)
-            .Where(v => !string.IsNullOrEmpty(v))
-            .Select(v => v!)
-            .ToArray();
 
     private string? ReadSecretFile(FilePath path)
     {
@@ -242,7 +359,7 @@ public sealed partial class BuildxBuildRunner
         }
     }
 
-    private static void AddNullProblems<T>(List<string> problems, string setting, IList<T> items)
+    private static void AddNulls<T>(List<string> problems, string setting, IList<T> items)
         where T : class
     {
         for (var i = 0; i < items.Count; i++)
@@ -261,7 +378,4 @@ public sealed partial class BuildxBuildRunner
             problems.Add($"{setting} has an invalid key '{key}'; keys must be non-empty and contain no '='.");
         }
     }
-
-    [GeneratedRegex("^[0-9]+(?:[bkmgBKMG])?$")]
-    private static partial Regex ShmSizePattern();
 }

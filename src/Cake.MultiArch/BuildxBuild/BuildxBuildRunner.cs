@@ -9,8 +9,14 @@ using Cake.MultiArch.Platforms;
 namespace Cake.MultiArch.BuildxBuild;
 
 /// <summary>Runs <c>docker buildx build</c> and reads its metadata file into a <see cref="BuildxBuildResult"/>.</summary>
-public sealed partial class BuildxBuildRunner : DockerRunner<BuildxBuildSettings>
+public sealed class BuildxBuildRunner : DockerRunner<BuildxBuildSettings>
 {
+    /// <summary>The first buildx with <c>--progress=rawjson</c>.</summary>
+    internal static readonly Version RawJsonVersion = ProgressChoice.RawJsonVersion;
+
+    private readonly IBuildxProbe _probe;
+    private readonly IPreflight _preflight;
+
     /// <summary>Initializes a new instance of the <see cref="BuildxBuildRunner"/> class.</summary>
     /// <param name="fileSystem">The file system.</param>
     /// <param name="environment">The environment.</param>
@@ -18,8 +24,23 @@ public sealed partial class BuildxBuildRunner : DockerRunner<BuildxBuildSettings
     /// <param name="tools">The tool locator.</param>
     /// <param name="log">The log.</param>
     public BuildxBuildRunner(IFileSystem fileSystem, ICakeEnvironment environment, IProcessRunner processRunner, IToolLocator tools, ICakeLog log)
+        : this(fileSystem, environment, processRunner, tools, log, new BuildxProbe(), new DockerfilePreflight(fileSystem, environment, log))
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="BuildxBuildRunner"/> class with the collaborators tests replace.</summary>
+    /// <param name="fileSystem">The file system.</param>
+    /// <param name="environment">The environment.</param>
+    /// <param name="processRunner">The process runner.</param>
+    /// <param name="tools">The tool locator.</param>
+    /// <param name="log">The log.</param>
+    /// <param name="probe">Reads the builder, the engine's image store and the buildx version before the build.</param>
+    /// <param name="preflight">Checks the Dockerfile before the build.</param>
+    internal BuildxBuildRunner(IFileSystem fileSystem, ICakeEnvironment environment, IProcessRunner processRunner, IToolLocator tools, ICakeLog log, IBuildxProbe probe, IPreflight preflight)
         : base(fileSystem, environment, processRunner, tools, log)
     {
+        _probe = probe;
+        _preflight = preflight;
     }
 
     /// <inheritdoc />
@@ -32,9 +53,14 @@ public sealed partial class BuildxBuildRunner : DockerRunner<BuildxBuildSettings
     public BuildxBuildResult Run(BuildxBuildSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        Validate(settings);
+        var plan = new BuildxBuildPlan(settings, FileSystem, Environment);
+        plan.Validate();
         CheckLoad(settings);
-        RunPreflight(settings);
+        if (plan.Preflight() is { } preflight)
+        {
+            _preflight.Run(preflight.Dockerfile, preflight.Settings, AliasName);
+        }
+
         NoteEmulation(settings);
 
         var temporaryMetadata = settings.MetadataFile is null;
@@ -42,51 +68,7 @@ public sealed partial class BuildxBuildRunner : DockerRunner<BuildxBuildSettings
             ?? new FilePath(System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"cake-multiarch-{Guid.NewGuid():N}.json"));
         try
         {
-            var secretValues = settings.Secrets.Where(s => s.IsFromValue).ToArray();
-            var secrets = SecretValues(settings); // new SecretRedactor(secrets) masks them in anything else this build prints
-            var (progress, progressReader) = ChooseProgress(settings, secrets);
-            var started = DateTimeOffset.UtcNow;
-            Log.Information("BuildxBuild: building {0} for {1}…", DescribeTarget(settings), settings.Platforms.Count == 0 ? "the builder's platform" : PlatformList.Format(settings.Platforms));
-            try
-            {
-                RunDocker(settings, GetArguments(settings, metadataFile, progress), new DockerRunOptions("docker buildx build")
-                {
-                    Environment = secretValues.ToDictionary(s => s.EnvironmentVariable!, s => s.Value!),
-                    Secrets = secrets,
-                    TranslateErrorLine = progressReader is null ? null : progressReader.Read,
-                });
-            }
-            catch (CakeException)
-            {
-                LogSummary(progressReader?.Summarize());
-                throw;
-            }
-
-            var summary = progressReader?.Summarize();
-            var metadataOptional = settings.Check || (settings.Call is { } call && call != "build");
-            var file = FileSystem.GetFile(metadataFile);
-            if (!file.Exists)
-            {
-                if (metadataOptional)
-                {
-                    LogSummary(summary);
-                    return BuildxBuildResult.Parse("{}", metadataFile.FullPath, settings.Platforms).WithSummary(summary);
-                }
-
-                throw new CakeException($"BuildxBuild: docker buildx build succeeded but wrote no metadata file at '{metadataFile.FullPath}'; expected the JSON that --metadata-file asks for. Check that the docker CLI has the buildx plugin (docker buildx version).");
-            }
-
-            string json;
-            using (var stream = file.OpenRead())
-            using (var reader = new StreamReader(stream))
-            {
-                json = reader.ReadToEnd();
-            }
-
-            var result = BuildxBuildResult.Parse(json, metadataFile.FullPath, settings.Platforms).WithSummary(summary);
-            Log.Information("BuildxBuild: done in {0:0.0}s: {1}", (DateTimeOffset.UtcNow - started).TotalSeconds, result);
-            LogSummary(summary);
-            return result;
+            return Build(settings, plan, metadataFile);
         }
         finally
         {
@@ -102,224 +84,111 @@ public sealed partial class BuildxBuildRunner : DockerRunner<BuildxBuildSettings
     /// <param name="temporaryMetadataFile">The metadata file to ask for when the settings name none.</param>
     /// <param name="defaultProgress">The progress to ask for when the settings name none (rawjson where buildx has it).</param>
     /// <returns>The arguments.</returns>
-    internal ProcessArgumentBuilder GetArguments(BuildxBuildSettings settings, FilePath temporaryMetadataFile, BuildProgress? defaultProgress = null)
+    internal ProcessArgumentBuilder GetArguments(BuildxBuildSettings settings, FilePath temporaryMetadataFile, BuildProgress? defaultProgress = null) =>
+        new BuildxBuildPlan(settings, FileSystem, Environment).Arguments(temporaryMetadataFile, defaultProgress);
+
+    private BuildxBuildResult Build(BuildxBuildSettings settings, BuildxBuildPlan plan, FilePath metadataFile)
     {
-        var metadataFile = settings.MetadataFile?.MakeAbsolute(Environment) ?? temporaryMetadataFile;
-        var args = new ProcessArgumentBuilder();
-        args.Append("buildx");
-        args.Append("build");
-
-        foreach (var (host, ip) in settings.AddHosts)
+        var secretValues = settings.Secrets.Where(s => s.IsFromValue).ToArray();
+        var secrets = plan.SecretValues(); // new SecretRedactor(secrets) masks them in anything else this build prints
+        var (progress, progressReader) = ProgressChoice.Choose(settings, secrets, () => ReadBuildxVersion(settings), text => Log.Warning("BuildxBuild: {0}", text));
+        var started = DateTimeOffset.UtcNow;
+        Log.Information("BuildxBuild: building {0} for {1}…", DescribeTarget(settings), settings.Platforms.Count == 0 ? "the builder's platform" : PlatformList.Format(settings.Platforms));
+        var options = new DockerRunOptions("docker buildx build")
         {
-            args.AppendSwitchQuoted("--add-host", $"{host}={ip}");
+            Environment = secretValues.ToDictionary(s => s.EnvironmentVariable!, s => s.Value!),
+            Secrets = secrets,
+            TranslateErrorLine = progressReader is null ? null : progressReader.Read,
+        };
+        try
+        {
+            _ = RunDocker(settings, plan.Arguments(metadataFile, progress), options);
+        }
+        catch (CakeException)
+        {
+            LogSummary(progressReader?.Summarize());
+            throw;
         }
 
-        foreach (var entitlement in settings.Allow)
+        var summary = progressReader?.Summarize();
+        var result = ReadMetadata(settings, metadataFile)?.WithSummary(summary);
+        if (result is null)
         {
-            args.AppendSwitchQuoted("--allow", entitlement);
+            LogSummary(summary);
+            return BuildxBuildResult.Parse("{}", metadataFile.FullPath, settings.Platforms).WithSummary(summary);
         }
 
-        foreach (var (key, value) in settings.Annotations)
-        {
-            args.AppendSwitchQuoted("--annotation", $"{key}={value}");
-        }
-
-        foreach (var attestation in settings.Attestations)
-        {
-            args.AppendSwitchQuoted("--attest", attestation);
-        }
-
-        foreach (var (key, value) in settings.BuildArgs)
-        {
-            args.AppendSwitchQuoted("--build-arg", $"{key}={value}");
-        }
-
-        foreach (var (name, value) in settings.BuildContexts)
-        {
-            args.AppendSwitchQuoted("--build-context", $"{name}={value}");
-        }
-
-        if (!string.IsNullOrEmpty(settings.Builder))
-        {
-            args.AppendSwitchQuoted("--builder", settings.Builder);
-        }
-
-        foreach (var cache in settings.CacheFrom)
-        {
-            args.AppendSwitchQuoted("--cache-from", cache.ToString());
-        }
-
-        foreach (var cache in settings.CacheTo)
-        {
-            args.AppendSwitchQuoted("--cache-to", cache.ToString());
-        }
-
-        if (!string.IsNullOrEmpty(settings.Call))
-        {
-            args.AppendSwitchQuoted("--call", settings.Call);
-        }
-
-        if (!string.IsNullOrEmpty(settings.CgroupParent))
-        {
-            args.AppendSwitchQuoted("--cgroup-parent", settings.CgroupParent);
-        }
-
-        if (settings.Check)
-        {
-            args.Append("--check");
-        }
-
-        if (settings.File is not null)
-        {
-            args.AppendSwitchQuoted("--file", settings.File.MakeAbsolute(Environment).FullPath);
-        }
-
-        if (settings.ImageIdFile is not null)
-        {
-            args.AppendSwitchQuoted("--iidfile", settings.ImageIdFile.MakeAbsolute(Environment).FullPath);
-        }
-
-        foreach (var (key, value) in settings.Labels)
-        {
-            args.AppendSwitchQuoted("--label", $"{key}={value}");
-        }
-
-        if (settings.Load)
-        {
-            args.Append("--load");
-        }
-
-        args.AppendSwitchQuoted("--metadata-file", metadataFile.FullPath);
-
-        if (!string.IsNullOrEmpty(settings.Network))
-        {
-            args.AppendSwitchQuoted("--network", settings.Network);
-        }
-
-        if (settings.NoCache)
-        {
-            args.Append("--no-cache");
-        }
-
-        foreach (var stage in settings.NoCacheFilter)
-        {
-            args.AppendSwitchQuoted("--no-cache-filter", stage);
-        }
-
-        foreach (var output in settings.Outputs)
-        {
-            args.AppendSwitchQuoted("--output", output.ToString());
-        }
-
-        if (settings.Platforms.Count > 0)
-        {
-            args.AppendSwitchQuoted("--platform", PlatformList.Format(settings.Platforms));
-        }
-
-        var progress = settings.Progress ?? (settings.Quiet ? null : defaultProgress ?? (IsCi() ? BuildProgress.Plain : null)); // buildx refuses --quiet with any --progress but auto/quiet
-        if (progress is { } p)
-        {
-            args.AppendSwitch("--progress", p.ToString().ToLowerInvariant());
-        }
-
-        if (settings.Provenance is { } provenance)
-        {
-            args.AppendSwitch("--provenance", "=", provenance switch
-            {
-                ProvenanceMode.Disabled => "false",
-                ProvenanceMode.Enabled => "true",
-                ProvenanceMode.Min => "mode=min",
-                _ => "mode=max",
-            });
-        }
-
-        if (settings.Pull)
-        {
-            args.Append("--pull");
-        }
-
-        if (settings.Push)
-        {
-            args.Append("--push");
-        }
-
-        if (settings.Quiet)
-        {
-            args.Append("--quiet");
-        }
-
-        if (settings.Sbom is { } sbom)
-        {
-            args.AppendSwitch("--sbom", "=", sbom ? "true" : "false");
-        }
-
-        foreach (var secret in settings.Secrets)
-        {
-            var absolute = secret.File is null ? secret : BuildSecret.FromFile(secret.Id, secret.File.MakeAbsolute(Environment));
-            args.AppendSwitchQuoted("--secret", absolute.ToString());
-        }
-
-        if (!string.IsNullOrEmpty(settings.ShmSize))
-        {
-            args.AppendSwitchQuoted("--shm-size", settings.ShmSize);
-        }
-
-        foreach (var ssh in settings.Ssh)
-        {
-            args.AppendSwitchQuoted("--ssh", ssh);
-        }
-
-        foreach (var tag in settings.Tags)
-        {
-            args.AppendSwitchQuoted("--tag", tag);
-        }
-
-        if (!string.IsNullOrEmpty(settings.Target))
-        {
-            args.AppendSwitchQuoted("--target", settings.Target);
-        }
-
-        foreach (var ulimit in settings.Ulimits)
-        {
-            args.AppendSwitchQuoted("--ulimit", ulimit.ToString());
-        }
-
-        args.AppendQuoted(IsLocalContext(settings.Context) ? new DirectoryPath(settings.Context).MakeAbsolute(Environment).FullPath : settings.Context);
-        return args;
+        Log.Information("BuildxBuild: done in {0:0.0}s: {1}", (DateTimeOffset.UtcNow - started).TotalSeconds, result);
+        LogSummary(summary);
+        return result;
     }
 
-    private void RunPreflight(BuildxBuildSettings settings)
+    /// <summary>Reads the metadata file buildx wrote.</summary>
+    /// <returns>The result, or <see langword="null"/> when buildx wrote none and none was due (a check or another frontend method).</returns>
+    private BuildxBuildResult? ReadMetadata(BuildxBuildSettings settings, FilePath metadataFile)
     {
-        if (settings.SkipPreflight || !IsLocalContext(settings.Context) || settings.Platforms.Count == 0)
+        var metadataOptional = settings.Check || (settings.Call is { } call && call != "build");
+        var file = FileSystem.GetFile(metadataFile);
+        if (!file.Exists)
+        {
+            return metadataOptional
+                ? null
+                : throw new CakeException($"BuildxBuild: docker buildx build succeeded but wrote no metadata file at '{metadataFile.FullPath}'; expected the JSON that --metadata-file asks for. Check that the docker CLI has the buildx plugin (docker buildx version).");
+        }
+
+        string json;
+        using (var stream = file.OpenRead())
+        using (var reader = new StreamReader(stream))
+        {
+            json = reader.ReadToEnd();
+        }
+
+        return BuildxBuildResult.Parse(json, metadataFile.FullPath, settings.Platforms);
+    }
+
+    /// <summary>
+    /// Refuses a multi-platform <c>--load</c> or docker-type output before the build starts where it
+    /// cannot work (see <see cref="LoadPolicy"/>): reads the builder and, for the docker driver, the
+    /// engine's image store; asks docker only when such a load is requested.
+    /// </summary>
+    private void CheckLoad(BuildxBuildSettings settings)
+    {
+        if (LoadPolicy.Request(settings) is not { } request || _probe.TryInspect(Docker(settings), settings.Builder) is not { } builder)
+        {
+            return; // no multi-platform load, or no such builder: the build itself says so in buildx's words
+        }
+
+        if (LoadPolicy.CannotLoadMultiPlatform(builder.Driver))
+        {
+            throw new CakeException(LoadPolicy.DriverRefusal(request, builder));
+        }
+
+        if (builder.Driver != "docker")
         {
             return;
         }
 
-        var dockerfile = (settings.File ?? new DirectoryPath(settings.Context).CombineWithFilePath("Dockerfile")).MakeAbsolute(Environment);
-        if (!FileSystem.Exist(dockerfile))
+        var driverStatus = _probe.ReadDriverStatus(Docker(settings), context: null);
+        if (LoadPolicy.UsesContainerdStore(driverStatus) == false)
         {
-            return; // docker names the missing file itself
+            throw new CakeException(LoadPolicy.StoreRefusal(request, builder, driverStatus));
         }
-
-        var check = new Dockerfiles.CheckDockerfileSettings { Target = settings.Target };
-        settings.Preflight.CopyTo(check);
-        foreach (var platform in settings.Platforms)
-        {
-            check.Platforms.Add(platform);
-        }
-
-        foreach (var (key, value) in settings.BuildArgs)
-        {
-            check.BuildArgs[key] = value;
-        }
-
-        foreach (var (key, value) in settings.BuildContexts)
-        {
-            check.BuildContexts[key] = value;
-        }
-
-        new Dockerfiles.CheckDockerfileRunner(FileSystem, Environment, Log).Run(dockerfile, check, AliasName);
     }
+
+    private Version? ReadBuildxVersion(BuildxBuildSettings settings)
+    {
+        try
+        {
+            return _probe.ReadVersion(Docker(settings)).Version;
+        }
+        catch (CakeException ex)
+        {
+            Log.Verbose("BuildxBuild: could not read the buildx version, so progress stays plain: {0}", ex.Message);
+            return null;
+        }
+    }
+
+    private DockerCall Docker(BuildxBuildSettings settings) => (arguments, options) => RunDocker(settings, arguments, options);
 
     private void NoteEmulation(BuildxBuildSettings settings)
     {
@@ -336,11 +205,14 @@ public sealed partial class BuildxBuildRunner : DockerRunner<BuildxBuildSettings
         }
     }
 
+    private void LogSummary(BuildSummary? summary)
+    {
+        if (summary is not null)
+        {
+            Log.Information("BuildxBuild: {0}", summary);
+        }
+    }
+
     private static string DescribeTarget(BuildxBuildSettings settings) =>
         settings.Tags.Count > 0 ? string.Join(", ", settings.Tags) : settings.Target is { } target ? $"target '{target}'" : $"context '{settings.Context}'";
-
-    private bool IsCi() => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
-
-    private static bool IsLocalContext(string context) =>
-        !string.IsNullOrWhiteSpace(context) && context != "-" && !context.Contains("://", StringComparison.Ordinal) && !context.StartsWith("git@", StringComparison.Ordinal);
 }

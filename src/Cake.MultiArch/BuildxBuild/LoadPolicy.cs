@@ -16,9 +16,6 @@ internal static class LoadPolicy
     /// <summary>The <c>docker info</c> DriverStatus entry of the containerd image store.</summary>
     public const string ContainerdSnapshotter = "io.containerd.snapshotter.v1";
 
-    /// <summary>The arguments that read the engine's storage driver status.</summary>
-    public const string DriverStatusFormat = "{{json .DriverStatus}}";
-
     private const string Alternatives = "push instead (Push = true), write an OCI archive (BuildOutput.OciArchive), or load one platform per build";
 
     /// <summary>Says what asks for a multi-platform load, or <see langword="null"/> when nothing does.</summary>

@@ -1,65 +1,35 @@
-using Cake.Core;
-using Cake.Core.Diagnostics;
-using Cake.Core.IO;
-using Cake.MultiArch.BuildxBuild.Progress;
-using Cake.MultiArch.BuildxVersion;
-using Cake.MultiArch.Docker;
-using Cake.MultiArch.EnsureBuilder;
+namespace Cake.MultiArch.BuildxBuild.Progress;
 
-namespace Cake.MultiArch.BuildxBuild;
-
-/// <content>Choosing and reading buildx's progress, and logging the build summary.</content>
-public sealed partial class BuildxBuildRunner
+/// <summary>Chooses the <c>--progress</c> a build asks for and the reader of what buildx prints.</summary>
+internal static class ProgressChoice
 {
     /// <summary>The first buildx with <c>--progress=rawjson</c>.</summary>
-    internal static readonly Version RawJsonVersion = new(0, 12, 0);
+    public static readonly Version RawJsonVersion = new(0, 12, 0);
 
     /// <summary>
-    /// Chooses the <c>--progress</c> to ask for and the reader of what it prints: the user's choice
-    /// when set (rawjson is then logged as it comes), else rawjson rendered as readable lines where
-    /// buildx has it (0.12+), else plain.
+    /// Chooses the user's progress when set (rawjson is then logged as it comes), else rawjson
+    /// rendered as readable lines where buildx has it (0.12+), else plain.
     /// </summary>
     /// <param name="settings">The settings.</param>
     /// <param name="secrets">The values to keep out of the log.</param>
+    /// <param name="buildxVersion">Reads buildx's version, or returns <see langword="null"/> when it cannot; asked only when the settings choose no progress.</param>
+    /// <param name="warn">Logs a warning about the progress stream.</param>
     /// <returns>The progress to pass when the settings name none, and the reader (none for quiet).</returns>
-    internal (BuildProgress? Default, BuildSummaryReader? Reader) ChooseProgress(BuildxBuildSettings settings, IReadOnlyCollection<string> secrets)
+    public static (BuildProgress? Default, BuildSummaryReader? Reader) Choose(BuildxBuildSettings settings, IReadOnlyCollection<string> secrets, Func<Version?> buildxVersion, Action<string> warn)
     {
-        void Warn(string text) => Log.Warning("BuildxBuild: {0}", text);
         switch (settings.Progress)
         {
             case BuildProgress.Quiet:
             case null when settings.Quiet: // "progress=rawjson and quiet cannot be used together"
                 return (null, null);
             case BuildProgress.RawJson:
-                return (null, new RawJsonProgress(settings.Platforms.ToArray(), secrets, Warn, passThrough: true));
+                return (null, new RawJsonProgress(settings.Platforms.ToArray(), secrets, warn, passThrough: true));
             case not null:
                 return (null, new PlainProgress(settings.Platforms.ToArray(), secrets));
         }
 
-        return ReadBuildxVersion(settings) is { } version && version.Version >= RawJsonVersion
-            ? (BuildProgress.RawJson, new RawJsonProgress(settings.Platforms.ToArray(), secrets, Warn))
+        return buildxVersion() is { } version && version >= RawJsonVersion
+            ? (BuildProgress.RawJson, new RawJsonProgress(settings.Platforms.ToArray(), secrets, warn))
             : (null, new PlainProgress(settings.Platforms.ToArray(), secrets));
-    }
-
-    private BuildxVersionResult? ReadBuildxVersion(BuildxBuildSettings settings)
-    {
-        try
-        {
-            var result = RunDocker(settings, new ProcessArgumentBuilder().Append("buildx").Append("version"), new DockerRunOptions("docker buildx version") { LogErrorOutput = false });
-            return BuildxVersionResult.Parse(string.Join('\n', result.Output));
-        }
-        catch (CakeException ex)
-        {
-            Log.Verbose("BuildxBuild: could not read the buildx version, so progress stays plain: {0}", ex.Message);
-            return null;
-        }
-    }
-
-    private void LogSummary(BuildSummary? summary)
-    {
-        if (summary is not null)
-        {
-            Log.Information("BuildxBuild: {0}", summary);
-        }
     }
 }
