@@ -2,7 +2,6 @@ using Cake.Core;
 using Cake.Core.Diagnostics;
 using Cake.Core.IO;
 using Cake.Core.Tooling;
-using Cake.MultiArch.BuildxVersion;
 using Cake.MultiArch.Docker;
 using Cake.MultiArch.Platforms;
 
@@ -15,6 +14,8 @@ namespace Cake.MultiArch.EnsureBuilder;
 /// </summary>
 public sealed class EnsureBuilderRunner : DockerRunner<EnsureBuilderSettings>
 {
+    private readonly IBuildxProbe _probe;
+
     /// <summary>Initializes a new instance of the <see cref="EnsureBuilderRunner"/> class.</summary>
     /// <param name="fileSystem">The file system.</param>
     /// <param name="environment">The environment.</param>
@@ -22,8 +23,21 @@ public sealed class EnsureBuilderRunner : DockerRunner<EnsureBuilderSettings>
     /// <param name="tools">The tool locator.</param>
     /// <param name="log">The log.</param>
     public EnsureBuilderRunner(IFileSystem fileSystem, ICakeEnvironment environment, IProcessRunner processRunner, IToolLocator tools, ICakeLog log)
+        : this(fileSystem, environment, processRunner, tools, log, new BuildxProbe())
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="EnsureBuilderRunner"/> class with the collaborator tests replace.</summary>
+    /// <param name="fileSystem">The file system.</param>
+    /// <param name="environment">The environment.</param>
+    /// <param name="processRunner">The process runner.</param>
+    /// <param name="tools">The tool locator.</param>
+    /// <param name="log">The log.</param>
+    /// <param name="probe">Reads the buildx version and the engine's image store.</param>
+    internal EnsureBuilderRunner(IFileSystem fileSystem, ICakeEnvironment environment, IProcessRunner processRunner, IToolLocator tools, ICakeLog log, IBuildxProbe probe)
         : base(fileSystem, environment, processRunner, tools, log)
     {
+        _probe = probe;
     }
 
     /// <inheritdoc />
@@ -36,7 +50,7 @@ public sealed class EnsureBuilderRunner : DockerRunner<EnsureBuilderSettings>
     public EnsureBuilderResult Run(EnsureBuilderSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        EnsureBuilderValidation.Validate(settings, FileSystem, Environment);
+        EnsureBuilderPlan.Validate(settings, FileSystem, Environment);
 
         string? fallbackReason = null;
         if (settings.Automatic)
@@ -61,15 +75,6 @@ public sealed class EnsureBuilderRunner : DockerRunner<EnsureBuilderSettings>
         return EnsureOwn(settings, fallbackReason);
     }
 
-    /// <summary>Runs <c>docker buildx version</c>.</summary>
-    /// <param name="settings">The settings.</param>
-    /// <returns>The version.</returns>
-    internal BuildxVersionResult GetVersion(EnsureBuilderSettings settings)
-    {
-        var result = RunDocker(settings, new ProcessArgumentBuilder().Append("buildx").Append("version"), new DockerRunOptions("docker buildx version") { LogErrorOutput = false });
-        return BuildxVersionResult.Parse(string.Join("\n", result.Output));
-    }
-
     private EnsureBuilderResult EnsureOwn(EnsureBuilderSettings settings, string? reason)
     {
         var name = settings.Name;
@@ -79,65 +84,21 @@ public sealed class EnsureBuilderRunner : DockerRunner<EnsureBuilderSettings>
             return EnsureEngine(settings, builder);
         }
 
-        if (builder is not null && EnsureBuilderArguments.Differences(settings, builder) is { Count: > 0 } differences)
-        {
-            if (!settings.Recreate)
-            {
-                throw new CakeException(
-                    $"EnsureBuilder: builder '{name}' exists but differs from the settings: {string.Join("; ", differences)}. Set Recreate = true to remove it and create it again, or change the settings to match.");
-            }
-
-            Log.Information("EnsureBuilder: builder '{0}' differs from the settings ({1}); removing and creating it again (Recreate).", name, string.Join("; ", differences));
-            RunDocker(settings, new ProcessArgumentBuilder().Append("buildx").Append("rm").Append("--").AppendQuoted(name), new DockerRunOptions("docker buildx rm"));
-            builder = null;
-        }
-
+        builder = RemoveIfDifferent(settings, builder);
         var changed = new List<string>();
         string? previous = null;
         var created = false;
         if (builder is null)
         {
             previous = settings.Use ? CurrentBuilder(settings) : null;
-            var version = GetVersion(settings);
-            var result = RunDocker(settings, EnsureBuilderArguments.Create(settings, version, Environment), new DockerRunOptions("docker buildx create") { AllowedExitCodes = AnyFailure });
-            if (result.ExitCode != 0 && result.Errors.Any(l => l.Contains($"existing instance for \"{name}\" but no append mode", StringComparison.OrdinalIgnoreCase)))
-            {
-                // Another run (without our lock: another tool, another DOCKER_CONFIG path to the same folder) made it meanwhile.
-                builder = Inspect(settings, name, settings.Bootstrap)
-                    ?? throw Failure("docker buildx create", result);
-                changed.Add("created by another run at the same time (accepted as it is)");
-                if (EnsureBuilderArguments.Differences(settings, builder) is { Count: > 0 } theirs)
-                {
-                    throw new CakeException($"EnsureBuilder: builder '{name}' was created by another run at the same time and differs from the settings: {string.Join("; ", theirs)}. Run again with the same settings in both runs, or set Recreate = true.");
-                }
-            }
-            else if (result.ExitCode != 0)
-            {
-                throw CleanUp(settings, previous, Failure("docker buildx create", result).Message);
-            }
-            else
-            {
-                created = true;
-                changed.Add("created");
-            }
+            (builder, created) = Create(settings, previous, changed);
         }
         else
         {
             UseIfAsked(settings, name);
         }
 
-        foreach (var node in settings.AppendNodes.Where(n => builder is null || builder.Nodes.All(existing => !string.Equals(existing.Name, n.Name, StringComparison.OrdinalIgnoreCase))))
-        {
-            var result = RunDocker(settings, EnsureBuilderArguments.Append(settings, node), new DockerRunOptions("docker buildx create --append") { AllowedExitCodes = AnyFailure });
-            if (result.ExitCode != 0)
-            {
-                var message = Failure($"docker buildx create --append (node '{node.Name}')", result).Message;
-                throw created ? CleanUp(settings, previous, message) : new CakeException(message);
-            }
-
-            changed.Add($"appended node '{node.Name}'");
-        }
-
+        AppendNodes(settings, builder, created, previous, changed);
         if (changed.Count > 0)
         {
             try
@@ -160,6 +121,73 @@ public sealed class EnsureBuilderRunner : DockerRunner<EnsureBuilderSettings>
         EnsureBuilderMessages.CheckPlatforms(settings, builder, engine: false);
         var why = reason ?? $"builder '{name}' ({builder.Driver}) named by the settings";
         return Finish(builder, changed, why);
+    }
+
+    /// <summary>Removes an existing builder that differs from the settings when Recreate asks for it, and refuses otherwise.</summary>
+    /// <returns>The builder when it stays, or <see langword="null"/> when there is none (any more).</returns>
+    private EnsureBuilderResult? RemoveIfDifferent(EnsureBuilderSettings settings, EnsureBuilderResult? builder)
+    {
+        var name = settings.Name;
+        if (builder is null || EnsureBuilderPlan.Differences(settings, builder) is not { Count: > 0 } differences)
+        {
+            return builder;
+        }
+
+        if (!settings.Recreate)
+        {
+            throw new CakeException(
+                $"EnsureBuilder: builder '{name}' exists but differs from the settings: {string.Join("; ", differences)}. Set Recreate = true to remove it and create it again, or change the settings to match.");
+        }
+
+        Log.Information("EnsureBuilder: builder '{0}' differs from the settings ({1}); removing and creating it again (Recreate).", name, string.Join("; ", differences));
+        RunDocker(settings, new ProcessArgumentBuilder().Append("buildx").Append("rm").Append("--").AppendQuoted(name), new DockerRunOptions("docker buildx rm"));
+        return null;
+    }
+
+    /// <summary>Creates the builder (its first node); accepts one another run created at the same time when it matches.</summary>
+    /// <returns>The builder the other run made (or <see langword="null"/> when this run created it), and whether this run created it.</returns>
+    private (EnsureBuilderResult? Builder, bool Created) Create(EnsureBuilderSettings settings, string? previous, List<string> changed)
+    {
+        var name = settings.Name;
+        var version = _probe.ReadVersion(Docker(settings));
+        var result = RunDocker(settings, EnsureBuilderPlan.Create(settings, version, Environment), new DockerRunOptions("docker buildx create") { AllowedExitCodes = AnyFailure });
+        if (result.ExitCode != 0 && result.Errors.Any(l => l.Contains($"existing instance for \"{name}\" but no append mode", StringComparison.OrdinalIgnoreCase)))
+        {
+            // Another run (without our lock: another tool, another DOCKER_CONFIG path to the same folder) made it meanwhile.
+            var builder = Inspect(settings, name, settings.Bootstrap)
+                ?? throw Failure("docker buildx create", result);
+            changed.Add("created by another run at the same time (accepted as it is)");
+            if (EnsureBuilderPlan.Differences(settings, builder) is { Count: > 0 } theirs)
+            {
+                throw new CakeException($"EnsureBuilder: builder '{name}' was created by another run at the same time and differs from the settings: {string.Join("; ", theirs)}. Run again with the same settings in both runs, or set Recreate = true.");
+            }
+
+            return (builder, false);
+        }
+
+        if (result.ExitCode != 0)
+        {
+            throw CleanUp(settings, previous, Failure("docker buildx create", result).Message);
+        }
+
+        changed.Add("created");
+        return (null, true);
+    }
+
+    /// <summary>Appends the nodes the builder does not have yet (all of them to a builder just created).</summary>
+    private void AppendNodes(EnsureBuilderSettings settings, EnsureBuilderResult? builder, bool created, string? previous, List<string> changed)
+    {
+        foreach (var node in settings.AppendNodes.Where(n => builder is null || builder.Nodes.All(existing => !string.Equals(existing.Name, n.Name, StringComparison.OrdinalIgnoreCase))))
+        {
+            var result = RunDocker(settings, EnsureBuilderPlan.Append(settings, node), new DockerRunOptions("docker buildx create --append") { AllowedExitCodes = AnyFailure });
+            if (result.ExitCode != 0)
+            {
+                var message = Failure($"docker buildx create --append (node '{node.Name}')", result).Message;
+                throw created ? CleanUp(settings, previous, message) : new CakeException(message);
+            }
+
+            changed.Add($"appended node '{node.Name}'");
+        }
     }
 
     private (EnsureBuilderResult? Engine, string WhyNot) TryEngineBuilder(EnsureBuilderSettings settings)
@@ -212,7 +240,7 @@ public sealed class EnsureBuilderRunner : DockerRunner<EnsureBuilderSettings>
             throw new CakeException($"EnsureBuilder: Recreate = true for '{name}', the docker engine's own builder; expected Recreate = false: EnsureBuilder never creates, recreates or removes the engine's builder.");
         }
 
-        if (EnsureBuilderValidation.EngineSettingProblems(settings, name).ToArray() is { Length: > 0 } problems)
+        if (EnsureBuilderPlan.EngineSettingProblems(settings, name).ToArray() is { Length: > 0 } problems)
         {
             throw new CakeException("EnsureBuilder: " + string.Join(System.Environment.NewLine + "EnsureBuilder: ", problems));
         }
@@ -309,16 +337,11 @@ public sealed class EnsureBuilderRunner : DockerRunner<EnsureBuilderSettings>
     private bool IsContainerdStore(EnsureBuilderSettings settings, EnsureBuilderResult engine)
     {
         var context = engine.Nodes.FirstOrDefault()?.Endpoint;
-        var args = new ProcessArgumentBuilder();
-        if (BuilderNames.IsContextName(context))
-        {
-            args.Append("--context").AppendQuoted(context!);
-        }
-
-        args.Append("info").Append("--format").AppendQuoted("{{json .DriverStatus}}");
-        var result = RunDocker(settings, args, new DockerRunOptions("docker info") { LogErrorOutput = false });
-        return DockerInfoParser.IsContainerdStore(string.Join("\n", result.Output));
+        var driverStatus = _probe.ReadDriverStatus(Docker(settings), BuilderNames.IsContextName(context) ? context : null);
+        return DockerInfoParser.IsContainerdStore(driverStatus);
     }
+
+    private DockerCall Docker(EnsureBuilderSettings settings) => (arguments, options) => RunDocker(settings, arguments, options);
 
     private EnsureBuilderResult? Inspect(EnsureBuilderSettings settings, string name, bool bootstrap)
     {

@@ -3,7 +3,6 @@ using Cake.Core.Diagnostics;
 using Cake.Core.IO;
 using Cake.Core.Tooling;
 using Cake.MultiArch.Docker;
-using Cake.MultiArch.Platforms;
 
 namespace Cake.MultiArch.RemoveBuilder;
 
