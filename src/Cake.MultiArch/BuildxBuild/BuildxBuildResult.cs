@@ -73,7 +73,7 @@ public sealed class BuildxBuildResult
     /// <param name="requestedPlatforms">The platforms the build was asked for, or <see langword="null"/> for none.</param>
     /// <returns>The result.</returns>
     /// <exception cref="CakeException">The text is not a JSON object, or a known key has the wrong type.</exception>
-    public static BuildxBuildResult Parse(string json, string source, IEnumerable<Platform>? requestedPlatforms = null)
+    internal static BuildxBuildResult Parse(string json, string source, IEnumerable<Platform>? requestedPlatforms = null)
     {
         JsonElement root;
         try

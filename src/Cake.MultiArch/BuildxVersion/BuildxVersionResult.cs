@@ -16,7 +16,7 @@ public sealed partial record BuildxVersionResult(Version Version, string Text, s
     /// <param name="text">The output.</param>
     /// <returns>The version.</returns>
     /// <exception cref="CakeException">No version is in the text.</exception>
-    public static BuildxVersionResult Parse(string text)
+    internal static BuildxVersionResult Parse(string text)
     {
         var match = VersionPattern().Match(text ?? string.Empty);
         if (!match.Success)

@@ -10,7 +10,7 @@ namespace Cake.MultiArch.Docker;
 /// <c>Buildkit:</c> (buildx before 0.13) and <c>BuildKit daemon flags:</c> and
 /// <c>BuildKit version:</c> (0.13 and later).
 /// </summary>
-public static partial class BuildxInspectParser
+internal static partial class BuildxInspectParser
 {
     /// <summary>Parses inspect output into a builder.</summary>
     /// <param name="text">What <c>docker buildx inspect</c> printed (a leading <c>$ command</c> line is ignored).</param>

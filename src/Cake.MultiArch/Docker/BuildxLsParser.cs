@@ -6,14 +6,14 @@ namespace Cake.MultiArch.Docker;
 /// <param name="Name">The builder's name.</param>
 /// <param name="Driver">Its driver (<c>docker-container</c>, <c>docker</c>, <c>remote</c>, <c>kubernetes</c>), or <see langword="null"/> when the line has none.</param>
 /// <param name="IsCurrent">Whether buildx marks it as the current builder (<c>*</c>).</param>
-public sealed record BuildxLsEntry(string Name, string? Driver, bool IsCurrent);
+internal sealed record BuildxLsEntry(string Name, string? Driver, bool IsCurrent);
 
 /// <summary>
 /// Parses the table <c>docker buildx ls</c> prints, both layouts: buildx before 0.13
 /// (<c>testbed *      remote</c>, nodes indented by two spaces) and 0.13 and later
 /// (<c>default*      docker</c>, nodes under <c> \_ </c>).
 /// </summary>
-public static class BuildxLsParser
+internal static class BuildxLsParser
 {
     /// <summary>Parses the builders (node lines are skipped).</summary>
     /// <param name="text">What <c>docker buildx ls</c> printed on stdout (a leading <c>$ command</c> line is ignored).</param>
