@@ -1,5 +1,4 @@
 using Cake.Core;
-using Cake.Core.Diagnostics;
 using Cake.Core.IO;
 using Cake.MultiArch.Dockerfiles;
 
@@ -14,15 +13,4 @@ internal interface IPreflight
     /// <param name="alias">The alias that prefixes every message.</param>
     /// <exception cref="CakeException">The Dockerfile cannot build for the platforms, or a warning counts as an error.</exception>
     void Run(FilePath dockerfile, CheckDockerfileSettings settings, string alias);
-}
-
-/// <summary>The <see cref="IPreflight"/> that runs <see cref="CheckDockerfileRunner"/>.</summary>
-/// <param name="fileSystem">The file system.</param>
-/// <param name="environment">The environment.</param>
-/// <param name="log">The log.</param>
-internal sealed class DockerfilePreflight(IFileSystem fileSystem, ICakeEnvironment environment, ICakeLog log) : IPreflight
-{
-    /// <inheritdoc />
-    public void Run(FilePath dockerfile, CheckDockerfileSettings settings, string alias) =>
-        new CheckDockerfileRunner(fileSystem, environment, log).Run(dockerfile, settings, alias);
 }

@@ -1,6 +1,5 @@
 using Cake.Core;
 using Cake.MultiArch.Docker;
-using Cake.MultiArch.EnsureBuilder;
 using Cake.MultiArch.Tests.Fixtures;
 using CsCheck;
 

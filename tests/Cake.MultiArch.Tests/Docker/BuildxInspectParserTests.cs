@@ -1,7 +1,6 @@
 using Cake.Core;
 using Cake.MultiArch.BuildxVersion;
 using Cake.MultiArch.Docker;
-using Cake.MultiArch.EnsureBuilder;
 using Cake.MultiArch.Tests.Fixtures;
 
 namespace Cake.MultiArch.Tests.Docker;

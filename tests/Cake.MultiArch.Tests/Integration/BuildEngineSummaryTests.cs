@@ -3,7 +3,6 @@ using Cake.Core;
 using Cake.Core.Diagnostics;
 using Cake.MultiArch.BuildxBuild;
 using Cake.MultiArch.BuildxVersion;
-using Cake.MultiArch.EnsureBuilder;
 using Cake.MultiArch.Platforms;
 using Cake.MultiArch.Tests.Fixtures;
 

@@ -1,7 +1,5 @@
 using System.Formats.Tar;
 using System.Text;
-using Cake.MultiArch.BuildxVersion;
-using Cake.MultiArch.RemoveBuilder;
 using Cake.MultiArch.Tests.Fixtures;
 
 namespace Cake.MultiArch.Tests.Integration;
