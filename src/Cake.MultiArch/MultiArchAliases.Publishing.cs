@@ -1,7 +1,7 @@
 using Cake.Core;
 using Cake.Core.Annotations;
 using Cake.Core.IO;
-using Cake.MultiArch.Build;
+using Cake.MultiArch.BuildxBuild;
 using Cake.MultiArch.Publishing;
 
 namespace Cake.MultiArch;

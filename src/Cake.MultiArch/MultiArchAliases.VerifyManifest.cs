@@ -1,6 +1,6 @@
 using Cake.Core;
 using Cake.Core.Annotations;
-using Cake.MultiArch.Build;
+using Cake.MultiArch.BuildxBuild;
 using Cake.MultiArch.VerifyManifest;
 
 namespace Cake.MultiArch;

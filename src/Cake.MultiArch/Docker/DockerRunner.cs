@@ -100,88 +100,21 @@ public abstract class DockerRunner<TSettings> : Tool<TSettings>
                 $"{AliasName}: could not find the docker executable; looked for 'docker' on PATH and in Cake's tools. Install the Docker CLI (with the buildx plugin) or set ToolPath.");
         }
 
-        var output = new List<string>();
-        var errors = new List<string>();
-        var gate = new object();
-        var redactor = new SecretRedactor(options.Secrets);
-        _extraEnvironment = options.Environment;
+        var output = new LineSink(options.Secrets, Log);
+        var errors = new LineSink(options.Secrets, Log);
         // Cake's ProcessRunner logs what a handler returns (at Debug): never a secret. The lines
         // kept for the result and for error messages are the redacted ones too.
-        Func<string, string> Keep(List<string> sink, bool log, Func<string, IReadOnlyList<string>>? translate = null) => line =>
-        {
-            if (line is null)
-            {
-                return line!;
-            }
-
-            var lines = translate is null ? [line] : translate(line);
-            var safeLines = new List<string>(lines.Count);
-            foreach (var each in lines)
-            {
-                var safe = redactor.Redact(each);
-                lock (gate)
-                {
-                    sink.Add(safe);
-                }
-
-                safeLines.Add(safe);
-                if (log && safe.Length > 0)
-                {
-                    Log.Information(safe);
-                }
-            }
-
-            return string.Join(System.Environment.NewLine, safeLines);
-        };
-
         var processSettings = new ProcessSettings
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            RedirectedStandardOutputHandler = Keep(output, options.LogOutput),
-            RedirectedStandardErrorHandler = Keep(errors, options.LogErrorOutput, options.TranslateErrorLine),
+            RedirectedStandardOutputHandler = output.Handler(options.LogOutput),
+            RedirectedStandardErrorHandler = errors.Handler(options.LogErrorOutput, options.TranslateErrorLine),
         };
 
-        int exitCode;
-        try
-        {
-            using var process = RunProcess(settings, arguments, processSettings);
-            var timeout = settings.ToolTimeout;
-            if (timeout is { } t)
-            {
-                if (!process.WaitForExit((int)Math.Min(int.MaxValue, t.TotalMilliseconds)))
-                {
-                    process.Kill();
-                    throw new TimeoutException($"{AliasName}: docker did not finish within {t} (ToolTimeout); it was stopped.");
-                }
-
-                process.WaitForExit(); // exited: this only waits for the last redirected lines
-
-            }
-            else
-            {
-                process.WaitForExit();
-            }
-
-            exitCode = process.GetExitCode();
-
-            // Cake's ProcessWrapper fills its queues from the same events; draining them makes sure
-            // every line reached the handlers before the process object goes.
-            _ = process.GetStandardOutput().ToArray();
-            _ = process.GetStandardError().ToArray();
-        }
-        finally
-        {
-            _extraEnvironment = new Dictionary<string, string>();
-        }
-
-        string[] outLines, errLines;
-        lock (gate)
-        {
-            outLines = output.ToArray();
-            errLines = errors.ToArray();
-        }
-
+        var exitCode = RunAndWait(settings, arguments, processSettings, options.Environment);
+        var outLines = output.Lines();
+        var errLines = errors.Lines();
         if (exitCode != 0 && !options.AllowedExitCodes.Contains(exitCode))
         {
             throw new CakeException(FormatFailure(options.Subject, exitCode, errLines)); // lines already redacted
@@ -202,6 +135,42 @@ public abstract class DockerRunner<TSettings> : Tool<TSettings>
         var tail = errors.Where(l => !string.IsNullOrWhiteSpace(l)).TakeLast(ErrorTailLines).Select(l => "  " + l).ToArray();
         var said = tail.Length == 0 ? " docker printed nothing on stderr." : " docker said:" + System.Environment.NewLine + string.Join(System.Environment.NewLine, tail);
         return $"{AliasName}: {subject} failed with exit code {exitCode}.{said}";
+    }
+
+    private int RunAndWait(TSettings settings, ProcessArgumentBuilder arguments, ProcessSettings processSettings, IReadOnlyDictionary<string, string> environment)
+    {
+        _extraEnvironment = environment;
+        try
+        {
+            using var process = RunProcess(settings, arguments, processSettings);
+            var timeout = settings.ToolTimeout;
+            if (timeout is { } t)
+            {
+                if (!process.WaitForExit((int)Math.Min(int.MaxValue, t.TotalMilliseconds)))
+                {
+                    process.Kill();
+                    throw new TimeoutException($"{AliasName}: docker did not finish within {t} (ToolTimeout); it was stopped.");
+                }
+
+                process.WaitForExit(); // exited: this only waits for the last redirected lines
+            }
+            else
+            {
+                process.WaitForExit();
+            }
+
+            var exitCode = process.GetExitCode();
+
+            // Cake's ProcessWrapper fills its queues from the same events; draining them makes sure
+            // every line reached the handlers before the process object goes.
+            _ = process.GetStandardOutput().ToArray();
+            _ = process.GetStandardError().ToArray();
+            return exitCode;
+        }
+        finally
+        {
+            _extraEnvironment = new Dictionary<string, string>();
+        }
     }
 
     // Cake's own "Could not locate executable" names no path: say which ToolPath is wrong.

@@ -1,4 +1,4 @@
-using Cake.MultiArch.Build;
+using Cake.MultiArch.BuildxBuild;
 
 namespace Cake.MultiArch.ImageMetadata;
 

@@ -1,6 +1,6 @@
 using Cake.Core;
 using Cake.Core.IO;
-using Cake.MultiArch.Build;
+using Cake.MultiArch.BuildxBuild;
 using Cake.MultiArch.Registry;
 
 namespace Cake.MultiArch.Publishing;

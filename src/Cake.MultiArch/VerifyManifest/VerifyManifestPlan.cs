@@ -1,5 +1,5 @@
 using Cake.Core;
-using Cake.MultiArch.Build;
+using Cake.MultiArch.BuildxBuild;
 using Cake.MultiArch.Platforms;
 using Cake.MultiArch.Registry;
 

@@ -2,7 +2,7 @@ using Cake.Core;
 using Cake.Core.Diagnostics;
 using Cake.Core.IO;
 using Cake.Core.Tooling;
-using Cake.MultiArch.Build;
+using Cake.MultiArch.BuildxBuild;
 using Cake.MultiArch.Platforms;
 using Cake.MultiArch.Registry;
 

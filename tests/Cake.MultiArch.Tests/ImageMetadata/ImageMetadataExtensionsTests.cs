@@ -1,4 +1,4 @@
-using Cake.MultiArch.Build;
+using Cake.MultiArch.BuildxBuild;
 using Cake.MultiArch.ImageMetadata;
 
 namespace Cake.MultiArch.Tests.ImageMetadata;

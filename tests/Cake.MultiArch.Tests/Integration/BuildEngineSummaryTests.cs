@@ -1,8 +1,8 @@
 using System.Text.RegularExpressions;
 using Cake.Core;
 using Cake.Core.Diagnostics;
-using Cake.MultiArch.Build;
-using Cake.MultiArch.Builders;
+using Cake.MultiArch.BuildxBuild;
+using Cake.MultiArch.BuildxVersion;
 using Cake.MultiArch.Platforms;
 using Cake.MultiArch.Tests.Fixtures;
 
@@ -65,7 +65,7 @@ public sealed partial class BuildEngineSummaryTests
         }
 
         var (code, output) = TestBed.Run("docker", "buildx", "version");
-        if (code != 0 || BuildxVersion.Parse(output).Version < BuildxBuildRunner.RawJsonVersion)
+        if (code != 0 || BuildxVersionResult.Parse(output).Version < BuildxBuildRunner.RawJsonVersion)
         {
             TestPaths.SkipOrFail($"docker buildx 0.12 or later (rawjson progress) is needed, found: {output.Trim()}");
         }

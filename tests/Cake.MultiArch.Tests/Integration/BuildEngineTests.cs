@@ -2,7 +2,7 @@ using System.Formats.Tar;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Cake.Core;
-using Cake.MultiArch.Build;
+using Cake.MultiArch.BuildxBuild;
 using Cake.MultiArch.Platforms;
 using Cake.MultiArch.Tests.Fixtures;
 using Cake.MultiArch.VerifyManifest;

@@ -1,5 +1,8 @@
 using Cake.Core;
-using Cake.MultiArch.Builders;
+using Cake.MultiArch.BuildxVersion;
+using Cake.MultiArch.Docker;
+using Cake.MultiArch.EnsureBuilder;
+using Cake.MultiArch.RemoveBuilder;
 using Cake.MultiArch.Tests.Fixtures;
 
 namespace Cake.MultiArch.Tests.Integration;

@@ -1,6 +1,6 @@
 using Cake.Core;
 using Cake.Core.Diagnostics;
-using Cake.MultiArch.Build;
+using Cake.MultiArch.BuildxBuild;
 using Cake.MultiArch.CheckDockerfile;
 using Cake.MultiArch.Tests.CheckDockerfile;
 using Cake.MultiArch.Tests.Fixtures;

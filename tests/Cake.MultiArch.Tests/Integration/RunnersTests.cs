@@ -3,13 +3,15 @@ using Cake.Core;
 using Cake.Core.Diagnostics;
 using Cake.Core.IO;
 using Cake.Core.Tooling;
-using Cake.MultiArch.Build;
-using Cake.MultiArch.Builders;
+using Cake.MultiArch.BuildxBuild;
+using Cake.MultiArch.BuildxVersion;
 using Cake.MultiArch.CheckDockerfile;
+using Cake.MultiArch.EnsureBuilder;
 using Cake.MultiArch.ImageMetadata;
 using Cake.MultiArch.Platforms;
 using Cake.MultiArch.Publishing;
 using Cake.MultiArch.RegisterQemu;
+using Cake.MultiArch.RemoveBuilder;
 using Cake.MultiArch.Tests.Fixtures;
 using Cake.MultiArch.VerifyManifest;
 

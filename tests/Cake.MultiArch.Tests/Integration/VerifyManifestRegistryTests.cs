@@ -144,7 +144,7 @@ public sealed class VerifyManifestRegistryTests(RegistryBed bed) : IDisposable
         var metadata = TestPaths.ReadFixture("buildx/meta.json")
             .Replace("sha256:efdfd8702163a616e2f45cc4fd31a940dbec56346b6567425ac55841ef373315", digest, StringComparison.Ordinal)
             .Replace("127.0.0.1:5001/tb/hello:1", $"{bed.Open}/cma/good:moved-tag", StringComparison.Ordinal);
-        var build = Cake.MultiArch.Build.BuildxBuildResult.Parse(metadata, "meta.json");
+        var build = Cake.MultiArch.BuildxBuild.BuildxBuildResult.Parse(metadata, "meta.json");
         var cake = new TestCakeContext(_dir.Path);
 
         var report = cake.Context.VerifyManifest(build, new VerifyManifestSettings { Deep = true, DockerConfig = _dir.Path });

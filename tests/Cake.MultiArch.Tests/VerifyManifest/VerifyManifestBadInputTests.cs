@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Cake.Core;
 using Cake.Core.IO;
-using Cake.MultiArch.Build;
+using Cake.MultiArch.BuildxBuild;
 using Cake.MultiArch.Platforms;
 using Cake.MultiArch.Registry;
 using Cake.MultiArch.Tests.Fixtures;

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Cake.Core;
 using Cake.Core.IO;
 using Cake.Core.Tooling;
-using Cake.MultiArch.Build;
+using Cake.MultiArch.BuildxBuild;
 using Cake.MultiArch.Platforms;
 using Cake.MultiArch.Registry;
 using Cake.MultiArch.Tests.Fixtures;

@@ -1,0 +1,73 @@
+using Cake.Core;
+using Cake.Core.IO;
+using Cake.MultiArch.BuildxBuild;
+using Cake.MultiArch.BuildxVersion;
+using Cake.MultiArch.Docker;
+using Cake.MultiArch.CheckDockerfile;
+using Cake.MultiArch.EnsureBuilder;
+using Cake.MultiArch.Tests.Fixtures;
+
+namespace Cake.MultiArch.Tests.BuildxBuild;
+
+/// <summary>BuildxBuildRunner with its probe and preflight replaced (the internal constructor).</summary>
+public sealed class BuildxBuildCollaboratorTests
+{
+    public sealed class TheRunMethod
+    {
+        [Fact]
+        public void Should_Refuse_A_Multi_Platform_Load_Before_Docker_Starts_When_The_Probe_Reads_A_Docker_Container_Builder()
+        {
+            // Given
+            using var harness = new BuildxHarness();
+            var probe = new FakeProbe(new EnsureBuilderResult("multiarch", "docker-container", null, []));
+            var runner = NewRunner(harness, probe, new FakePreflight());
+            var settings = harness.NewSettings().WithPlatform("linux/amd64", "linux/arm64").WithLoad();
+
+            // When
+            var ex = Assert.Throws<CakeException>(() => runner.Run(settings));
+
+            // Then
+            Assert.StartsWith("BuildxBuild: Load is set with 2 platforms (linux/amd64,linux/arm64), but builder 'multiarch' uses the 'docker-container' driver, which loads one platform only;", ex.Message);
+            Assert.Empty(harness.Docker.Calls);
+        }
+
+        [Fact]
+        public void Should_Hand_The_Dockerfile_And_The_Platforms_To_The_Preflight_When_The_Context_Is_Local()
+        {
+            // Given
+            using var harness = new BuildxHarness();
+            var preflight = new FakePreflight();
+            var runner = NewRunner(harness, new FakeProbe(null), preflight);
+            var settings = harness.NewSettings().WithPlatform("linux/arm64");
+
+            // When
+            harness.Docker.On("buildx build", metadataFixture: TestPaths.Fixture("buildx/meta.json"));
+            runner.Run(settings);
+
+            // Then
+            var (dockerfile, check, alias) = Assert.Single(preflight.Calls);
+            Assert.Equal(System.IO.Path.Combine(harness.AppDir, "Dockerfile"), dockerfile.FullPath);
+            Assert.Equal("linux/arm64", Assert.Single(check.Platforms).ToString());
+            Assert.Equal("BuildxBuild", alias);
+        }
+
+        private static BuildxBuildRunner NewRunner(BuildxHarness harness, IBuildxProbe probe, IPreflight preflight) =>
+            new(harness.Cake.FileSystem, harness.Cake.Environment, harness.Cake.ProcessRunner, harness.Cake.Tools, harness.Cake.Log.Log, probe, preflight);
+    }
+
+    private sealed class FakeProbe(EnsureBuilderResult? builder) : IBuildxProbe
+    {
+        public EnsureBuilderResult? TryInspect(DockerCall docker, string? builderName) => builder;
+
+        public string ReadDriverStatus(DockerCall docker, string? context) => "null";
+
+        public BuildxVersionResult ReadVersion(DockerCall docker) => throw new CakeException("no buildx here");
+    }
+
+    private sealed class FakePreflight : IPreflight
+    {
+        public List<(FilePath Dockerfile, CheckDockerfileSettings Settings, string Alias)> Calls { get; } = [];
+
+        public void Run(FilePath dockerfile, CheckDockerfileSettings settings, string alias) => Calls.Add((dockerfile, settings, alias));
+    }
+}

@@ -1,0 +1,45 @@
+using Cake.MultiArch.EnsureBuilder;
+using Cake.MultiArch.Tests.Fixtures;
+
+namespace Cake.MultiArch.Tests.EnsureBuilder;
+
+public sealed class EnsureBuilderPlanTests
+{
+    public sealed class TheProblemsMethod
+    {
+        [Fact]
+        public void Should_Report_The_Remote_Endpoint_And_The_Lock_Timeout_When_Both_Are_Wrong()
+        {
+            // Given
+            using var folder = new TempDirectory();
+            var cake = new TestCakeContext(folder.Path);
+            var settings = new EnsureBuilderSettings { Name = "multiarch", Driver = BuilderDriver.Remote, LockTimeout = TimeSpan.FromSeconds(-1) };
+
+            // When
+            var problems = EnsureBuilderPlan.Problems(settings, cake.FileSystem, cake.Environment);
+
+            // Then
+            Assert.Equal(
+                [
+                    "Endpoint is not set, and the remote driver needs one (such as 'tcp://buildkitd:1234' or 'unix:///run/buildkit/buildkitd.sock').",
+                    "LockTimeout is -00:00:01; expected zero or more (how long to wait for another run creating the same builder).",
+                ],
+                problems);
+        }
+
+        [Fact]
+        public void Should_Report_Nothing_When_The_Settings_Name_A_Docker_Container_Builder()
+        {
+            // Given
+            using var folder = new TempDirectory();
+            var cake = new TestCakeContext(folder.Path);
+            var settings = new EnsureBuilderSettings { Name = "multiarch" };
+
+            // When
+            var problems = EnsureBuilderPlan.Problems(settings, cake.FileSystem, cake.Environment);
+
+            // Then
+            Assert.Empty(problems);
+        }
+    }
+}
