@@ -176,14 +176,14 @@ public sealed class CheckDockerfileRunner
             problems.Add($"MaxParallel is {settings.MaxParallel}; expected 1 or more.");
         }
 
-        if (settings.MaxAttempts < 1)
+        if (settings.Registry.MaxAttempts < 1)
         {
-            problems.Add($"MaxAttempts is {settings.MaxAttempts}; expected 1 or more.");
+            problems.Add($"MaxAttempts is {settings.Registry.MaxAttempts}; expected 1 or more.");
         }
 
-        if (settings.RequestTimeout <= TimeSpan.Zero)
+        if (settings.Registry.RequestTimeout <= TimeSpan.Zero)
         {
-            problems.Add($"RequestTimeout is {settings.RequestTimeout}; expected a positive time, such as 10 seconds.");
+            problems.Add($"RequestTimeout is {settings.Registry.RequestTimeout}; expected a positive time, such as 10 seconds.");
         }
 
         if (problems.Count > 0)
@@ -254,19 +254,5 @@ public sealed class CheckDockerfileRunner
         }
     }
 
-    private static IRegistryClient CreateClient(DockerfileCheckOptions options)
-    {
-        var client = new RegistryClientOptions { Timeout = options.RequestTimeout, MaxAttempts = options.MaxAttempts };
-        foreach (var registry in options.InsecureRegistries)
-        {
-            client.InsecureRegistries.Add(registry);
-        }
-
-        if (options.UseDockerConfig)
-        {
-            client.CredentialProvider = new DockerConfigCredentials(options.DockerConfig?.FullPath).Find;
-        }
-
-        return new RegistryClient(client);
-    }
+    private static IRegistryClient CreateClient(DockerfileCheckOptions options) => options.Registry.CreateClient();
 }

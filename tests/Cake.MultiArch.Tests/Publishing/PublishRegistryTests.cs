@@ -1,9 +1,12 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Cake.Core;
+using Cake.MultiArch.MergeImages;
+using Cake.MultiArch.PromoteImage;
 using Cake.MultiArch.Publishing;
 using Cake.MultiArch.Registry;
 using Cake.MultiArch.Tests.Fixtures;
+using Cake.MultiArch.WritePublishRecord;
 
 namespace Cake.MultiArch.Tests.Publishing;
 
@@ -142,7 +145,7 @@ public sealed class PublishRegistryTests(RegistryBed bed)
             var tag = "auth-" + Suffix();
 
             // When
-            var result = new PromoteImageRunner(new RecordingLog().Log).Run(new PromoteImageSettings { Source = $"{bed.Authenticated}/cma/good@{index}", Tags = { tag }, Username = RegistryBed.User, Password = RegistryBed.Password, UseDockerConfig = false });
+            var result = new PromoteImageRunner(new RecordingLog().Log).Run(new PromoteImageSettings { Source = $"{bed.Authenticated}/cma/good@{index}", Tags = { tag }, Registry = { Username = RegistryBed.User, Password = RegistryBed.Password, UseDockerConfig = false } });
 
             // Then
             Assert.Equal(TagChangeKind.Created, Assert.Single(result.Tags).Kind);
@@ -154,7 +157,7 @@ public sealed class PublishRegistryTests(RegistryBed bed)
             // Given
             bed.Require();
             var (_, index) = await GetAuthenticatedIndexAsync();
-            var settings = new PromoteImageSettings { Source = $"{bed.Authenticated}/cma/good@{index}", Tags = { "never" }, Username = RegistryBed.User, Password = "wrong-pass-0815", UseDockerConfig = false };
+            var settings = new PromoteImageSettings { Source = $"{bed.Authenticated}/cma/good@{index}", Tags = { "never" }, Registry = { Username = RegistryBed.User, Password = "wrong-pass-0815", UseDockerConfig = false } };
 
             // When
             var ex = Assert.Throws<CakeException>(() => new PromoteImageRunner(new RecordingLog().Log).Run(settings));
@@ -221,9 +224,9 @@ public sealed class PublishRegistryTests(RegistryBed bed)
             var attestation = (string)entries.First(m => (string?)m!["platform"]!["architecture"] == "unknown")!["digest"]!;
             using var records = new TempDirectory();
             var repository = $"{bed.Open}/cma/attested";
-            var runner = new PublishingRunner();
-            runner.WritePublishRecord(new PublishRecord(repository, "linux/amd64", amd64, null, "runner-a", DateTimeOffset.UtcNow), records.Path);
-            runner.WritePublishRecord(new PublishRecord(repository, "linux/arm64", arm64, attestation, "runner-b", DateTimeOffset.UtcNow), records.Path);
+            var runner = new WritePublishRecordRunner();
+            runner.Run(new PublishRecord(repository, "linux/amd64", amd64, null, "runner-a", DateTimeOffset.UtcNow), records.Path);
+            runner.Run(new PublishRecord(repository, "linux/arm64", arm64, attestation, "runner-b", DateTimeOffset.UtcNow), records.Path);
 
             // When
             var result = new MergeImagesRunner(new RecordingLog().Log).Run(new MergeImagesSettings { Repository = repository, RecordsDirectory = records.Path, ExpectedPlatforms = { "linux/amd64", "linux/arm64" }, Deep = false });
