@@ -32,7 +32,7 @@ public sealed class CheckDockerfileRunner
     /// <param name="environment">The environment.</param>
     /// <param name="log">The log.</param>
     /// <param name="clientFactory">Makes the registry client for the options (disposed after the check when it is <see cref="IDisposable"/>).</param>
-    public CheckDockerfileRunner(IFileSystem fileSystem, ICakeEnvironment environment, ICakeLog log, Func<DockerfileCheckOptions, IRegistryClient> clientFactory)
+    internal CheckDockerfileRunner(IFileSystem fileSystem, ICakeEnvironment environment, ICakeLog log, Func<DockerfileCheckOptions, IRegistryClient> clientFactory)
     {
         _fileSystem = fileSystem ?? throw new ArgumentNullException(nameof(fileSystem));
         _environment = environment ?? throw new ArgumentNullException(nameof(environment));

@@ -25,7 +25,7 @@ public sealed partial class VerifyManifestRunner
     /// <summary>Initializes a new instance of the <see cref="VerifyManifestRunner"/> class with a registry client of the caller's.</summary>
     /// <param name="log">The log.</param>
     /// <param name="clientFactory">Makes the registry client for the settings.</param>
-    public VerifyManifestRunner(ICakeLog log, Func<VerifyManifestSettings, IRegistryClient> clientFactory)
+    internal VerifyManifestRunner(ICakeLog log, Func<VerifyManifestSettings, IRegistryClient> clientFactory)
     {
         _log = log ?? throw new ArgumentNullException(nameof(log));
         _clientFactory = clientFactory ?? throw new ArgumentNullException(nameof(clientFactory));

@@ -126,7 +126,7 @@ public sealed class RegistryJsonPropertyTests
         [Fact]
         public void Should_Parse_Any_Challenge_Without_Throwing()
         {
-            Gen.Frequency((3, Gen.String), (1, Gen.OneOf("realm=\"", "realm=\"a\\", "=", ",,=,", "realm=\"x\",service"))).Sample(text => _ = RegistryClient.ParseChallenge(text), iter: 3000);
+            Gen.Frequency((3, Gen.String), (1, Gen.OneOf("realm=\"", "realm=\"a\\", "=", ",,=,", "realm=\"x\",service"))).Sample(text => _ = RegistryAuthenticator.ParseChallenge(text), iter: 3000);
         }
     }
 

@@ -27,7 +27,7 @@ async Task Verify(bool deep)
 {
     foreach (var tag in tags)
     {
-        var settings = new VerifyManifestSettings { Image = tag, Deep = deep, UseDockerConfig = false, ExpectedPlatforms = { "linux/amd64", "linux/arm64" } };
+        var settings = new VerifyManifestSettings { Image = tag, Deep = deep, ExpectedPlatforms = { "linux/amd64", "linux/arm64" }, Registry = { UseDockerConfig = false } };
         var report = await new VerifyManifestRunner(log).RunAsync(settings);
         if (!report.Passed)
         {
@@ -38,7 +38,7 @@ async Task Verify(bool deep)
 
 async Task VerifyMany(bool deep)
 {
-    var settings = new VerifyManifestSettings { Deep = deep, UseDockerConfig = false, ExpectedPlatforms = { "linux/amd64", "linux/arm64" } };
+    var settings = new VerifyManifestSettings { Deep = deep, ExpectedPlatforms = { "linux/amd64", "linux/arm64" }, Registry = { UseDockerConfig = false } };
     var reports = await new VerifyManifestRunner(log).RunManyAsync(tags, settings, Width);
     if (reports.Any(r => !r.Passed))
     {

@@ -100,7 +100,7 @@ async Task VerifyDeep()
 {
     foreach (var tag in tags)
     {
-        var settings = new VerifyManifestSettings { Image = tag, Deep = true, UseDockerConfig = false, ExpectedPlatforms = { "linux/amd64", "linux/arm64" } };
+        var settings = new VerifyManifestSettings { Image = tag, Deep = true, ExpectedPlatforms = { "linux/amd64", "linux/arm64" }, Registry = { UseDockerConfig = false } };
         var report = await new VerifyManifestRunner(new QuietLog()).RunAsync(settings);
         if (!report.Passed)
         {
