@@ -36,14 +36,14 @@ internal static class CheckDockerfilePlan
             problems.Add($"MaxParallel is {settings.MaxParallel}; expected 1 or more.");
         }
 
-        if (settings.MaxAttempts < 1)
+        if (settings.Registry.MaxAttempts < 1)
         {
-            problems.Add($"MaxAttempts is {settings.MaxAttempts}; expected 1 or more.");
+            problems.Add($"MaxAttempts is {settings.Registry.MaxAttempts}; expected 1 or more.");
         }
 
-        if (settings.RequestTimeout <= TimeSpan.Zero)
+        if (settings.Registry.RequestTimeout <= TimeSpan.Zero)
         {
-            problems.Add($"RequestTimeout is {settings.RequestTimeout}; expected a positive time, such as 10 seconds.");
+            problems.Add($"RequestTimeout is {settings.Registry.RequestTimeout}; expected a positive time, such as 10 seconds.");
         }
 
         if (problems.Count > 0)

@@ -169,19 +169,5 @@ public sealed class CheckDockerfileRunner
         return (absolute.GetFilename().FullPath, reader.ReadToEnd());
     }
 
-    private static IRegistryClient CreateClient(DockerfileCheckOptions options)
-    {
-        var client = new RegistryClientOptions { Timeout = options.RequestTimeout, MaxAttempts = options.MaxAttempts };
-        foreach (var registry in options.InsecureRegistries)
-        {
-            client.InsecureRegistries.Add(registry);
-        }
-
-        if (options.UseDockerConfig)
-        {
-            client.CredentialProvider = new DockerConfigCredentials(options.DockerConfig?.FullPath).Find;
-        }
-
-        return new RegistryClient(client);
-    }
+    private static IRegistryClient CreateClient(DockerfileCheckOptions options) => options.Registry.CreateClient();
 }

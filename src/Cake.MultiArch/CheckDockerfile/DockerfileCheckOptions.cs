@@ -1,4 +1,4 @@
-using Cake.Core.IO;
+using Cake.MultiArch.Registry;
 
 namespace Cake.MultiArch.CheckDockerfile;
 
@@ -8,6 +8,8 @@ namespace Cake.MultiArch.CheckDockerfile;
 /// </summary>
 public class DockerfileCheckOptions
 {
+    private RegistryAccess _registry = new() { RequestTimeout = TimeSpan.FromSeconds(10), MaxAttempts = 2 };
+
     /// <summary>Gets the rule ids to skip (see <see cref="DockerfileRules"/>), such as <c>EmulatedCompile</c>. Unknown ids are refused.</summary>
     public ISet<string> DisabledRules { get; } = new HashSet<string>(StringComparer.Ordinal);
 
@@ -20,20 +22,16 @@ public class DockerfileCheckOptions
     /// <summary>Gets or sets a value indicating whether each base image's registry is asked which platforms it serves. Default: <see langword="true"/>.</summary>
     public bool CheckBaseImages { get; set; } = true;
 
-    /// <summary>Gets the registries reached over plain HTTP besides loopback ones (<c>host:port</c>).</summary>
-    public IList<string> InsecureRegistries { get; } = new List<string>();
-
-    /// <summary>Gets or sets the docker config folder credentials are read from. Default: <c>$DOCKER_CONFIG</c> or <c>~/.docker</c>.</summary>
-    public DirectoryPath? DockerConfig { get; set; }
-
-    /// <summary>Gets or sets a value indicating whether the docker config is read for registry credentials. Default: <see langword="true"/>.</summary>
-    public bool UseDockerConfig { get; set; } = true;
-
-    /// <summary>Gets or sets the timeout of one registry request. Default: 10 s (the preflight must not hold a build up).</summary>
-    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>Gets or sets how many times a registry request is tried on 429, 5xx or a connection failure. Default: 2.</summary>
-    public int MaxAttempts { get; set; } = 2;
+    /// <summary>
+    /// Gets or sets how registries are reached: credentials, docker config, plain-HTTP registries,
+    /// time limits and retries. Default: 10 s per request and 2 attempts (the preflight must not
+    /// hold a build up).
+    /// </summary>
+    public RegistryAccess Registry
+    {
+        get => _registry;
+        set => _registry = value ?? throw new ArgumentNullException(nameof(value));
+    }
 
     /// <summary>Gets or sets how many registry requests run at once. Default: 8.</summary>
     public int MaxParallel { get; set; } = 8;
@@ -47,18 +45,10 @@ public class DockerfileCheckOptions
             target.DisabledRules.Add(rule);
         }
 
-        foreach (var registry in InsecureRegistries)
-        {
-            target.InsecureRegistries.Add(registry);
-        }
-
         target.WarningsAsErrors = WarningsAsErrors;
         target.UnknownAsError = UnknownAsError;
         target.CheckBaseImages = CheckBaseImages;
-        target.DockerConfig = DockerConfig;
-        target.UseDockerConfig = UseDockerConfig;
-        target.RequestTimeout = RequestTimeout;
-        target.MaxAttempts = MaxAttempts;
+        target.Registry = Registry.Clone();
         target.MaxParallel = MaxParallel;
     }
 }

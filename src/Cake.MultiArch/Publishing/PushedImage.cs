@@ -1,5 +1,3 @@
-using Cake.Core.IO;
-
 namespace Cake.MultiArch.Publishing;
 
 /// <summary>A result pushed by digest (no tag), with each platform's manifest and attestation digests read back from the registry.</summary>
@@ -10,21 +8,4 @@ public sealed record PushedImage(string Image, string Digest, IReadOnlyList<Push
 {
     /// <inheritdoc />
     public override string ToString() => $"{Image} ({string.Join(", ", Platforms.Select(p => p.Platform))})";
-}
-
-/// <summary>Settings for <c>ReadPushedImage</c>: which pushed digest to read back.</summary>
-public sealed class ReadPushedImageSettings : RegistryAccessSettings
-{
-    /// <summary>Gets or sets the image pinned by digest, <c>registry.example.com/team/app@sha256:…</c>.</summary>
-    public string? Image { get; set; }
-}
-
-/// <summary>Settings for <c>PushOciLayout</c>: an OCI layout folder pushed by digest.</summary>
-public sealed class PushOciLayoutSettings : RegistryAccessSettings
-{
-    /// <summary>Gets or sets the OCI image layout folder (buildx <c>--output type=oci,dest=DIR,tar=false</c>).</summary>
-    public DirectoryPath? Layout { get; set; }
-
-    /// <summary>Gets or sets the repository to push to, such as <c>registry.example.com/team/app</c> (no tag: nothing is tagged).</summary>
-    public string? Repository { get; set; }
 }

@@ -68,8 +68,8 @@ internal sealed class BlobReadStream : ReadOnlyStream
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             throw _deadline.IsCancellationRequested
-                ? new CakeException($"GET {_uri} did not finish within {RegistryClient.Seconds(_total)} (LayerTimeout); {_count} bytes had arrived. Check the registry's bandwidth, or raise LayerTimeout.", ex)
-                : new CakeException($"GET {_uri} stalled: no bytes for {RegistryClient.Seconds(_idle)} (ReadIdleTimeout) after {_count} bytes. Check that the registry is up, or raise ReadIdleTimeout.", ex);
+                ? new CakeException($"GET {_uri} did not finish within {RegistryTransport.Seconds(_total)} (LayerTimeout); {_count} bytes had arrived. Check the registry's bandwidth, or raise LayerTimeout.", ex)
+                : new CakeException($"GET {_uri} stalled: no bytes for {RegistryTransport.Seconds(_idle)} (ReadIdleTimeout) after {_count} bytes. Check that the registry is up, or raise ReadIdleTimeout.", ex);
         }
         catch (IOException ex)
         {

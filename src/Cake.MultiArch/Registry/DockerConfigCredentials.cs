@@ -10,7 +10,7 @@ namespace Cake.MultiArch.Registry;
 /// then <c>credsStore</c>, then <c>auths</c> in <c>config.json</c> (in <c>$DOCKER_CONFIG</c> or
 /// <c>~/.docker</c>). Helpers run as <c>docker-credential-NAME get</c>.
 /// </summary>
-public sealed class DockerConfigCredentials
+internal sealed class DockerConfigCredentials
 {
     /// <summary>The key Docker Hub's credentials are stored under.</summary>
     public const string DockerHubKey = "https://index.docker.io/v1/";
@@ -44,10 +44,32 @@ public sealed class DockerConfigCredentials
             return null;
         }
 
-        JsonDocument document;
+        using var document = Read();
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw WrongType(null, "the whole file", root, "an object");
+        }
+
+        var serverKey = registry == ImageReference.DefaultRegistry ? DockerHubKey : registry;
+        if (FromHelpers(root, serverKey, out var helped))
+        {
+            return helped;
+        }
+
+        if (Member(root, "credsStore", JsonValueKind.String) is { } store && store.GetString() is { Length: > 0 } storeName && RunHelper(storeName, serverKey) is { } stored)
+        {
+            return stored;
+        }
+
+        return Member(root, "auths", JsonValueKind.Object) is { } auths ? FromAuths(auths, serverKey) : null;
+    }
+
+    private JsonDocument Read()
+    {
         try
         {
-            document = JsonDocument.Parse(File.ReadAllText(_configFile));
+            return JsonDocument.Parse(File.ReadAllText(_configFile));
         }
         catch (JsonException ex)
         {
@@ -58,68 +80,63 @@ public sealed class DockerConfigCredentials
         {
             throw new CakeException($"{Alias}: the docker config '{_configFile}' could not be read ({ex.Message}). Check its permissions, or set UseDockerConfig = false.", ex);
         }
+    }
 
-        using (document)
+    // credHelpers names a helper for this registry: its answer is final, "not found" included.
+    private bool FromHelpers(JsonElement root, string serverKey, out RegistryCredential? credential)
+    {
+        credential = null;
+        if (Member(root, "credHelpers", JsonValueKind.Object) is not { } helpers)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw WrongType(null, "the whole file", root, "an object");
-            }
+            return false;
+        }
 
-            var serverKey = registry == ImageReference.DefaultRegistry ? DockerHubKey : registry;
-            if (Member(root, "credHelpers", JsonValueKind.Object) is { } helpers)
+        foreach (var helper in helpers.EnumerateObject())
+        {
+            if (Normalise(helper.Name) == Normalise(serverKey))
             {
-                foreach (var helper in helpers.EnumerateObject())
+                var name = helper.Value.ValueKind == JsonValueKind.String ? helper.Value.GetString() : throw WrongType($"credHelpers.{helper.Name}", helper.Name, helper.Value, "a helper name (a string)");
+                if (!string.IsNullOrEmpty(name))
                 {
-                    if (Normalise(helper.Name) == Normalise(serverKey))
-                    {
-                        var name = helper.Value.ValueKind == JsonValueKind.String ? helper.Value.GetString() : throw WrongType($"credHelpers.{helper.Name}", helper.Name, helper.Value, "a helper name (a string)");
-                        if (!string.IsNullOrEmpty(name))
-                        {
-                            return RunHelper(name, serverKey);
-                        }
-                    }
+                    credential = RunHelper(name, serverKey);
+                    return true;
                 }
             }
+        }
 
-            if (Member(root, "credsStore", JsonValueKind.String) is { } store && store.GetString() is { Length: > 0 } storeName && RunHelper(storeName, serverKey) is { } stored)
+        return false;
+    }
+
+    private RegistryCredential? FromAuths(JsonElement auths, string serverKey)
+    {
+        foreach (var auth in auths.EnumerateObject())
+        {
+            if (Normalise(auth.Name) != Normalise(serverKey))
             {
-                return stored;
+                continue;
             }
 
-            if (Member(root, "auths", JsonValueKind.Object) is { } auths)
+            if (auth.Value.ValueKind != JsonValueKind.Object)
             {
-                foreach (var auth in auths.EnumerateObject())
+                throw WrongType($"auths.{auth.Name}", auth.Name, auth.Value, "an object with 'auth'");
+            }
+
+            var identityToken = Member(auth.Value, "identitytoken", JsonValueKind.String, $"auths.{auth.Name}.")?.GetString();
+            if (Member(auth.Value, "auth", JsonValueKind.String, $"auths.{auth.Name}.")?.GetString() is { Length: > 0 } value)
+            {
+                var decoded = Decode(value, auth.Name);
+                var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+                if (colon <= 0)
                 {
-                    if (Normalise(auth.Name) != Normalise(serverKey))
-                    {
-                        continue;
-                    }
-
-                    if (auth.Value.ValueKind != JsonValueKind.Object)
-                    {
-                        throw WrongType($"auths.{auth.Name}", auth.Name, auth.Value, "an object with 'auth'");
-                    }
-
-                    var identityToken = Member(auth.Value, "identitytoken", JsonValueKind.String, $"auths.{auth.Name}.")?.GetString();
-                    if (Member(auth.Value, "auth", JsonValueKind.String, $"auths.{auth.Name}.")?.GetString() is { Length: > 0 } value)
-                    {
-                        var decoded = Decode(value, auth.Name);
-                        var colon = decoded.IndexOf(':', StringComparison.Ordinal);
-                        if (colon <= 0)
-                        {
-                            throw new CakeException($"{Alias}: the docker config '{_configFile}' has an 'auth' value for '{auth.Name}' that decodes to no 'user:password' pair (no colon after a user name); expected base64 of 'user:password', as docker login writes. Run 'docker login {auth.Name}' again.");
-                        }
-
-                        return new RegistryCredential(decoded[..colon], decoded[(colon + 1)..]) { IdentityToken = string.IsNullOrEmpty(identityToken) ? null : identityToken };
-                    }
-
-                    if (!string.IsNullOrEmpty(identityToken))
-                    {
-                        return new RegistryCredential("<token>", string.Empty) { IdentityToken = identityToken };
-                    }
+                    throw new CakeException($"{Alias}: the docker config '{_configFile}' has an 'auth' value for '{auth.Name}' that decodes to no 'user:password' pair (no colon after a user name); expected base64 of 'user:password', as docker login writes. Run 'docker login {auth.Name}' again.");
                 }
+
+                return new RegistryCredential(decoded[..colon], decoded[(colon + 1)..]) { IdentityToken = string.IsNullOrEmpty(identityToken) ? null : identityToken };
+            }
+
+            if (!string.IsNullOrEmpty(identityToken))
+            {
+                return new RegistryCredential("<token>", string.Empty) { IdentityToken = identityToken };
             }
         }
 

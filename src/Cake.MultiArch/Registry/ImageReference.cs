@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Text.RegularExpressions;
 
 namespace Cake.MultiArch.Registry;
 
@@ -9,7 +8,7 @@ namespace Cake.MultiArch.Registry;
 /// (https://github.com/distribution/reference/blob/main/reference.go), with Docker's defaults:
 /// no registry means <c>docker.io</c>, and a one-part repository there gets <c>library/</c>.
 /// </summary>
-public sealed partial record ImageReference
+public sealed record ImageReference
 {
     /// <summary>The registry that a reference without one names.</summary>
     public const string DefaultRegistry = "docker.io";
@@ -76,40 +75,69 @@ public sealed partial record ImageReference
         }
 
         var rest = value;
-        string? digest = null;
-        var at = rest.IndexOf('@', StringComparison.Ordinal);
-        if (at >= 0)
+        if (SplitDigest(value, ref rest, out var digest) is { } digestError)
         {
-            digest = rest[(at + 1)..];
-            rest = rest[..at];
-            if (!DigestPattern().IsMatch(digest))
-            {
-                return $"Image reference '{value}' has an invalid digest '{digest}'; expected 'sha256:' followed by 64 lower-case hex digits.";
-            }
+            return digestError;
         }
 
-        string? tag = null;
+        if (SplitTag(value, ref rest, out var tag) is { } tagError)
+        {
+            return tagError;
+        }
+
+        if (SplitName(value, rest, out var registry, out var path) is { } nameError)
+        {
+            return nameError;
+        }
+
+        reference = new ImageReference(registry, path, tag, digest, value);
+        return null;
+    }
+
+    private static string? SplitDigest(string value, ref string rest, out string? digest)
+    {
+        digest = null;
+        var at = rest.IndexOf('@', StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        digest = rest[(at + 1)..];
+        rest = rest[..at];
+        return RegistryPatterns.Sha256Digest().IsMatch(digest)
+            ? null
+            : $"Image reference '{value}' has an invalid digest '{digest}'; expected 'sha256:' followed by 64 lower-case hex digits.";
+    }
+
+    private static string? SplitTag(string value, ref string rest, out string? tag)
+    {
+        tag = null;
         var lastSlash = rest.LastIndexOf('/');
         var colon = rest.LastIndexOf(':');
-        if (colon > lastSlash)
+        if (colon <= lastSlash)
         {
-            tag = rest[(colon + 1)..];
-            rest = rest[..colon];
-            if (!TagPattern().IsMatch(tag))
-            {
-                return $"Image reference '{value}' has an invalid tag '{tag}'; a tag is 1 to 128 characters of [A-Za-z0-9_.-] and does not start with '.' or '-'.";
-            }
+            return null;
         }
 
-        var registry = DefaultRegistry;
-        var path = rest;
+        tag = rest[(colon + 1)..];
+        rest = rest[..colon];
+        return RegistryPatterns.Tag().IsMatch(tag)
+            ? null
+            : $"Image reference '{value}' has an invalid tag '{tag}'; a tag is 1 to 128 characters of [A-Za-z0-9_.-] and does not start with '.' or '-'.";
+    }
+
+    private static string? SplitName(string value, string rest, out string registry, out string path)
+    {
+        registry = DefaultRegistry;
+        path = rest;
         var firstSlash = rest.IndexOf('/');
         if (firstSlash > 0)
         {
             var first = rest[..firstSlash];
             if (first.Contains('.') || first.Contains(':') || first == "localhost" || first.Any(char.IsUpper))
             {
-                if (!DomainPattern().IsMatch(first))
+                if (!RegistryPatterns.Domain().IsMatch(first))
                 {
                     return $"Image reference '{value}' has an invalid registry host '{first}'; expected a host name or IP address with an optional ':port'.";
                 }
@@ -129,7 +157,7 @@ public sealed partial record ImageReference
             return $"Image reference '{value}' has upper-case letters in its repository '{path}'; repository names must be lower-case.";
         }
 
-        if (!path.Split('/').All(c => PathComponentPattern().IsMatch(c)))
+        if (!path.Split('/').All(c => RegistryPatterns.PathComponent().IsMatch(c)))
         {
             return $"Image reference '{value}' has an invalid repository '{path}'; each '/'-separated part is lower-case letters and digits, joined by '.', '_', '__' or '-'.";
         }
@@ -144,7 +172,6 @@ public sealed partial record ImageReference
             path = "library/" + path;
         }
 
-        reference = new ImageReference(registry, path, tag, digest, value);
         return null;
     }
 
@@ -159,7 +186,7 @@ public sealed partial record ImageReference
     /// <returns>The pinned reference.</returns>
     /// <exception cref="FormatException">The digest is <see langword="null"/> or not <c>sha256:</c> followed by 64 lower-case hex digits.</exception>
     public ImageReference WithDigest(string digest) =>
-        digest is not null && DigestPattern().IsMatch(digest)
+        digest is not null && RegistryPatterns.Sha256Digest().IsMatch(digest)
             ? new ImageReference(Registry, Repository, null, digest, $"{Registry}/{Repository}@{digest}")
             : throw new FormatException($"{(digest is null ? "null" : $"'{digest}'")} is not a digest; expected 'sha256:' followed by 64 lower-case hex digits.");
 
@@ -167,16 +194,4 @@ public sealed partial record ImageReference
     /// <returns>The reference text.</returns>
     public override string ToString() =>
         $"{Registry}/{Repository}{(Tag is null ? string.Empty : ":" + Tag)}{(Digest is null ? string.Empty : "@" + Digest)}";
-
-    [GeneratedRegex("^sha256:[a-f0-9]{64}$")]
-    private static partial Regex DigestPattern();
-
-    [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]
-    private static partial Regex TagPattern();
-
-    [GeneratedRegex(@"^(?:(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])(?:\.(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9]))*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?$")]
-    private static partial Regex DomainPattern();
-
-    [GeneratedRegex("^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$")]
-    private static partial Regex PathComponentPattern();
 }

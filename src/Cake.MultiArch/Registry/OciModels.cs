@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Cake.MultiArch.Registry;
 
 /// <summary>The media types the registry client asks for and understands.</summary>
-public static class MediaTypes
+internal static class MediaTypes
 {
     /// <summary>OCI image index (https://github.com/opencontainers/image-spec/blob/main/image-index.md).</summary>
     public const string OciIndex = "application/vnd.oci.image.index.v1+json";
@@ -32,7 +32,7 @@ public static class MediaTypes
 }
 
 /// <summary>A content descriptor (https://github.com/opencontainers/image-spec/blob/main/descriptor.md).</summary>
-public sealed class Descriptor
+internal sealed class Descriptor
 {
     /// <summary>Gets or sets the media type.</summary>
     [JsonPropertyName("mediaType")]
@@ -60,7 +60,7 @@ public sealed class Descriptor
 }
 
 /// <summary>The platform of an index entry (https://github.com/opencontainers/image-spec/blob/main/image-index.md).</summary>
-public sealed class PlatformSpec
+internal sealed class PlatformSpec
 {
     /// <summary>Gets or sets the architecture.</summary>
     [JsonPropertyName("architecture")]
@@ -79,7 +79,7 @@ public sealed class PlatformSpec
 }
 
 /// <summary>An OCI image index or Docker manifest list (https://github.com/opencontainers/image-spec/blob/main/image-index.md).</summary>
-public sealed class ImageIndex
+internal sealed class ImageIndex
 {
     /// <summary>Gets or sets the schema version (2).</summary>
     [JsonPropertyName("schemaVersion")]
@@ -95,7 +95,7 @@ public sealed class ImageIndex
 }
 
 /// <summary>An OCI image manifest or Docker v2 manifest (https://github.com/opencontainers/image-spec/blob/main/manifest.md).</summary>
-public sealed class ImageManifest
+internal sealed class ImageManifest
 {
     /// <summary>Gets or sets the schema version (2).</summary>
     [JsonPropertyName("schemaVersion")]
@@ -119,7 +119,7 @@ public sealed class ImageManifest
 }
 
 /// <summary>The platform fields of an image config (https://github.com/opencontainers/image-spec/blob/main/config.md).</summary>
-public sealed class ImageConfig
+internal sealed class ImageConfig
 {
     /// <summary>Gets or sets the architecture.</summary>
     [JsonPropertyName("architecture")]

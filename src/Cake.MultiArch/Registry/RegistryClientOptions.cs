@@ -1,7 +1,7 @@
 namespace Cake.MultiArch.Registry;
 
 /// <summary>Options of the <see cref="RegistryClient"/>.</summary>
-public sealed class RegistryClientOptions
+internal sealed class RegistryClientOptions
 {
     /// <summary>Gets or sets the credential to use for every registry; when <see langword="null"/>, <see cref="CredentialProvider"/> is asked.</summary>
     public RegistryCredential? Credential { get; set; }

@@ -4,7 +4,7 @@ namespace Cake.MultiArch.Registry;
 /// A registry credential: a user name and password (or token). Its <see cref="ToString"/> never
 /// shows the secret, so it is safe in logs and exception texts.
 /// </summary>
-public sealed class RegistryCredential
+internal sealed class RegistryCredential
 {
     /// <summary>Initializes a new instance of the <see cref="RegistryCredential"/> class.</summary>
     /// <param name="username">The user name.</param>

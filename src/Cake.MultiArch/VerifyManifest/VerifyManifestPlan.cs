@@ -173,14 +173,14 @@ internal static class VerifyManifestPlan
             problems.Add($"ExpectedPlatforms lists {string.Join(", ", duplicates.Select(d => $"'{d}'"))} more than once (after normalisation).");
         }
 
-        if (string.IsNullOrEmpty(settings.Username) != string.IsNullOrEmpty(settings.Password))
+        if (string.IsNullOrEmpty(settings.Registry.Username) != string.IsNullOrEmpty(settings.Registry.Password))
         {
             problems.Add("Username and Password go together; set both or neither.");
         }
 
-        if (settings.Username?.Contains(':', StringComparison.Ordinal) == true)
+        if (settings.Registry.Username?.Contains(':', StringComparison.Ordinal) == true)
         {
-            problems.Add($"Username '{settings.Username}' holds a ':'; expected a user name without one (basic auth joins user and password with ':').");
+            problems.Add($"Username '{settings.Registry.Username}' holds a ':'; expected a user name without one (basic auth joins user and password with ':').");
         }
 
         if (settings.MaxOffendersShown < 0)
@@ -188,16 +188,16 @@ internal static class VerifyManifestPlan
             problems.Add($"MaxOffendersShown is {settings.MaxOffendersShown}; expected 0 or more (0 counts the offending files without naming them).");
         }
 
-        if (settings.MaxAttempts < 1)
+        if (settings.Registry.MaxAttempts < 1)
         {
-            problems.Add($"MaxAttempts is {settings.MaxAttempts}; expected 1 or more (1 tries each request once).");
+            problems.Add($"MaxAttempts is {settings.Registry.MaxAttempts}; expected 1 or more (1 tries each request once).");
         }
 
-        CheckTimeout(settings.RequestTimeout, nameof(settings.RequestTimeout), "TimeSpan.FromSeconds(30)", problems);
-        CheckTimeout(settings.ReadIdleTimeout, nameof(settings.ReadIdleTimeout), "TimeSpan.FromSeconds(30)", problems);
-        CheckTimeout(settings.LayerTimeout, nameof(settings.LayerTimeout), "TimeSpan.FromMinutes(30)", problems);
+        CheckTimeout(settings.Registry.RequestTimeout, nameof(settings.Registry.RequestTimeout), "TimeSpan.FromSeconds(30)", problems);
+        CheckTimeout(settings.Registry.ReadIdleTimeout, nameof(settings.Registry.ReadIdleTimeout), "TimeSpan.FromSeconds(30)", problems);
+        CheckTimeout(settings.Registry.LayerTimeout, nameof(settings.Registry.LayerTimeout), "TimeSpan.FromMinutes(30)", problems);
 
-        foreach (var registry in settings.InsecureRegistries)
+        foreach (var registry in settings.Registry.InsecureRegistries)
         {
             if (string.IsNullOrWhiteSpace(registry) || registry.Contains("://", StringComparison.Ordinal) || registry.Contains('/', StringComparison.Ordinal) || registry != registry.Trim())
             {
@@ -215,9 +215,9 @@ internal static class VerifyManifestPlan
 
         problems.AddRange(DeepCheckIdProblems(settings));
 
-        if (settings.DockerConfig is { } config)
+        if (settings.Registry.DockerConfig is { } config)
         {
-            if (!settings.UseDockerConfig)
+            if (!settings.Registry.UseDockerConfig)
             {
                 problems.Add($"DockerConfig is '{config.FullPath}' but UseDockerConfig is false; set one or the other.");
             }

@@ -175,32 +175,7 @@ public sealed class VerifyManifestRunner
     internal static string Unprefixed(string message) =>
         message.StartsWith("VerifyManifest: ", StringComparison.Ordinal) ? message["VerifyManifest: ".Length..] : message;
 
-    private static IRegistryClient CreateClient(VerifyManifestSettings settings)
-    {
-        var options = new RegistryClientOptions
-        {
-            Timeout = settings.RequestTimeout,
-            ReadIdleTimeout = settings.ReadIdleTimeout,
-            LayerTimeout = settings.LayerTimeout,
-            MaxAttempts = settings.MaxAttempts,
-        };
-        foreach (var registry in settings.InsecureRegistries)
-        {
-            options.InsecureRegistries.Add(registry);
-        }
-
-        if (!string.IsNullOrEmpty(settings.Username))
-        {
-            options.Credential = new RegistryCredential(settings.Username, settings.Password!);
-        }
-        else if (settings.UseDockerConfig)
-        {
-            var config = new DockerConfigCredentials(settings.DockerConfig?.FullPath);
-            options.CredentialProvider = config.Find;
-        }
-
-        return new RegistryClient(options);
-    }
+    private static IRegistryClient CreateClient(VerifyManifestSettings settings) => settings.Registry.CreateClient();
 
     private async Task<VerifyManifestResult> VerifyAsync(IRegistryClient client, VerifyTarget target, VerifyManifestSettings settings, CancellationToken cancellationToken)
     {

@@ -44,7 +44,7 @@ public sealed class CheckDockerfileRunnerTests
 
     private static CheckDockerfileSettings Settings(params string[] platforms)
     {
-        var settings = new CheckDockerfileSettings { BuildPlatform = Platform.Parse("linux/amd64"), UseDockerConfig = false };
+        var settings = new CheckDockerfileSettings { BuildPlatform = Platform.Parse("linux/amd64"), Registry = { UseDockerConfig = false } };
         foreach (var platform in platforms)
         {
             settings.Platforms.Add(platform);
@@ -58,7 +58,7 @@ public sealed class CheckDockerfileRunnerTests
         var cake = new TestCakeContext(dir.Path);
         CountingRegistryClient? client = null;
         var runner = new CheckDockerfileRunner(cake.FileSystem, cake.Environment, cake.Log.Log, options =>
-            client = new CountingRegistryClient(new RegistryClient(new RegistryClientOptions { Timeout = options.RequestTimeout, MaxAttempts = options.MaxAttempts }), holdManifests));
+            client = new CountingRegistryClient(new RegistryClient(new RegistryClientOptions { Timeout = options.Registry.RequestTimeout, MaxAttempts = options.Registry.MaxAttempts }), holdManifests));
         return (runner, cake, () => client);
     }
 
@@ -164,7 +164,7 @@ public sealed class CheckDockerfileRunnerTests
             dir.WriteFile("Dockerfile", $"FROM 127.0.0.1:{port}/team/base:1\n");
             var (runner, _, _) = NewRunner(dir);
             var settings = Settings("linux/amd64", "linux/arm64");
-            settings.MaxAttempts = 1;
+            settings.Registry.MaxAttempts = 1;
 
             // When
             var result = await runner.CheckAsync("Dockerfile", settings, TestContext.Current.CancellationToken);

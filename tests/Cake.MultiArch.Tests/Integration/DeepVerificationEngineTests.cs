@@ -158,7 +158,7 @@ public sealed class DeepVerificationEngineTests(RegistryBed bed) : IDisposable
     private (VerifyManifestResult? Report, CakeException? Error, TestCakeContext Cake) Verify(string image, params string[] platforms)
     {
         var cake = new TestCakeContext(_dir.Path);
-        var settings = new VerifyManifestSettings { Image = image, Deep = true, DockerConfig = _dir.Path };
+        var settings = new VerifyManifestSettings { Image = image, Deep = true, Registry = { DockerConfig = _dir.Path } };
         foreach (var platform in platforms)
         {
             settings.ExpectedPlatforms.Add(platform);

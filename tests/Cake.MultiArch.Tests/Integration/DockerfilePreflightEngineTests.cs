@@ -29,7 +29,7 @@ public sealed class DockerfilePreflightEngineTests
             .WithPreflight(o =>
             {
                 o.WarningsAsErrors = true;
-                o.UseDockerConfig = false;
+                o.Registry.UseDockerConfig = false;
             });
 
         // When
@@ -59,7 +59,7 @@ public sealed class DockerfilePreflightEngineTests
         var settings = new BuildxBuildSettings { Context = "app", Builder = "default", NoCache = true, Progress = BuildProgress.Plain }
             .WithPlatform("linux/amd64", "linux/arm64")
             .WithOutput(new BuildOutput(BuildOutputType.CacheOnly))
-            .WithPreflight(o => o.UseDockerConfig = false);
+            .WithPreflight(o => o.Registry.UseDockerConfig = false);
 
         // When
         new BuildxBuildRunner(cake.FileSystem, cake.Environment, cake.ProcessRunner, cake.Tools, cake.Log.Log).Run(settings);
@@ -104,7 +104,7 @@ public sealed class DockerfilePreflightEngineTests
         var cake = new TestCakeContext(dir.Path);
 
         // When
-        var result = cake.Context.CheckDockerfile("Dockerfile", new CheckDockerfileSettings { Platforms = { "linux/amd64", "linux/arm64" }, BuildPlatform = "linux/amd64", UseDockerConfig = false });
+        var result = cake.Context.CheckDockerfile("Dockerfile", new CheckDockerfileSettings { Platforms = { "linux/amd64", "linux/arm64" }, BuildPlatform = "linux/amd64", Registry = { UseDockerConfig = false } });
 
         // Then: the SDK stage runs on the build platform only; the runtime base lacks arm64.
         Assert.Equal(["BaseImagePlatformMissing:22"], result.Findings.Select(f => $"{f.RuleId}:{f.Line}"));

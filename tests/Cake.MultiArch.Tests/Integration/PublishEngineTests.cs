@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Cake.MultiArch.PromoteImage;
 using Cake.MultiArch.Publishing;
 using Cake.MultiArch.Registry;
 using Cake.MultiArch.Tests.Fixtures;

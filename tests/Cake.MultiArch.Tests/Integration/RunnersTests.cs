@@ -8,12 +8,17 @@ using Cake.MultiArch.BuildxVersion;
 using Cake.MultiArch.CheckDockerfile;
 using Cake.MultiArch.EnsureBuilder;
 using Cake.MultiArch.ImageMetadata;
+using Cake.MultiArch.MergeImages;
 using Cake.MultiArch.Platforms;
+using Cake.MultiArch.PromoteImage;
 using Cake.MultiArch.Publishing;
+using Cake.MultiArch.PushOciLayout;
+using Cake.MultiArch.ReadPushedImage;
 using Cake.MultiArch.RegisterQemu;
 using Cake.MultiArch.RemoveBuilder;
 using Cake.MultiArch.Tests.Fixtures;
 using Cake.MultiArch.VerifyManifest;
+using Cake.MultiArch.WritePublishRecord;
 
 namespace Cake.MultiArch.Tests.Integration;
 
@@ -131,22 +136,36 @@ public sealed class RunnersTests(RegistryBed bed)
             Assert.True(report.Passed);
             return Task.FromResult(report.ToString());
         },
-        [nameof(PublishingRunner)] = async (t, c, _) =>
+        [nameof(ReadPushedImageRunner)] = async (t, c, _) =>
         {
-            var pushed = new PublishingRunner(c.Environment.WorkingDirectory).ReadPushedImage(new ReadPushedImageSettings { Image = await t.GoodByDigestAsync() });
+            var pushed = new ReadPushedImageRunner(c.FileSystem, c.Environment, c.ProcessRunner, c.Tools, c.Log.Log).Run(new ReadPushedImageSettings { Image = await t.GoodByDigestAsync() });
             Assert.Equal(2, pushed.Platforms.Count);
             return pushed.ToString();
+        },
+        [nameof(PushOciLayoutRunner)] = (t, c, dir) =>
+        {
+            var layout = OciLayout(dir);
+            var pushed = new PushOciLayoutRunner(c.FileSystem, c.Environment, c.ProcessRunner, c.Tools, c.Log.Log).Run(new PushOciLayoutSettings { Layout = layout, Repository = $"{t.Bed.Open}/cma/runners" });
+            Assert.Equal("linux/amd64", Assert.Single(pushed.Platforms).Platform.ToString());
+            return Task.FromResult(pushed.ToString());
+        },
+        [nameof(WritePublishRecordRunner)] = (_, c, dir) =>
+        {
+            var record = new PublishRecord("registry.example.com/team/app", "linux/arm64", "sha256:" + new string('a', 64), null, "default", DateTimeOffset.UtcNow);
+            var file = new WritePublishRecordRunner(c.FileSystem, c.Environment, c.ProcessRunner, c.Tools, c.Log.Log).Run(record, "records");
+            Assert.Equal(System.IO.Path.Combine(dir.Path, "records", "linux-arm64.json"), file.FullPath);
+            return Task.FromResult(file.FullPath);
         },
         [nameof(PromoteImageRunner)] = async (t, c, _) =>
         {
             var tag = $"{t.Bed.Open}/cma/runners:promote-{Guid.NewGuid():N}";
-            var result = new PromoteImageRunner(c.Log.Log).Run(new PromoteImageSettings { Source = await t.GoodByDigestAsync(), Tags = { tag } });
+            var result = new PromoteImageRunner(c.FileSystem, c.Environment, c.ProcessRunner, c.Tools, c.Log.Log).Run(new PromoteImageSettings { Source = await t.GoodByDigestAsync(), Tags = { tag } });
             Assert.Equal(TagChangeKind.Created, Assert.Single(result.Tags).Kind);
             return result.ToString();
         },
         [nameof(MergeImagesRunner)] = async (t, c, _) =>
         {
-            var result = new MergeImagesRunner(c.Log.Log, c.Environment.WorkingDirectory).Run(new MergeImagesSettings
+            var result = new MergeImagesRunner(c.FileSystem, c.Environment, c.ProcessRunner, c.Tools, c.Log.Log).Run(new MergeImagesSettings
             {
                 Repository = $"{t.Bed.Open}/cma/good",
                 Images = { await t.GoodByDigestAsync() },
@@ -182,6 +201,24 @@ public sealed class RunnersTests(RegistryBed bed)
         typeof(MultiArchAliases).Assembly.GetExportedTypes()
             .Where(t => t.IsClass && !t.IsAbstract && t.Name.EndsWith("Runner", StringComparison.Ordinal))
             .OrderBy(t => t.Name, StringComparer.Ordinal);
+
+    private static string OciLayout(TempDirectory dir)
+    {
+        // The smallest OCI layout a build writes: one manifest (a config, no layer) named by index.json.
+        string Blob(string mediaType, string json)
+        {
+            var bytes = System.Text.Encoding.UTF8.GetBytes(json);
+            var digest = RegistryBed.Digest(bytes);
+            dir.WriteFile($"layout/blobs/sha256/{digest[7..]}", json);
+            return new System.Text.Json.Nodes.JsonObject { ["mediaType"] = mediaType, ["digest"] = digest, ["size"] = bytes.Length }.ToJsonString();
+        }
+
+        var config = Blob("application/vnd.oci.image.config.v1+json", """{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}""");
+        var manifest = Blob(Cake.MultiArch.Registry.MediaTypes.OciManifest, $$"""{"schemaVersion":2,"mediaType":"{{Cake.MultiArch.Registry.MediaTypes.OciManifest}}","config":{{config}},"layers":[]}""");
+        dir.WriteFile("layout/index.json", $$"""{"schemaVersion":2,"manifests":[{{manifest}}]}""");
+        dir.WriteFile("layout/oci-layout", """{"imageLayoutVersion":"1.0.0"}""");
+        return System.IO.Path.Combine(dir.Path, "layout");
+    }
 
     private async Task<string> GoodByDigestAsync()
     {

@@ -15,7 +15,7 @@ public sealed class VerifyManifestRegistryTests(RegistryBed bed) : IDisposable
     {
         bed.Require();
         var cake = new TestCakeContext(_dir.Path);
-        var settings = new VerifyManifestSettings { Image = image, Deep = deep, Strict = strict, DockerConfig = _dir.Path };
+        var settings = new VerifyManifestSettings { Image = image, Deep = deep, Strict = strict, Registry = { DockerConfig = _dir.Path } };
         foreach (var p in platforms.Length == 0 ? ["linux/amd64", "linux/arm64"] : platforms)
         {
             settings.ExpectedPlatforms.Add(p);
@@ -64,7 +64,7 @@ public sealed class VerifyManifestRegistryTests(RegistryBed bed) : IDisposable
     {
         var cake = new TestCakeContext(_dir.Path);
         bed.Require();
-        var report = cake.Context.VerifyManifest(new VerifyManifestSettings { Image = bed.Attested, ExpectedPlatforms = { "linux/amd64", "linux/arm64" }, Strict = true, Deep = true, DockerConfig = _dir.Path });
+        var report = cake.Context.VerifyManifest(new VerifyManifestSettings { Image = bed.Attested, ExpectedPlatforms = { "linux/amd64", "linux/arm64" }, Strict = true, Deep = true, Registry = { DockerConfig = _dir.Path } });
         Assert.Equal(1, report.AttestationManifests);
         Assert.Equal(2, report.Platforms.Count);
         Assert.Equal(["provenance"], report.Platforms.Single(p => p.Platform.Architecture == "arm64").Attestations);
@@ -111,7 +111,7 @@ public sealed class VerifyManifestRegistryTests(RegistryBed bed) : IDisposable
         Assert.Contains($"No credential is set for '{bed.Authenticated}'", anonymous.Message, StringComparison.Ordinal);
 
         // From settings.
-        var report = Verify(bed.GoodWithAuth, deep: true, configure: s => { s.Username = RegistryBed.User; s.Password = RegistryBed.Password; });
+        var report = Verify(bed.GoodWithAuth, deep: true, configure: s => { s.Registry.Username = RegistryBed.User; s.Registry.Password = RegistryBed.Password; });
         Assert.True(report.Passed);
 
         // From config.json auths (what docker login writes).
@@ -120,7 +120,7 @@ public sealed class VerifyManifestRegistryTests(RegistryBed bed) : IDisposable
         Assert.True(Verify(bed.GoodWithAuth).Passed);
 
         // A wrong password: refused, and the password is nowhere in the message.
-        var wrong = Assert.Throws<CakeException>(() => Verify(bed.GoodWithAuth, configure: s => { s.Username = RegistryBed.User; s.Password = "wrong-password-123"; }));
+        var wrong = Assert.Throws<CakeException>(() => Verify(bed.GoodWithAuth, configure: s => { s.Registry.Username = RegistryBed.User; s.Registry.Password = "wrong-password-123"; }));
         Assert.Contains($"The credential for '{bed.Authenticated}' (user 'cake') was refused.", wrong.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("wrong-password-123", wrong.Message, StringComparison.Ordinal);
     }
@@ -130,7 +130,7 @@ public sealed class VerifyManifestRegistryTests(RegistryBed bed) : IDisposable
     {
         bed.Require();
         var cake = new TestCakeContext(_dir.Path);
-        cake.Context.VerifyManifest(new VerifyManifestSettings { Image = bed.GoodWithAuth, ExpectedPlatforms = { "linux/amd64", "linux/arm64" }, Username = RegistryBed.User, Password = RegistryBed.Password, Deep = true });
+        cake.Context.VerifyManifest(new VerifyManifestSettings { Image = bed.GoodWithAuth, ExpectedPlatforms = { "linux/amd64", "linux/arm64" }, Deep = true, Registry = { Username = RegistryBed.User, Password = RegistryBed.Password } });
         Assert.DoesNotContain(RegistryBed.Password, cake.Log.All, StringComparison.Ordinal);
         Assert.DoesNotContain(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{RegistryBed.User}:{RegistryBed.Password}")), cake.Log.All, StringComparison.Ordinal);
     }
@@ -147,7 +147,7 @@ public sealed class VerifyManifestRegistryTests(RegistryBed bed) : IDisposable
         var build = Cake.MultiArch.BuildxBuild.BuildxBuildResult.Parse(metadata, "meta.json");
         var cake = new TestCakeContext(_dir.Path);
 
-        var report = cake.Context.VerifyManifest(build, new VerifyManifestSettings { Deep = true, DockerConfig = _dir.Path });
+        var report = cake.Context.VerifyManifest(build, new VerifyManifestSettings { Deep = true, Registry = { DockerConfig = _dir.Path } });
 
         Assert.Equal($"{bed.Open}/cma/good@{digest}", report.Image);
         Assert.Equal(digest, report.Digest);
@@ -159,7 +159,7 @@ public sealed class VerifyManifestRegistryTests(RegistryBed bed) : IDisposable
     {
         bed.Require();
         var cake = new TestCakeContext(_dir.Path);
-        var settings = new VerifyManifestSettings { Deep = true, DockerConfig = _dir.Path, ExpectedPlatforms = { "linux/amd64", "linux/arm64" } };
+        var settings = new VerifyManifestSettings { Deep = true, ExpectedPlatforms = { "linux/amd64", "linux/arm64" }, Registry = { DockerConfig = _dir.Path } };
 
         var reports = cake.Context.VerifyManifests([bed.Good, bed.DockerList, bed.Attested], settings, maxParallel: 3);
         Assert.Equal([bed.Good, bed.DockerList, bed.Attested], reports.Select(r => r.Image));

@@ -1,6 +1,7 @@
 using Cake.Core;
 using Cake.MultiArch.Publishing;
 using Cake.MultiArch.Tests.Fixtures;
+using Cake.MultiArch.WritePublishRecord;
 
 namespace Cake.MultiArch.Tests.Publishing;
 
@@ -19,7 +20,7 @@ public sealed class PublishRecordTests
             var record = new PublishRecord("127.0.0.1:5000/team/app", "linux/arm/v7", Digest, null, "default", new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
 
             // When
-            var file = new PublishingRunner().WritePublishRecord(record, dir.Path);
+            var file = new WritePublishRecordRunner().Run(record, dir.Path);
             var read = PublishRecord.Parse(File.ReadAllText(file.FullPath), file.FullPath);
 
             // Then

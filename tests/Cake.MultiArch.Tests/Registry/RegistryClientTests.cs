@@ -109,7 +109,7 @@ public sealed class RegistryClientTests
     [InlineData("realm=https://r.example.com/auth, service=r.example.com", "https://r.example.com/auth", "r.example.com", null)]
     public void Should_Parse_Bearer_Challenges(string parameter, string realm, string service, string? scope)
     {
-        var parsed = RegistryClient.ParseChallenge(parameter);
+        var parsed = RegistryAuthenticator.ParseChallenge(parameter);
         Assert.Equal(realm, parsed["realm"]);
         Assert.Equal(service, parsed["service"]);
         Assert.Equal(scope, parsed.GetValueOrDefault("scope"));

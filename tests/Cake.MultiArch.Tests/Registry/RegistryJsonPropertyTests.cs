@@ -126,7 +126,7 @@ public sealed class RegistryJsonPropertyTests
         [Fact]
         public void Should_Parse_Any_Challenge_Without_Throwing()
         {
-            Gen.Frequency((3, Gen.String), (1, Gen.OneOf("realm=\"", "realm=\"a\\", "=", ",,=,", "realm=\"x\",service"))).Sample(text => _ = RegistryClient.ParseChallenge(text), iter: 3000);
+            Gen.Frequency((3, Gen.String), (1, Gen.OneOf("realm=\"", "realm=\"a\\", "=", ",,=,", "realm=\"x\",service"))).Sample(text => _ = RegistryAuthenticator.ParseChallenge(text), iter: 3000);
         }
     }
 
@@ -144,7 +144,7 @@ public sealed class RegistryJsonPropertyTests
                 client.GetManifestAsync(Arg.Any<ImageReference>(), Arg.Is<string>(d => d != "1"), Arg.Any<CancellationToken>()).Returns(new ManifestResult(MediaTypes.OciManifest, "sha256:" + new string('b', 64), Encoding.UTF8.GetBytes(manifest)));
                 client.GetBlobAsync(Arg.Any<ImageReference>(), Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns(config);
                 var runner = new VerifyManifestRunner(new RecordingLog().Log, _ => client);
-                var settings = new VerifyManifestSettings { Image = "127.0.0.1:5000/app:1", UseDockerConfig = false, ExpectedPlatforms = { "linux/amd64", "linux/arm64" } };
+                var settings = new VerifyManifestSettings { Image = "127.0.0.1:5000/app:1", ExpectedPlatforms = { "linux/amd64", "linux/arm64" }, Registry = { UseDockerConfig = false } };
 
                 // When / Then
                 OnlyCakeException(() => _ = runner.RunAsync(settings).GetAwaiter().GetResult());

@@ -92,38 +92,38 @@ public sealed class VerifyManifestBadInputTests : IDisposable
         ["ExpectedPlatforms default value"] = Setting((s, _) => s.ExpectedPlatforms.Add(default), "VerifyManifest: ExpectedPlatforms holds an empty value (default(Platform)); expected platforms made by Platform.Parse, one of 'linux/386'"),
 
         // Credentials
-        ["Username without Password"] = Setting((s, _) => s.Username = "ci", "VerifyManifest: Username and Password go together; set both or neither."),
-        ["Password without Username"] = Setting((s, _) => s.Password = "s3cret", "VerifyManifest: Username and Password go together; set both or neither."),
-        ["Username with a colon"] = Setting((s, _) => (s.Username, s.Password) = ("ci:x", "pw"), "VerifyManifest: Username 'ci:x' holds a ':'; expected a user name without one (basic auth joins user and password with ':')."),
+        ["Username without Password"] = Setting((s, _) => s.Registry.Username = "ci", "VerifyManifest: Username and Password go together; set both or neither."),
+        ["Password without Username"] = Setting((s, _) => s.Registry.Password = "s3cret", "VerifyManifest: Username and Password go together; set both or neither."),
+        ["Username with a colon"] = Setting((s, _) => (s.Registry.Username, s.Registry.Password) = ("ci:x", "pw"), "VerifyManifest: Username 'ci:x' holds a ':'; expected a user name without one (basic auth joins user and password with ':')."),
 
         // Numbers and time limits
         ["MaxOffendersShown -1"] = Setting((s, _) => s.MaxOffendersShown = -1, "VerifyManifest: MaxOffendersShown is -1; expected 0 or more (0 counts the offending files without naming them)."),
         ["MaxOffendersShown int.MinValue"] = Setting((s, _) => s.MaxOffendersShown = int.MinValue, "VerifyManifest: MaxOffendersShown is -2147483648; expected 0 or more"),
-        ["MaxAttempts 0"] = Setting((s, _) => s.MaxAttempts = 0, "VerifyManifest: MaxAttempts is 0; expected 1 or more (1 tries each request once)."),
-        ["MaxAttempts -3"] = Setting((s, _) => s.MaxAttempts = -3, "VerifyManifest: MaxAttempts is -3; expected 1 or more"),
-        ["RequestTimeout zero"] = Setting((s, _) => s.RequestTimeout = TimeSpan.Zero, "VerifyManifest: RequestTimeout is 00:00:00; expected a positive time span of at most 1 day, such as TimeSpan.FromSeconds(30)."),
-        ["RequestTimeout negative"] = Setting((s, _) => s.RequestTimeout = TimeSpan.FromSeconds(-1), "VerifyManifest: RequestTimeout is -00:00:01; expected a positive time span of at most 1 day"),
-        ["RequestTimeout infinite"] = Setting((s, _) => s.RequestTimeout = Timeout.InfiniteTimeSpan, "VerifyManifest: RequestTimeout is -00:00:00.0010000; expected a positive time span of at most 1 day"),
-        ["RequestTimeout TimeSpan.MaxValue"] = Setting((s, _) => s.RequestTimeout = TimeSpan.MaxValue, "VerifyManifest: RequestTimeout is 10675199.02:48:05.4775807; expected a positive time span of at most 1 day"),
-        ["ReadIdleTimeout zero"] = Setting((s, _) => s.ReadIdleTimeout = TimeSpan.Zero, "VerifyManifest: ReadIdleTimeout is 00:00:00; expected a positive time span of at most 1 day, such as TimeSpan.FromSeconds(30)."),
-        ["LayerTimeout negative"] = Setting((s, _) => s.LayerTimeout = TimeSpan.FromMinutes(-5), "VerifyManifest: LayerTimeout is -00:05:00; expected a positive time span of at most 1 day, such as TimeSpan.FromMinutes(30)."),
-        ["LayerTimeout two days"] = Setting((s, _) => s.LayerTimeout = TimeSpan.FromDays(2), "VerifyManifest: LayerTimeout is 2.00:00:00; expected a positive time span of at most 1 day"),
+        ["MaxAttempts 0"] = Setting((s, _) => s.Registry.MaxAttempts = 0, "VerifyManifest: MaxAttempts is 0; expected 1 or more (1 tries each request once)."),
+        ["MaxAttempts -3"] = Setting((s, _) => s.Registry.MaxAttempts = -3, "VerifyManifest: MaxAttempts is -3; expected 1 or more"),
+        ["RequestTimeout zero"] = Setting((s, _) => s.Registry.RequestTimeout = TimeSpan.Zero, "VerifyManifest: RequestTimeout is 00:00:00; expected a positive time span of at most 1 day, such as TimeSpan.FromSeconds(30)."),
+        ["RequestTimeout negative"] = Setting((s, _) => s.Registry.RequestTimeout = TimeSpan.FromSeconds(-1), "VerifyManifest: RequestTimeout is -00:00:01; expected a positive time span of at most 1 day"),
+        ["RequestTimeout infinite"] = Setting((s, _) => s.Registry.RequestTimeout = Timeout.InfiniteTimeSpan, "VerifyManifest: RequestTimeout is -00:00:00.0010000; expected a positive time span of at most 1 day"),
+        ["RequestTimeout TimeSpan.MaxValue"] = Setting((s, _) => s.Registry.RequestTimeout = TimeSpan.MaxValue, "VerifyManifest: RequestTimeout is 10675199.02:48:05.4775807; expected a positive time span of at most 1 day"),
+        ["ReadIdleTimeout zero"] = Setting((s, _) => s.Registry.ReadIdleTimeout = TimeSpan.Zero, "VerifyManifest: ReadIdleTimeout is 00:00:00; expected a positive time span of at most 1 day, such as TimeSpan.FromSeconds(30)."),
+        ["LayerTimeout negative"] = Setting((s, _) => s.Registry.LayerTimeout = TimeSpan.FromMinutes(-5), "VerifyManifest: LayerTimeout is -00:05:00; expected a positive time span of at most 1 day, such as TimeSpan.FromMinutes(30)."),
+        ["LayerTimeout two days"] = Setting((s, _) => s.Registry.LayerTimeout = TimeSpan.FromDays(2), "VerifyManifest: LayerTimeout is 2.00:00:00; expected a positive time span of at most 1 day"),
 
         // InsecureRegistries and IgnoredPaths
-        ["InsecureRegistries with a scheme"] = Setting((s, _) => s.InsecureRegistries.Add("http://10.0.0.5:5000"), "VerifyManifest: InsecureRegistries holds 'http://10.0.0.5:5000'; expected a host with an optional port, such as 'registry.local:5000' (no scheme, path or spaces)."),
-        ["InsecureRegistries empty entry"] = Setting((s, _) => s.InsecureRegistries.Add(string.Empty), "VerifyManifest: InsecureRegistries holds ''; expected a host with an optional port"),
-        ["InsecureRegistries null entry"] = Setting((s, _) => s.InsecureRegistries.Add(null!), "VerifyManifest: InsecureRegistries holds null; expected a host with an optional port"),
-        ["InsecureRegistries leading space"] = Setting((s, _) => s.InsecureRegistries.Add(" r.local:5000"), "VerifyManifest: InsecureRegistries holds ' r.local:5000'; expected a host with an optional port"),
-        ["InsecureRegistries with a path"] = Setting((s, _) => s.InsecureRegistries.Add("r.local:5000/team"), "VerifyManifest: InsecureRegistries holds 'r.local:5000/team'; expected a host with an optional port"),
+        ["InsecureRegistries with a scheme"] = Setting((s, _) => s.Registry.InsecureRegistries.Add("http://10.0.0.5:5000"), "VerifyManifest: InsecureRegistries holds 'http://10.0.0.5:5000'; expected a host with an optional port, such as 'registry.local:5000' (no scheme, path or spaces)."),
+        ["InsecureRegistries empty entry"] = Setting((s, _) => s.Registry.InsecureRegistries.Add(string.Empty), "VerifyManifest: InsecureRegistries holds ''; expected a host with an optional port"),
+        ["InsecureRegistries null entry"] = Setting((s, _) => s.Registry.InsecureRegistries.Add(null!), "VerifyManifest: InsecureRegistries holds null; expected a host with an optional port"),
+        ["InsecureRegistries leading space"] = Setting((s, _) => s.Registry.InsecureRegistries.Add(" r.local:5000"), "VerifyManifest: InsecureRegistries holds ' r.local:5000'; expected a host with an optional port"),
+        ["InsecureRegistries with a path"] = Setting((s, _) => s.Registry.InsecureRegistries.Add("r.local:5000/team"), "VerifyManifest: InsecureRegistries holds 'r.local:5000/team'; expected a host with an optional port"),
         ["IgnoredPaths relative"] = Setting((s, _) => s.IgnoredPaths.Add("usr/libexec/qemu"), "VerifyManifest: IgnoredPaths holds 'usr/libexec/qemu'; expected an absolute path in the image, such as '/usr/libexec/qemu'."),
         ["IgnoredPaths empty entry"] = Setting((s, _) => s.IgnoredPaths.Add(string.Empty), "VerifyManifest: IgnoredPaths holds ''; expected an absolute path in the image"),
 
         // Docker config
-        ["DockerConfig missing folder"] = Setting((s, c) => (s.DockerConfig, s.UseDockerConfig) = (new DirectoryPath(System.IO.Path.Combine(c.Dir, "nowhere")), true), "VerifyManifest: DockerConfig is '{dir}/nowhere', a folder that does not exist; expected the folder holding config.json (docker login writes ~/.docker)."),
-        ["DockerConfig without UseDockerConfig"] = Setting((s, c) => (s.DockerConfig, s.UseDockerConfig) = (new DirectoryPath(c.Dir), false), "VerifyManifest: DockerConfig is '{dir}' but UseDockerConfig is false; set one or the other."),
+        ["DockerConfig missing folder"] = Setting((s, c) => (s.Registry.DockerConfig, s.Registry.UseDockerConfig) = (new DirectoryPath(System.IO.Path.Combine(c.Dir, "nowhere")), true), "VerifyManifest: DockerConfig is '{dir}/nowhere', a folder that does not exist; expected the folder holding config.json (docker login writes ~/.docker)."),
+        ["DockerConfig without UseDockerConfig"] = Setting((s, c) => (s.Registry.DockerConfig, s.Registry.UseDockerConfig) = (new DirectoryPath(c.Dir), false), "VerifyManifest: DockerConfig is '{dir}' but UseDockerConfig is false; set one or the other."),
 
         // Several at once: every problem listed
-        ["Several problems at once"] = Setting((s, _) => (s.Image, s.MaxAttempts, s.MaxOffendersShown) = (null, 0, -1), "VerifyManifest: Image is not set; expected a reference such as 'registry.example.com/team/app:1.0', or pass the BuildxBuildResult." + Nl + "VerifyManifest: MaxOffendersShown is -1; expected 0 or more (0 counts the offending files without naming them)." + Nl + "VerifyManifest: MaxAttempts is 0; expected 1 or more (1 tries each request once)."),
+        ["Several problems at once"] = Setting((s, _) => (s.Image, s.Registry.MaxAttempts, s.MaxOffendersShown) = (null, 0, -1), "VerifyManifest: Image is not set; expected a reference such as 'registry.example.com/team/app:1.0', or pass the BuildxBuildResult." + Nl + "VerifyManifest: MaxOffendersShown is -1; expected 0 or more (0 counts the offending files without naming them)." + Nl + "VerifyManifest: MaxAttempts is 0; expected 1 or more (1 tries each request once)."),
 
         // The build-result overload
         ["Build without image.name"] = new(c => c.Cake.VerifyManifest(Build(null, Digest, "linux/amd64"), c.Settings), typeof(CakeException), "VerifyManifest: the build result names no pushed image (image.name is empty); push with a tag (BuildxBuildSettings.Tags and Push), or verify by name with VerifyManifest(new VerifyManifestSettings { Image = … })."),
@@ -144,7 +144,7 @@ public sealed class VerifyManifestBadInputTests : IDisposable
         ["maxParallel 0"] = new(c => c.Cake.VerifyManifests([c.Image], c.Settings, maxParallel: 0), typeof(CakeException), "VerifyManifest: maxParallel is 0; expected 1 to 64 images at once (default 8)."),
         ["maxParallel 65"] = new(c => c.Cake.VerifyManifests([c.Image], c.Settings, maxParallel: 65), typeof(CakeException), "VerifyManifest: maxParallel is 65; expected 1 to 64 images at once (default 8)."),
         ["VerifyManifests without ExpectedPlatforms"] = new(c => c.Cake.VerifyManifests([c.Image], c.Settings), typeof(CakeException), "VerifyManifest: ExpectedPlatforms is empty;", (s, _) => s.ExpectedPlatforms.Clear()),
-        ["VerifyManifests with bad timeout"] = new(c => c.Cake.VerifyManifests([c.Image, c.Image], c.Settings), typeof(CakeException), "VerifyManifest: RequestTimeout is -00:00:05;", (s, _) => s.RequestTimeout = TimeSpan.FromSeconds(-5)),
+        ["VerifyManifests with bad timeout"] = new(c => c.Cake.VerifyManifests([c.Image, c.Image], c.Settings), typeof(CakeException), "VerifyManifest: RequestTimeout is -00:00:05;", (s, _) => s.Registry.RequestTimeout = TimeSpan.FromSeconds(-5)),
         ["VerifyManifests images null"] = new(c => c.Cake.VerifyManifests(null!, c.Settings), typeof(ArgumentNullException), "images"),
         ["VerifyManifests settings null"] = new(c => c.Cake.VerifyManifests([c.Image], null!), typeof(ArgumentNullException), "settings"),
 
@@ -184,10 +184,10 @@ public sealed class VerifyManifestBadInputTests : IDisposable
         var log = new RecordingLog();
         var cake = Substitute.For<ICakeContext>();
         cake.Log.Returns(log.Log);
-        var settings = new VerifyManifestSettings { Image = $"{_registry.Host}/bad/app:1", ExpectedPlatforms = { "linux/amd64" }, UseDockerConfig = false };
+        var settings = new VerifyManifestSettings { Image = $"{_registry.Host}/bad/app:1", ExpectedPlatforms = { "linux/amd64" }, Registry = { UseDockerConfig = false } };
         var context = new Context(cake, _registry.Host, settings, _dir.Path);
         row.Configure?.Invoke(settings, context);
-        var before = (settings.Image, settings.MaxAttempts, settings.RequestTimeout, settings.DockerConfig?.FullPath);
+        var before = (settings.Image, settings.Registry.MaxAttempts, settings.Registry.RequestTimeout, settings.Registry.DockerConfig?.FullPath);
         var platformsBefore = settings.ExpectedPlatforms.ToArray();
 
         // When
@@ -197,7 +197,7 @@ public sealed class VerifyManifestBadInputTests : IDisposable
         var fragment = row.Fragment.Replace("{host}", _registry.Host, StringComparison.Ordinal).Replace("{dir}", _dir.Path, StringComparison.Ordinal);
         Assert.True(ex.Message.Contains(fragment, StringComparison.Ordinal), $"expected the message to hold:\n{fragment}\nfound:\n{ex.Message}");
         Assert.Empty(_registry.Requests);
-        Assert.Equal(before, (settings.Image, settings.MaxAttempts, settings.RequestTimeout, settings.DockerConfig?.FullPath));
+        Assert.Equal(before, (settings.Image, settings.Registry.MaxAttempts, settings.Registry.RequestTimeout, settings.Registry.DockerConfig?.FullPath));
         Assert.True(platformsBefore.SequenceEqual(settings.ExpectedPlatforms), "ExpectedPlatforms was written to");
         Assert.Empty(Directory.EnumerateFileSystemEntries(_dir.Path));
     }

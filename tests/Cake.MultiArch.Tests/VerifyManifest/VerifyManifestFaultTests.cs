@@ -34,7 +34,7 @@ public sealed class VerifyManifestFaultTests : IDisposable
 
     private static VerifyManifestSettings Settings(string? image, params string[] platforms)
     {
-        var settings = new VerifyManifestSettings { Image = image, UseDockerConfig = false, RequestTimeout = TimeSpan.FromSeconds(3), MaxAttempts = 2 };
+        var settings = new VerifyManifestSettings { Image = image, Registry = { UseDockerConfig = false, RequestTimeout = TimeSpan.FromSeconds(3), MaxAttempts = 2 } };
         foreach (var platform in platforms)
         {
             settings.ExpectedPlatforms.Add(platform);
@@ -75,7 +75,7 @@ public sealed class VerifyManifestFaultTests : IDisposable
             // Given: two pushed images, the second without arm64, and one settings object
             var good = _t.PushTwoPlatforms("reuse/good");
             var partial = _t._registry.PushImage("reuse/partial", "1", ("amd64", Amd64Layer));
-            var settings = new VerifyManifestSettings { Deep = true, UseDockerConfig = false, DisabledDeepChecks = { DeepCheck.Entrypoint, DeepCheck.Interpreter, DeepCheck.NeededLibraries } };
+            var settings = new VerifyManifestSettings { Deep = true, DisabledDeepChecks = { DeepCheck.Entrypoint, DeepCheck.Interpreter, DeepCheck.NeededLibraries }, Registry = { UseDockerConfig = false } };
 
             // When
             var first = _t.Runner.Run(_t.Build(_t.Image("reuse/good:1"), good.Index, buildx013: true, "linux/amd64", "linux/arm64"), settings);
@@ -100,7 +100,7 @@ public sealed class VerifyManifestFaultTests : IDisposable
             Assert.Empty(build.Platforms);
 
             // When
-            var report = _t.Runner.Run(build, new VerifyManifestSettings { Deep = true, UseDockerConfig = false, DisabledDeepChecks = { DeepCheck.Entrypoint, DeepCheck.Interpreter, DeepCheck.NeededLibraries } });
+            var report = _t.Runner.Run(build, new VerifyManifestSettings { Deep = true, DisabledDeepChecks = { DeepCheck.Entrypoint, DeepCheck.Interpreter, DeepCheck.NeededLibraries }, Registry = { UseDockerConfig = false } });
 
             // Then
             Assert.True(report.Passed);
@@ -116,7 +116,7 @@ public sealed class VerifyManifestFaultTests : IDisposable
             var image = _t.PushTwoPlatforms("meta/app");
 
             // When
-            var report = _t.Runner.Run(_t.Build(_t.Image("meta/app:1"), image.Index, buildx013: false), new VerifyManifestSettings { UseDockerConfig = false });
+            var report = _t.Runner.Run(_t.Build(_t.Image("meta/app:1"), image.Index, buildx013: false), new VerifyManifestSettings { Registry = { UseDockerConfig = false } });
 
             // Then
             Assert.Equal(["linux/amd64", "linux/arm64"], report.ExpectedPlatforms.Select(p => p.ToString()));
@@ -130,7 +130,7 @@ public sealed class VerifyManifestFaultTests : IDisposable
             var image = _t.PushTwoPlatforms("reg/app");
 
             // When
-            var report = _t.Runner.Run(_t.Build(_t.Image("reg/app:1"), image.Index, buildx013: true), new VerifyManifestSettings { UseDockerConfig = false });
+            var report = _t.Runner.Run(_t.Build(_t.Image("reg/app:1"), image.Index, buildx013: true), new VerifyManifestSettings { Registry = { UseDockerConfig = false } });
 
             // Then
             Assert.Equal(["linux/amd64", "linux/arm64"], report.ExpectedPlatforms.Select(p => p.ToString()));
@@ -143,7 +143,7 @@ public sealed class VerifyManifestFaultTests : IDisposable
         {
             // Given
             var image = _t.PushTwoPlatforms("wins/app");
-            var settings = new VerifyManifestSettings { Image = _t.Image("wins/other:9"), UseDockerConfig = false };
+            var settings = new VerifyManifestSettings { Image = _t.Image("wins/other:9"), Registry = { UseDockerConfig = false } };
 
             // When
             var report = _t.Runner.Run(_t.Build(_t.Image("wins/app:1"), image.Index, buildx013: true, "linux/amd64", "linux/arm64"), settings);
@@ -162,7 +162,7 @@ public sealed class VerifyManifestFaultTests : IDisposable
             var build = _t.Build("moby-dangling@" + digest, digest, buildx013: true, "linux/amd64");
 
             // When
-            var ex = Assert.Throws<CakeException>(() => _t.Runner.Run(build, new VerifyManifestSettings { UseDockerConfig = false }));
+            var ex = Assert.Throws<CakeException>(() => _t.Runner.Run(build, new VerifyManifestSettings { Registry = { UseDockerConfig = false } }));
 
             // Then
             Assert.Equal($"VerifyManifest: the build result's image.name is 'moby-dangling@{digest}', the name dockerd gives an untagged image, not a pushed one; expected a registry reference. Build with a tag and push (BuildxBuildSettings.Tags and Push = true), or set the name.", ex.Message);
@@ -206,7 +206,7 @@ public sealed class VerifyManifestFaultTests : IDisposable
             _t.PushTwoPlatforms("quiet/good");
             _t._registry.Fault(r => r.Path.StartsWith("/v2/quiet/silent/", StringComparison.Ordinal) ? FaultReply.Silent : null);
             var settings = Settings(null, "linux/amd64", "linux/arm64");
-            settings.RequestTimeout = TimeSpan.FromSeconds(2);
+            settings.Registry.RequestTimeout = TimeSpan.FromSeconds(2);
 
             // When
             var reports = await FaultRegistry.Within(Bound, () => _t.Runner.RunManyAsync([_t.Image("quiet/silent:1"), _t.Image("quiet/good:1")], settings, cancellationToken: TestContext.Current.CancellationToken));
@@ -330,7 +330,7 @@ public sealed class VerifyManifestFaultTests : IDisposable
             var image = _t.PushTwoPlatforms("slow/app");
             _t._registry.Fault(r => r.Path.EndsWith(image.Manifests[1], StringComparison.Ordinal) ? FaultReply.Silent : null);
             var settings = Settings(_t.Image("slow/app:1"), "linux/amd64", "linux/arm64");
-            settings.RequestTimeout = TimeSpan.FromSeconds(2);
+            settings.Registry.RequestTimeout = TimeSpan.FromSeconds(2);
 
             // When
             var report = await FaultRegistry.Within(Bound, () => _t.Runner.RunAsync(settings, TestContext.Current.CancellationToken));
@@ -369,7 +369,7 @@ public sealed class VerifyManifestFaultTests : IDisposable
             var settings = Settings(_t.Image("stall/app:1"), "linux/amd64", "linux/arm64");
             settings.Deep = true;
             DisableStartChecks(settings);
-            settings.ReadIdleTimeout = TimeSpan.FromSeconds(1);
+            settings.Registry.ReadIdleTimeout = TimeSpan.FromSeconds(1);
 
             // When
             var ex = await FaultRegistry.Within(Bound, () => Task.FromResult(Assert.Throws<CakeException>(() => _t.Runner.Run(settings))));

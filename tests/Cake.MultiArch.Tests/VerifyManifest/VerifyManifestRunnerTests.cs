@@ -109,7 +109,7 @@ public sealed class VerifyManifestRunnerTests
     public void Should_Refuse_Bad_Settings_Before_Any_Request(string? image, string? platform, string? user, string? password, string expected)
     {
         var (runner, client, _) = Runner(BuildxIndex, MediaTypes.OciIndex);
-        var settings = new VerifyManifestSettings { Image = image, Username = user, Password = password };
+        var settings = new VerifyManifestSettings { Image = image, Registry = { Username = user, Password = password } };
         if (platform is not null)
         {
             settings.ExpectedPlatforms.Add(platform);

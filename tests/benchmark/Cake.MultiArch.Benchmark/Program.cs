@@ -28,7 +28,7 @@ async Task Verify(bool deep)
 {
     foreach (var tag in tags)
     {
-        var settings = new VerifyManifestSettings { Image = tag, Deep = deep, UseDockerConfig = false, ExpectedPlatforms = { "linux/amd64", "linux/arm64" } };
+        var settings = new VerifyManifestSettings { Image = tag, Deep = deep, ExpectedPlatforms = { "linux/amd64", "linux/arm64" }, Registry = { UseDockerConfig = false } };
         var report = await new VerifyManifestRunner(cake.FileSystem, cake.Environment, cake.ProcessRunner, cake.Tools, cake.Log).RunAsync(settings);
         if (!report.Passed)
         {
@@ -39,7 +39,7 @@ async Task Verify(bool deep)
 
 async Task VerifyMany(bool deep)
 {
-    var settings = new VerifyManifestSettings { Deep = deep, UseDockerConfig = false, ExpectedPlatforms = { "linux/amd64", "linux/arm64" } };
+    var settings = new VerifyManifestSettings { Deep = deep, ExpectedPlatforms = { "linux/amd64", "linux/arm64" }, Registry = { UseDockerConfig = false } };
     var reports = await new VerifyManifestRunner(cake.FileSystem, cake.Environment, cake.ProcessRunner, cake.Tools, cake.Log).RunManyAsync(tags, settings, Width);
     if (reports.Any(r => !r.Passed))
     {

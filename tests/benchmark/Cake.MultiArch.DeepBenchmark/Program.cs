@@ -101,7 +101,7 @@ async Task VerifyDeep()
     var cake = CakeParts.Create(new QuietLog());
     foreach (var tag in tags)
     {
-        var settings = new VerifyManifestSettings { Image = tag, Deep = true, UseDockerConfig = false, ExpectedPlatforms = { "linux/amd64", "linux/arm64" } };
+        var settings = new VerifyManifestSettings { Image = tag, Deep = true, ExpectedPlatforms = { "linux/amd64", "linux/arm64" }, Registry = { UseDockerConfig = false } };
         var report = await new VerifyManifestRunner(cake.FileSystem, cake.Environment, cake.ProcessRunner, cake.Tools, cake.Log).RunAsync(settings);
         if (!report.Passed)
         {

@@ -7,7 +7,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Cake.Core.Diagnostics;
-using Cake.MultiArch.Publishing;
+using Cake.MultiArch.MergeImages;
 using Cake.MultiArch.Registry;
 
 var registry = args[0];
@@ -53,7 +53,7 @@ void Addin(int round, bool verify)
             Tags = { $"{registry}/bench/rel-addin-{round + 1}-{(verify ? "v" : "n")}:t{i}" },
             Verify = verify,
             Deep = false,
-            UseDockerConfig = false,
+            Registry = { UseDockerConfig = false },
         };
         new MergeImagesRunner(log).Run(settings);
     }

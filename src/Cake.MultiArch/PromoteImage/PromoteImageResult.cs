@@ -1,4 +1,4 @@
-namespace Cake.MultiArch.Publishing;
+namespace Cake.MultiArch.PromoteImage;
 
 /// <summary>What happened to one tag.</summary>
 public enum TagChangeKind

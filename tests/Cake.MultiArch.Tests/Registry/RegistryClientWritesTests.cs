@@ -4,7 +4,7 @@ using Cake.Core;
 using Cake.MultiArch.Registry;
 using Cake.MultiArch.Tests.Fixtures;
 
-namespace Cake.MultiArch.Tests.Publishing;
+namespace Cake.MultiArch.Tests.Registry;
 
 /// <summary>The registry client's writes over a scripted HTTP handler: push-scoped tokens, byte-for-byte manifests, HEAD first, mount and its upload fallback, retried bodies.</summary>
 public sealed class RegistryClientWritesTests

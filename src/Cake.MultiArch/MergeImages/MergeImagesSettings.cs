@@ -1,14 +1,17 @@
 using Cake.Core.IO;
 using Cake.MultiArch.Platforms;
+using Cake.MultiArch.Registry;
 
-namespace Cake.MultiArch.Publishing;
+namespace Cake.MultiArch.MergeImages;
 
 /// <summary>
 /// Settings for <c>MergeImages</c>: compose one OCI index from per-platform results (digests or the
 /// records of per-platform jobs), push it by digest, verify it, then promote it to tags.
 /// </summary>
-public sealed class MergeImagesSettings : RegistryAccessSettings
+public sealed class MergeImagesSettings
 {
+    private RegistryAccess _registry = new();
+
     /// <summary>Gets or sets the repository every input lives in and the index is pushed to, such as <c>registry.example.com/team/app</c> (no tag, no digest).</summary>
     public string? Repository { get; set; }
 
@@ -35,4 +38,11 @@ public sealed class MergeImagesSettings : RegistryAccessSettings
 
     /// <summary>Gets or sets a value indicating whether blobs are mounted across repositories when a tag is in another repository. Default: <see langword="true"/>.</summary>
     public bool UseBlobMount { get; set; } = true;
+
+    /// <summary>Gets or sets how the registry is reached (for the merge, the verification and the promotion): credentials, docker config, plain-HTTP registries, time limits and retries.</summary>
+    public RegistryAccess Registry
+    {
+        get => _registry;
+        set => _registry = value ?? throw new ArgumentNullException(nameof(value));
+    }
 }

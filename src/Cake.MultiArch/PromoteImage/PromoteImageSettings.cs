@@ -1,8 +1,12 @@
-namespace Cake.MultiArch.Publishing;
+using Cake.MultiArch.Registry;
+
+namespace Cake.MultiArch.PromoteImage;
 
 /// <summary>Settings for <c>PromoteImage</c>: put an already pushed (and verified) digest under tags.</summary>
-public sealed class PromoteImageSettings : RegistryAccessSettings
+public sealed class PromoteImageSettings
 {
+    private RegistryAccess _registry = new();
+
     /// <summary>Gets or sets the image to promote, pinned by digest: <c>registry.example.com/team/app@sha256:…</c>. A tag is not accepted: only a digest names what was verified.</summary>
     public string? Source { get; set; }
 
@@ -15,4 +19,11 @@ public sealed class PromoteImageSettings : RegistryAccessSettings
 
     /// <summary>Gets or sets a value indicating whether blobs are mounted across repositories of the same registry before falling back to an upload. Default: <see langword="true"/>.</summary>
     public bool UseBlobMount { get; set; } = true;
+
+    /// <summary>Gets or sets how the registries are reached: credentials, docker config, plain-HTTP registries, time limits and retries.</summary>
+    public RegistryAccess Registry
+    {
+        get => _registry;
+        set => _registry = value ?? throw new ArgumentNullException(nameof(value));
+    }
 }

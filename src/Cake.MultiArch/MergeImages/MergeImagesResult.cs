@@ -1,6 +1,8 @@
+using Cake.MultiArch.PromoteImage;
+using Cake.MultiArch.Publishing;
 using Cake.MultiArch.VerifyManifest;
 
-namespace Cake.MultiArch.Publishing;
+namespace Cake.MultiArch.MergeImages;
 
 /// <summary>The result of <c>MergeImages</c>.</summary>
 /// <param name="Image">The pushed index, <c>registry/repository@sha256:…</c>.</param>
