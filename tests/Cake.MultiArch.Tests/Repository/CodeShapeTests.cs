@@ -1,0 +1,217 @@
+using System.Reflection;
+using Cake.Core;
+using Cake.Core.Annotations;
+using Cake.Core.Diagnostics;
+using Cake.Core.IO;
+using Path = System.IO.Path;
+using Cake.Core.Tooling;
+using Cake.MultiArch.Tests.Fixtures;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Cake.MultiArch.Tests.Repository;
+
+/// <summary>
+/// The shape CONTRIBUTING.md describes, checked on the sources themselves (Roslyn's syntax trees)
+/// and on the built addin: small methods, no partial types but the alias class, one type for
+/// registry access, one folder and one constructor shape per alias, a repository that stands alone.
+/// </summary>
+public sealed class CodeShapeTests
+{
+    private const int MaxMemberLines = 80;
+
+    private static readonly Lazy<IReadOnlyList<(string Path, SyntaxTree Tree)>> Sources = new(() =>
+        Directory.EnumerateFiles(Path.Combine(TestPaths.RepositoryRoot, "src", "Cake.MultiArch"), "*.cs", SearchOption.AllDirectories)
+            .Where(p => !p.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal) && !p.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Select(p => (Path.GetRelativePath(TestPaths.RepositoryRoot, p), CSharpSyntaxTree.ParseText(File.ReadAllText(p), path: p)))
+            .ToArray());
+
+    private static Assembly Addin => typeof(MultiArchAliases).Assembly;
+
+    public sealed class TheSourceFiles
+    {
+        [Fact]
+        public void Should_Have_No_Method_Longer_Than_80_Lines()
+        {
+            // Given / When: every method, constructor, operator, accessor and local function, from its first line to its last
+            var offenders = Sources.Value
+                .SelectMany(s => s.Tree.GetRoot().DescendantNodes()
+                    .Where(n => n is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax)
+                    .Select(n => (s.Path, Node: n, Lines: Lines(n))))
+                .Where(m => m.Lines > MaxMemberLines)
+                .Select(m => $"{m.Path}:{m.Node.GetLocation().GetLineSpan().StartLinePosition.Line + 1} {Name(m.Node)} ({m.Lines} lines)")
+                .ToArray();
+
+            // Then
+            Assert.Empty(offenders);
+        }
+
+        [Fact]
+        public void Should_Have_No_Partial_Type_But_The_Alias_Class_And_Generated_Regex_Holders()
+        {
+            // Given: partial declarations by type; a type may be partial only to hold [GeneratedRegex]
+            // methods, in one file, or be the alias class (one file per alias folder)
+            var partials = Sources.Value
+                .SelectMany(s => s.Tree.GetRoot().DescendantNodes().OfType<TypeDeclarationSyntax>()
+                    .Where(t => t.Modifiers.Any(SyntaxKind.PartialKeyword))
+                    .Select(t => (s.Path, Type: t)))
+                .GroupBy(p => FullName(p.Type));
+
+            // When
+            var offenders = partials
+                .Where(g => g.Key != "Cake.MultiArch.MultiArchAliases")
+                .Where(g => g.Count() > 1 || !HasGeneratedRegex(g.Single().Type))
+                .Select(g => $"{g.Key}: {string.Join(", ", g.Select(p => p.Path))}")
+                .ToArray();
+
+            // Then
+            Assert.Empty(offenders);
+        }
+
+        [Fact]
+        public void Should_Declare_Registry_Access_Once()
+        {
+            // Given: the registry-access properties that public settings types used to repeat
+            string[] access = ["Username", "Password", "InsecureRegistries", "UseDockerConfig", "MaxAttempts"];
+
+            // When
+            var offenders = Sources.Value
+                .SelectMany(s => s.Tree.GetRoot().DescendantNodes().OfType<PropertyDeclarationSyntax>()
+                    .Where(p => access.Contains(p.Identifier.Text) && p.Modifiers.Any(SyntaxKind.PublicKeyword))
+                    .Select(p => (s.Path, Declaring: p.Ancestors().OfType<TypeDeclarationSyntax>().First(), p.Identifier.Text))
+                    .Where(p => p.Declaring.Modifiers.Any(SyntaxKind.PublicKeyword))
+                    .Select(p => (p.Path, Type: p.Declaring.Identifier.Text, p.Text)))
+                .Where(p => p.Type != "RegistryAccess" && (p.Type.EndsWith("Settings", StringComparison.Ordinal) || p.Type.EndsWith("Options", StringComparison.Ordinal)))
+                .Select(p => $"{p.Path}: {p.Type}.{p.Text}")
+                .ToArray();
+
+            // Then
+            Assert.Empty(offenders);
+        }
+
+        private static int Lines(SyntaxNode node)
+        {
+            var span = node.GetLocation().GetLineSpan();
+            return span.EndLinePosition.Line - span.StartLinePosition.Line + 1;
+        }
+
+        private static string Name(SyntaxNode node) => node switch
+        {
+            MethodDeclarationSyntax m => m.Identifier.Text,
+            ConstructorDeclarationSyntax c => c.Identifier.Text + " (constructor)",
+            LocalFunctionStatementSyntax l => l.Identifier.Text + " (local function)",
+            AccessorDeclarationSyntax a => a.Ancestors().OfType<BasePropertyDeclarationSyntax>().First() switch
+            {
+                PropertyDeclarationSyntax p => $"{p.Identifier.Text}.{a.Keyword.Text}",
+                var other => $"{other.Kind()}.{a.Keyword.Text}",
+            },
+            _ => node.Kind().ToString(),
+        };
+
+        private static bool HasGeneratedRegex(TypeDeclarationSyntax type) =>
+            type.Members.Any(m => m.AttributeLists.SelectMany(l => l.Attributes).Any(a => a.Name.ToString() is "GeneratedRegex" or "GeneratedRegexAttribute"));
+
+        private static string FullName(TypeDeclarationSyntax type) =>
+            string.Join('.', type.Ancestors().OfType<BaseNamespaceDeclarationSyntax>().Select(n => n.Name.ToString()).Reverse()
+                .Concat(type.AncestorsAndSelf().OfType<TypeDeclarationSyntax>().Select(t => t.Identifier.Text).Reverse()));
+    }
+
+    public sealed class TheAliases
+    {
+        public static TheoryData<string> AliasFiles => new(Directory.EnumerateFiles(Path.Combine(TestPaths.RepositoryRoot, "src", "Cake.MultiArch"), "MultiArchAliases.*.cs").Select(Path.GetFileName).Order()!);
+
+        [Theory]
+        [MemberData(nameof(AliasFiles))]
+        public void Should_Each_Have_A_Folder_Of_Their_Own_With_A_Runner(string aliasFile)
+        {
+            // Given: MultiArchAliases.<Alias>.cs
+            var alias = aliasFile["MultiArchAliases.".Length..^".cs".Length];
+
+            // When
+            var folder = Path.Combine(TestPaths.RepositoryRoot, "src", "Cake.MultiArch", alias);
+
+            // Then
+            Assert.True(File.Exists(Path.Combine(folder, alias + "Runner.cs")), $"{aliasFile}: expected src/Cake.MultiArch/{alias}/{alias}Runner.cs");
+        }
+
+        [Fact]
+        public void Should_Import_The_Namespaces_Of_Their_Folders()
+        {
+            // Given: every [CakeMethodAlias] and the namespace of the settings or result it takes
+            var aliases = typeof(MultiArchAliases).GetMethods(BindingFlags.Public | BindingFlags.Static)
+                .Where(m => m.GetCustomAttribute<CakeMethodAliasAttribute>() is not null)
+                .ToArray();
+
+            // When: the namespace of the runner it builds (Cake.MultiArch.<Folder>) must be imported by the alias
+            var offenders = aliases
+                .Where(m => !m.GetCustomAttributes<CakeNamespaceImportAttribute>().Any(a => a.Namespace.StartsWith("Cake.MultiArch.", StringComparison.Ordinal)))
+                .Select(m => m.Name)
+                .ToArray();
+
+            // Then
+            Assert.NotEmpty(aliases);
+            Assert.Empty(offenders);
+        }
+    }
+
+    public sealed class TheRunners
+    {
+        private static readonly Type[] Shape = [typeof(IFileSystem), typeof(ICakeEnvironment), typeof(IProcessRunner), typeof(IToolLocator), typeof(ICakeLog)];
+
+        public static TheoryData<string> RunnerNames => new(RunnerTypes().Select(t => t.FullName!));
+
+        [Fact]
+        public void Should_Exist_One_Per_Alias_Folder()
+        {
+            // Given / When
+            var folders = RunnerTypes().Select(t => t.Namespace!["Cake.MultiArch.".Length..]).ToArray();
+
+            // Then: a runner lives in the folder of its alias, named after it
+            Assert.All(RunnerTypes(), t => Assert.Equal(t.Namespace!["Cake.MultiArch.".Length..] + "Runner", t.Name));
+            Assert.Equal(folders.Length, folders.Distinct().Count());
+        }
+
+        [Theory]
+        [MemberData(nameof(RunnerNames))]
+        public void Should_Have_One_Public_Constructor_From_A_Cake_Contexts_Parts(string runner)
+        {
+            // Given
+            var type = Addin.GetType(runner)!;
+
+            // When
+            var constructors = type.GetConstructors(BindingFlags.Public | BindingFlags.Instance);
+
+            // Then
+            var constructor = Assert.Single(constructors);
+            Assert.Equal(Shape, constructor.GetParameters().Select(p => p.ParameterType));
+        }
+
+        private static IEnumerable<Type> RunnerTypes() =>
+            Addin.GetExportedTypes().Where(t => t.Name.EndsWith("Runner", StringComparison.Ordinal) && !t.IsAbstract).OrderBy(t => t.FullName, StringComparer.Ordinal);
+    }
+
+    public sealed class TheRepository
+    {
+        [Fact]
+        public void Should_Not_Read_Anything_Outside_Itself()
+        {
+            // Given: a clone of this repository alone must build and test (the fixtures are in it)
+            var outside = string.Concat("..", "/", "shared");
+            string[] roots = ["tests", ".ci", "build", "src", "examples"];
+
+            // When
+            var offenders = roots
+                .Select(r => Path.Combine(TestPaths.RepositoryRoot, r))
+                .Where(Directory.Exists)
+                .SelectMany(r => Directory.EnumerateFiles(r, "*", SearchOption.AllDirectories))
+                .Where(p => !p.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal) && !p.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+                .Where(p => new FileInfo(p).Length < 1_000_000 && File.ReadAllText(p).Contains(outside, StringComparison.Ordinal))
+                .Select(p => Path.GetRelativePath(TestPaths.RepositoryRoot, p))
+                .ToArray();
+
+            // Then
+            Assert.Empty(offenders);
+        }
+    }
+}
