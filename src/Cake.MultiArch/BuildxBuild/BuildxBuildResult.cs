@@ -114,10 +114,10 @@ public sealed class BuildxBuildResult
         var names = (Text(root, "image.name", "image.name") ?? string.Empty)
             .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
-        const string buildInfoPrefix = "containerimage.buildinfo/";
+        const string BuildInfoPrefix = "containerimage.buildinfo/";
         var platforms = root.EnumerateObject()
-            .Where(p => p.Name.StartsWith(buildInfoPrefix, StringComparison.Ordinal))
-            .Select(p => Platform.TryParse(p.Name[buildInfoPrefix.Length..], out var platform) ? platform : (Platform?)null)
+            .Where(p => p.Name.StartsWith(BuildInfoPrefix, StringComparison.Ordinal))
+            .Select(p => Platform.TryParse(p.Name[BuildInfoPrefix.Length..], out var platform) ? platform : (Platform?)null)
             .OfType<Platform>()
             .ToArray();
 

@@ -2,7 +2,6 @@ using Cake.Core;
 using Cake.Core.Diagnostics;
 using Cake.Core.IO;
 using Cake.Core.Tooling;
-using Cake.MultiArch.PromoteImage;
 using Cake.MultiArch.Publishing;
 using Cake.MultiArch.Registry;
 using Cake.MultiArch.VerifyManifest;

@@ -1,6 +1,4 @@
 using Cake.Core.IO;
-using Cake.MultiArch.Registry;
-using Cake.MultiArch.VerifyManifest;
 
 namespace Cake.MultiArch.Registry;
 

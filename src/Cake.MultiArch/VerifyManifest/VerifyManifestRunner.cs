@@ -47,7 +47,7 @@ public sealed class VerifyManifestRunner
     /// <param name="settings">The settings (never written to).</param>
     /// <returns>The result (only when every check passed).</returns>
     /// <exception cref="CakeException">Invalid settings, an unreachable registry, or failed checks (all listed).</exception>
-    public VerifyManifestResult Run(VerifyManifestSettings settings) => ThrowIfFailed(RunAsync(settings).GetAwaiter().GetResult());
+    public VerifyManifestResult Run(VerifyManifestSettings settings) => ThrowIfFailed(RunAsync(settings, CancellationToken.None).GetAwaiter().GetResult());
 
     /// <summary>
     /// Verifies what a build pushed, by its digest. The build's image always wins over
@@ -59,7 +59,7 @@ public sealed class VerifyManifestRunner
     /// <param name="settings">More settings (never written to), or <see langword="null"/>.</param>
     /// <returns>The result (only when every check passed).</returns>
     /// <exception cref="CakeException">An untagged or unpushed build, invalid settings, an unreachable registry, or failed checks (all listed).</exception>
-    public VerifyManifestResult Run(BuildxBuildResult build, VerifyManifestSettings? settings = null) => ThrowIfFailed(RunAsync(build, settings).GetAwaiter().GetResult());
+    public VerifyManifestResult Run(BuildxBuildResult build, VerifyManifestSettings? settings = null) => ThrowIfFailed(RunAsync(build, settings, CancellationToken.None).GetAwaiter().GetResult());
 
     /// <summary>
     /// Verifies several images (the tags of a release, say) with the same settings, a few at a
@@ -111,7 +111,7 @@ public sealed class VerifyManifestRunner
     /// <param name="cancellationToken">Cancels the checks.</param>
     /// <returns>The result.</returns>
     /// <exception cref="CakeException">Invalid settings (before any request) or an unreachable image.</exception>
-    public Task<VerifyManifestResult> RunAsync(VerifyManifestSettings settings, CancellationToken cancellationToken = default)
+    public Task<VerifyManifestResult> RunAsync(VerifyManifestSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
         return RunCoreAsync(settings, VerifyManifestPlan.ForSettings(settings), reportRegistryErrors: false, cancellationToken);
@@ -123,7 +123,7 @@ public sealed class VerifyManifestRunner
     /// <param name="cancellationToken">Cancels the checks.</param>
     /// <returns>The result.</returns>
     /// <exception cref="CakeException">An untagged or unpushed build, invalid settings, or an unreachable image.</exception>
-    public Task<VerifyManifestResult> RunAsync(BuildxBuildResult build, VerifyManifestSettings? settings = null, CancellationToken cancellationToken = default)
+    public Task<VerifyManifestResult> RunAsync(BuildxBuildResult build, VerifyManifestSettings? settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(build);
         settings ??= new VerifyManifestSettings();

@@ -2,8 +2,8 @@ using Cake.Core;
 using Cake.Core.IO;
 using Cake.MultiArch.BuildxBuild;
 using Cake.MultiArch.BuildxVersion;
-using Cake.MultiArch.Docker;
 using Cake.MultiArch.CheckDockerfile;
+using Cake.MultiArch.Docker;
 using Cake.MultiArch.EnsureBuilder;
 using Cake.MultiArch.Tests.Fixtures;
 

@@ -1,5 +1,4 @@
 using Cake.Core;
-using Cake.Core.IO;
 using Cake.MultiArch.BuildxBuild;
 using Cake.MultiArch.Tests.Fixtures;
 

@@ -2,7 +2,6 @@ using Cake.Core;
 using Cake.MultiArch.BuildxBuild;
 using Cake.MultiArch.Tests.BuildxBuild.Progress;
 using Cake.MultiArch.Tests.Fixtures;
-using static Cake.MultiArch.Tests.BuildxBuild.Progress.ProgressFixtures;
 
 namespace Cake.MultiArch.Tests.BuildxBuild;
 

@@ -11,7 +11,7 @@ namespace Cake.MultiArch.Tests.Fixtures;
 internal static class ReleaseAddin
 {
     private static readonly Lock Gate = new();
-    private static string? built;
+    private static string? _built;
 
     /// <summary>Builds the addin in Release (once) and returns the DLL's path.</summary>
     /// <returns>The path of the built Cake.MultiArch.dll.</returns>
@@ -19,17 +19,17 @@ internal static class ReleaseAddin
     {
         lock (Gate)
         {
-            if (built is null)
+            if (_built is null)
             {
                 var (code, output) = TestBed.RunIn(
                     TimeSpan.FromMinutes(10), "dotnet", TestPaths.RepositoryRoot, new Dictionary<string, string>(),
                     "tool", "run", "dotnet-cake", "build/build.cake", "--target=Pack");
-                built = code == 0
+                _built = code == 0
                     ? Path.Combine(TestPaths.RepositoryRoot, "src", "Cake.MultiArch", "bin", "Release", "net10.0", "Cake.MultiArch.dll")
                     : throw new InvalidOperationException("dotnet cake build/build.cake --target=Pack failed: " + output);
             }
 
-            return built;
+            return _built;
         }
     }
 

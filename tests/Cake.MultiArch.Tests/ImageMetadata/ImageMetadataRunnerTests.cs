@@ -1,5 +1,4 @@
 using Cake.Core.Diagnostics;
-using Cake.MultiArch.ImageMetadata;
 
 namespace Cake.MultiArch.Tests.ImageMetadata;
 

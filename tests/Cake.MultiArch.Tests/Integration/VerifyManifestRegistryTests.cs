@@ -1,7 +1,7 @@
 using Cake.Core;
 using Cake.MultiArch.Registry;
-using Cake.MultiArch.VerifyManifest;
 using Cake.MultiArch.Tests.Fixtures;
+using Cake.MultiArch.VerifyManifest;
 
 namespace Cake.MultiArch.Tests.Integration;
 

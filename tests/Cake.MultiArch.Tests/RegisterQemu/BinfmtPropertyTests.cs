@@ -1,7 +1,6 @@
 using Cake.MultiArch.Platforms;
 using Cake.MultiArch.RegisterQemu;
 using Cake.MultiArch.Tests.Fixtures;
-using Cake.MultiArch.Tests.RegisterQemu;
 using CsCheck;
 
 namespace Cake.MultiArch.Tests.RegisterQemu;

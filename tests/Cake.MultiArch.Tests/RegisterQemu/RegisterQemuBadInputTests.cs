@@ -2,7 +2,6 @@ using Cake.Core;
 using Cake.MultiArch.Platforms;
 using Cake.MultiArch.RegisterQemu;
 using Cake.MultiArch.Tests.Fixtures;
-using Cake.MultiArch.Tests.RegisterQemu;
 
 namespace Cake.MultiArch.Tests.RegisterQemu;
 

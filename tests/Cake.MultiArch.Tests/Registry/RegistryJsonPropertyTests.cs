@@ -147,7 +147,7 @@ public sealed class RegistryJsonPropertyTests
                 var settings = new VerifyManifestSettings { Image = "127.0.0.1:5000/app:1", ExpectedPlatforms = { "linux/amd64", "linux/arm64" }, Registry = { UseDockerConfig = false } };
 
                 // When / Then
-                OnlyCakeException(() => _ = runner.RunAsync(settings).GetAwaiter().GetResult());
+                OnlyCakeException(() => _ = runner.RunAsync(settings, CancellationToken.None).GetAwaiter().GetResult());
             }, iter: 600);
         }
     }

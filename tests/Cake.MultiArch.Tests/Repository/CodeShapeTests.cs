@@ -3,12 +3,12 @@ using Cake.Core;
 using Cake.Core.Annotations;
 using Cake.Core.Diagnostics;
 using Cake.Core.IO;
-using Path = System.IO.Path;
 using Cake.Core.Tooling;
 using Cake.MultiArch.Tests.Fixtures;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Path = System.IO.Path;
 
 namespace Cake.MultiArch.Tests.Repository;
 

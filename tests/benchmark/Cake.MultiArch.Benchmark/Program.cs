@@ -29,7 +29,7 @@ async Task Verify(bool deep)
     foreach (var tag in tags)
     {
         var settings = new VerifyManifestSettings { Image = tag, Deep = deep, ExpectedPlatforms = { "linux/amd64", "linux/arm64" }, Registry = { UseDockerConfig = false } };
-        var report = await new VerifyManifestRunner(cake.FileSystem, cake.Environment, cake.ProcessRunner, cake.Tools, cake.Log).RunAsync(settings);
+        var report = await new VerifyManifestRunner(cake.FileSystem, cake.Environment, cake.ProcessRunner, cake.Tools, cake.Log).RunAsync(settings, CancellationToken.None);
         if (!report.Passed)
         {
             throw new InvalidOperationException(string.Join("; ", report.Problems));

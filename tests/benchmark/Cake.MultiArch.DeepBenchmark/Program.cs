@@ -102,7 +102,7 @@ async Task VerifyDeep()
     foreach (var tag in tags)
     {
         var settings = new VerifyManifestSettings { Image = tag, Deep = true, ExpectedPlatforms = { "linux/amd64", "linux/arm64" }, Registry = { UseDockerConfig = false } };
-        var report = await new VerifyManifestRunner(cake.FileSystem, cake.Environment, cake.ProcessRunner, cake.Tools, cake.Log).RunAsync(settings);
+        var report = await new VerifyManifestRunner(cake.FileSystem, cake.Environment, cake.ProcessRunner, cake.Tools, cake.Log).RunAsync(settings, CancellationToken.None);
         if (!report.Passed)
         {
             throw new InvalidOperationException(string.Join("; ", report.Problems));

@@ -1,4 +1,3 @@
-using Cake.MultiArch.BuildxBuild;
 using static Cake.MultiArch.Tests.BuildxBuild.Progress.ProgressFixtures;
 
 namespace Cake.MultiArch.Tests.BuildxBuild.Progress;

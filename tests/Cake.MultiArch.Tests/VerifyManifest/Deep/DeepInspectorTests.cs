@@ -1,6 +1,5 @@
 using Cake.MultiArch.Platforms;
 using Cake.MultiArch.VerifyManifest;
-using Cake.MultiArch.VerifyManifest.Deep;
 
 namespace Cake.MultiArch.Tests.VerifyManifest.Deep;
 

@@ -1,5 +1,4 @@
 using Cake.MultiArch.Tests.Fixtures;
-using Cake.MultiArch.VerifyManifest;
 using Cake.MultiArch.VerifyManifest.Elf;
 
 namespace Cake.MultiArch.Tests.VerifyManifest.Deep;
