@@ -44,7 +44,7 @@ public sealed class BuildxBuildRunner : DockerRunner<BuildxBuildSettings>
     }
 
     /// <inheritdoc />
-    protected override string AliasName => "BuildxBuild";
+    private protected override string AliasName => "BuildxBuild";
 
     /// <summary>Validates the settings, runs the build, and returns what its metadata file says.</summary>
     /// <param name="settings">The settings.</param>

@@ -36,7 +36,7 @@ public sealed class BuildxVersionRunner : DockerRunner<BuildxVersionSettings>
     }
 
     /// <inheritdoc />
-    protected override string AliasName => "BuildxVersion";
+    private protected override string AliasName => "BuildxVersion";
 
     /// <summary>Reads the buildx version.</summary>
     /// <param name="settings">The settings.</param>

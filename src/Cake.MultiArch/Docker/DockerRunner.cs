@@ -37,16 +37,16 @@ public abstract class DockerRunner<TSettings> : Tool<TSettings>
     }
 
     /// <summary>Gets the log.</summary>
-    protected ICakeLog Log { get; }
+    private protected ICakeLog Log { get; }
 
     /// <summary>Gets the file system.</summary>
-    protected IFileSystem FileSystem => _fileSystem;
+    private protected IFileSystem FileSystem => _fileSystem;
 
     /// <summary>Gets the environment.</summary>
-    protected ICakeEnvironment Environment => _environment;
+    private protected ICakeEnvironment Environment => _environment;
 
     /// <summary>Gets the alias name that prefixes every message, such as <c>BuildxBuild</c>.</summary>
-    protected abstract string AliasName { get; }
+    private protected abstract string AliasName { get; }
 
     /// <inheritdoc />
     protected sealed override string GetToolName() => "docker";
@@ -87,7 +87,7 @@ public abstract class DockerRunner<TSettings> : Tool<TSettings>
     /// <param name="options">How to treat output, extra environment and values to keep out of messages.</param>
     /// <returns>The exit code and what docker printed.</returns>
     /// <exception cref="CakeException">docker is not found, or exits non-zero while <see cref="DockerRunOptions.AllowedExitCodes"/> does not allow it.</exception>
-    protected DockerRunResult RunDocker(TSettings settings, ProcessArgumentBuilder arguments, DockerRunOptions options)
+    private protected DockerRunResult RunDocker(TSettings settings, ProcessArgumentBuilder arguments, DockerRunOptions options)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(arguments);
@@ -127,7 +127,7 @@ public abstract class DockerRunner<TSettings> : Tool<TSettings>
     /// <param name="subject">What the call does.</param>
     /// <param name="result">What it returned.</param>
     /// <returns>The exception to throw, carrying docker's last stderr lines.</returns>
-    protected CakeException Failure(string subject, DockerRunResult result) =>
+    private protected CakeException Failure(string subject, DockerRunResult result) =>
         new(FormatFailure(subject, result.ExitCode, result.Errors));
 
     private string FormatFailure(string subject, int exitCode, IReadOnlyList<string> errors)
@@ -195,7 +195,7 @@ public abstract class DockerRunner<TSettings> : Tool<TSettings>
 
 /// <summary>How <see cref="DockerRunner{TSettings}.RunDocker"/> treats one docker call.</summary>
 /// <param name="Subject">What the call does, for messages (<c>docker buildx build</c>).</param>
-public sealed record DockerRunOptions(string Subject)
+internal sealed record DockerRunOptions(string Subject)
 {
     /// <summary>Gets a value indicating whether stdout lines go to Cake's log (default: no, they are only captured).</summary>
     public bool LogOutput { get; init; }
@@ -228,4 +228,4 @@ public sealed record DockerRunOptions(string Subject)
 /// <param name="ExitCode">The exit code.</param>
 /// <param name="Output">The stdout lines.</param>
 /// <param name="Errors">The stderr lines.</param>
-public sealed record DockerRunResult(int ExitCode, IReadOnlyList<string> Output, IReadOnlyList<string> Errors);
+internal sealed record DockerRunResult(int ExitCode, IReadOnlyList<string> Output, IReadOnlyList<string> Errors);

@@ -41,7 +41,7 @@ public sealed class EnsureBuilderRunner : DockerRunner<EnsureBuilderSettings>
     }
 
     /// <inheritdoc />
-    protected override string AliasName => "EnsureBuilder";
+    private protected override string AliasName => "EnsureBuilder";
 
     /// <summary>Reads the builder's state, creates or extends it only where needed, and checks it.</summary>
     /// <param name="settings">The settings.</param>

@@ -46,7 +46,7 @@ public sealed class RegisterQemuRunner : DockerRunner<RegisterQemuSettings>
     internal BinfmtHost Host { get; }
 
     /// <inheritdoc />
-    protected override string AliasName => "RegisterQemu";
+    private protected override string AliasName => "RegisterQemu";
 
     /// <summary>Registers what is missing and reports every wanted platform.</summary>
     /// <param name="settings">The settings.</param>

@@ -21,7 +21,7 @@ public sealed class RemoveBuilderRunner : DockerRunner<RemoveBuilderSettings>
     }
 
     /// <inheritdoc />
-    protected override string AliasName => "RemoveBuilder";
+    private protected override string AliasName => "RemoveBuilder";
 
     /// <summary>Removes the builder; a builder that does not exist is not an error.</summary>
     /// <param name="name">The builder's name.</param>
