@@ -162,6 +162,8 @@ public sealed class PackageTests(RegistryBed bed)
         string Meta(string name) => metadata.Element(ns + name)?.Value ?? string.Empty;
         using var icon = new MemoryStream();
         zip.GetEntry("icon.png")!.Open().CopyTo(icon);
+        using var readmeReader = new StreamReader(zip.GetEntry("README.md")!.Open());
+        var readme = readmeReader.ReadToEnd();
 
         // Then
         Assert.Equal(["cake-addin", "cake", "cake-build", "addin"], Meta("tags").Split(' ').Take(4));
@@ -178,6 +180,11 @@ public sealed class PackageTests(RegistryBed bed)
         Assert.NotNull(zip.GetEntry("lib/net10.0/ZstdSharp.dll"));
         Assert.Null(zip.GetEntry("lib/net10.0/Cake.Core.dll"));
         Assert.Null(zip.GetEntry("lib/net10.0/Cake.Common.dll"));
+
+        // The readme nuget.org shows: the repository's README with every relative link made absolute
+        Assert.Contains($"]({Meta("projectUrl")}/blob/main/docs/preflight.md)", readme, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"\]\((?!https?:|mailto:|#)[^)]+\)", readme);
+        Assert.Equal(File.ReadAllLines(Path.Combine(TestPaths.RepositoryRoot, "README.md")).Length, readme.TrimEnd('\n').Split('\n').Length);
     }
 
     private const string TestBedRegistry = "127.0.0.1:5000";
