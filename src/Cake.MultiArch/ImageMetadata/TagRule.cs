@@ -142,7 +142,7 @@ public sealed class TagRule
     /// <returns>The rule.</returns>
     public static TagRule Raw(string value) => new() { Type = TagRuleType.Raw, Value = value };
 
-    /// <summary>Parses one line of docker/metadata-action's <c>tags</c> input, such as <c>type=semver,pattern={{major}}.{{minor}}</c> or <c>type=sha,format=long,prefix=</c>; a value with a comma is put in double quotes.</summary>
+    /// <summary>Parses one line of docker/metadata-action's <c>tags</c> input, such as <c>type=semver,pattern={{major}}.{{minor}}</c> or <c>type=sha,format=long,prefix=</c>; a value with a comma is put in double quotes, and a field without <c>key=</c> is the value.</summary>
     /// <param name="line">The line.</param>
     /// <returns>The rule.</returns>
     /// <exception cref="Cake.Core.CakeException">An unknown type, key or value; the message names it and lists what is accepted.</exception>

@@ -71,6 +71,32 @@ public sealed class MetadataActionParityTests
         }
     }
 
+    public sealed class TheDocumentation
+    {
+        [Fact]
+        public void Should_Give_The_Counts_Of_The_Tables_When_It_Lists_The_Differences()
+        {
+            // Given
+            var run = MetadataActionCase.All("meta-tags-labels.json").Count()
+                + MetadataActionCase.All("meta-outputs.json").Count(c => c.Element.GetProperty("suite").GetString() == "json")
+                + MetadataActionCase.All("tag-rules.json").Count();
+            var notOffered = MetadataActionCase.All("meta-outputs.json").Count(c => c.Element.GetProperty("suite").GetString() != "json");
+            var differences = MetadataActionParity.Differences.Count + MetadataActionParity.EmptyOciLabels.Count;
+            var outOfScope = MetadataActionParity.OutOfScope.Count;
+
+            // When
+            var docs = MetadataActionParity.Docs;
+
+            // Then
+            Assert.Equal((153, 10), (run, notOffered));
+            Assert.Contains($"Of the {run + notOffered} cases, {notOffered} check outputs", docs, StringComparison.Ordinal);
+            Assert.Contains($"**{run} cases run**", docs, StringComparison.Ordinal);
+            Assert.Contains($"| agree (tags, version, labels, annotations, parsed rules) | **{run - differences - outOfScope}** |", docs, StringComparison.Ordinal);
+            Assert.Contains($"| documented differences (below) | **{differences}** |", docs, StringComparison.Ordinal);
+            Assert.Contains($"| out of scope (refused with an error naming the feature) | **{outOfScope}** |", docs, StringComparison.Ordinal);
+        }
+    }
+
     public sealed class TheParseMethod
     {
         public static TheoryData<string> RuleCases => new(MetadataActionCase.All("tag-rules.json").Select(c => c.Id));

@@ -83,6 +83,24 @@ public sealed class MetadataWithoutGitTests
         }
 
         [Fact]
+        public void Should_Fail_Naming_GitToolPath_When_The_Git_File_Cannot_Be_Started()
+        {
+            // Given
+            var (temp, _, settings) = Bed("type=ref,event=branch");
+            using var owned = temp;
+            var notExecutable = temp.WriteFile("git-copy", "#!/bin/sh\nexit 0\n");
+            settings.GitToolPath = new FilePath(notExecutable);
+
+            // When
+            var error = Assert.Throws<CakeException>(() => MetadataBed.Run(temp.Path, settings));
+
+            // Then
+            Assert.StartsWith($"ImageMetadata: the git executable could not be started for GitToolPath; expected a git executable, found '{notExecutable}': ", error.Message, StringComparison.Ordinal);
+            Assert.EndsWith(". Install git or fix GitToolPath, or set Ref (or NoRef), Sha (or NoCommit), DefaultBranch, Url, Source and Title in ImageMetadataSettings so that git is not needed.", error.Message, StringComparison.Ordinal);
+            Assert.IsType<System.ComponentModel.Win32Exception>(error.InnerException);
+        }
+
+        [Fact]
         public void Should_Not_Need_Git_When_GitToolPath_Does_Not_Exist_But_Every_Value_Is_Set()
         {
             // Given
