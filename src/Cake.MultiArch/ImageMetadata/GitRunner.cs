@@ -7,6 +7,8 @@ namespace Cake.MultiArch.ImageMetadata;
 /// <summary>Runs the <c>git</c> executable through Cake's process runner in one repository and returns its output.</summary>
 internal sealed class GitRunner
 {
+    private const string Unneeded = "or set Ref (or NoRef), Sha (or NoCommit), DefaultBranch, Url, Source and Title in ImageMetadataSettings so that git is not needed";
+    private readonly IFileSystem _fileSystem;
     private readonly IProcessRunner _processRunner;
     private readonly ICakeEnvironment _environment;
     private readonly IToolLocator _tools;
@@ -14,8 +16,9 @@ internal sealed class GitRunner
     private readonly FilePath? _toolPath;
     private FilePath? _git;
 
-    public GitRunner(IProcessRunner processRunner, ICakeEnvironment environment, IToolLocator tools, DirectoryPath repository, FilePath? toolPath)
+    public GitRunner(IFileSystem fileSystem, IProcessRunner processRunner, ICakeEnvironment environment, IToolLocator tools, DirectoryPath repository, FilePath? toolPath)
     {
+        _fileSystem = fileSystem;
         _processRunner = processRunner;
         _environment = environment;
         _tools = tools;
@@ -46,25 +49,47 @@ internal sealed class GitRunner
 
     private (int ExitCode, string[] Output, string[] Error) Run(string[] arguments)
     {
-        _git ??= _toolPath?.MakeAbsolute(_environment) ?? _tools.Resolve("git") ?? throw new CakeException(
-            "ImageMetadata: the git executable was not found for GitToolPath; expected 'git' on PATH or a GitToolPath, found neither. Install git, or set GitToolPath, or set Ref, Sha and DefaultBranch in ImageMetadataSettings.");
+        _git ??= Locate();
         var builder = new ProcessArgumentBuilder();
         foreach (var argument in arguments)
         {
             builder.AppendQuoted(argument);
         }
 
-        var process = _processRunner.Start(_git, new ProcessSettings
+        IProcess process;
+        try
         {
-            Arguments = builder,
-            WorkingDirectory = _repository,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Silent = true,
-        });
+            process = _processRunner.Start(_git, new ProcessSettings
+            {
+                Arguments = builder,
+                WorkingDirectory = _repository,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                Silent = true,
+            });
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new CakeException($"ImageMetadata: the git executable could not be started for GitToolPath; expected a git executable, found '{_git.FullPath}': {e.Message}. Install git or fix GitToolPath, {Unneeded}.", e);
+        }
+
         process.WaitForExit();
         var output = process.GetStandardOutput().Select(l => l.Trim()).ToArray();
         var error = process.GetStandardError().ToArray();
         return (process.GetExitCode(), output, error);
+    }
+
+    private FilePath Locate()
+    {
+        if (_toolPath is not null)
+        {
+            var path = _toolPath.MakeAbsolute(_environment);
+            return _fileSystem.Exist(path)
+                ? path
+                : throw new CakeException($"ImageMetadata: the git executable was not found for GitToolPath; expected an existing git executable, found '{path.FullPath}' (no such file). Fix GitToolPath, {Unneeded}.");
+        }
+
+        return _tools.Resolve("git") ?? throw new CakeException(
+            $"ImageMetadata: the git executable was not found for GitToolPath; expected 'git' on PATH or a GitToolPath, found neither. Install git, or set GitToolPath, {Unneeded}.");
     }
 }

@@ -10,14 +10,15 @@ internal static partial class ImageMetadataPlan
     public static void Validate(ImageMetadataSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        if (settings.Images.Count == 0)
-        {
-            throw Error("no image name", "Images", "one or more names such as 'ghcr.io/acme/app'", "none", "Add the image names the tags are for.");
-        }
-
         foreach (var image in settings.Images)
         {
-            if (ImageReference.TryParseCore(image, out var reference) is { } error)
+            // As metadata-action, names are lower-cased (Docker refuses upper-case repositories).
+            if (image is null)
+            {
+                throw Error("a null image name", "Images", "a name such as 'ghcr.io/acme/app'", "null", "Remove the null entry.");
+            }
+
+            if (ImageReference.TryParseCore(image.ToLowerInvariant(), out var reference) is { } error)
             {
                 throw Error("an invalid image name", "Images", "a name such as 'ghcr.io/acme/app'", Quote(image), error);
             }
@@ -43,6 +44,16 @@ internal static partial class ImageMetadataPlan
         if (settings.Ref is not null && !settings.Ref.StartsWith("refs/", StringComparison.Ordinal))
         {
             throw Error("an invalid ref", "Ref", "a full ref such as 'refs/heads/main', 'refs/tags/v1.2.3' or 'refs/pull/5/merge'", Quote(settings.Ref), "Write the full ref.");
+        }
+
+        if (settings.NoRef && settings.Ref is not null)
+        {
+            throw Error("both a ref and NoRef", "Ref", "either Ref or NoRef = true", Quote(settings.Ref), "Set one of them: Ref names the ref, NoRef says there is none.");
+        }
+
+        if (settings.NoCommit && settings.Sha is not null)
+        {
+            throw Error("both a commit and NoCommit", "Sha", "either Sha or NoCommit = true", Quote(settings.Sha), "Set one of them: Sha names the commit, NoCommit says there is none.");
         }
 
         CheckSha(settings.Sha, "Sha");
@@ -94,6 +105,7 @@ internal static partial class ImageMetadataPlan
                     throw Error("an invalid pattern", subject, "a pattern with {{version}}, {{major}}, {{minor}}, {{patch}} or {{raw}}", Quote(rule.Pattern), "Use only these placeholders (a fixed tag is a raw rule).");
                 }
 
+                CheckSemverMatch(rule, subject);
                 break;
             case TagRuleType.Match:
                 CheckMatch(rule, subject);
@@ -128,20 +140,39 @@ internal static partial class ImageMetadataPlan
             throw Error("no pattern", subject, @"a regular expression such as '\d+\.\d+'", Quote(rule.Pattern), "Set Pattern (pattern=).");
         }
 
+        var (expression, error) = MatchExpression.Create(rule.Pattern);
+        if (expression is null)
+        {
+            throw Error("an invalid regular expression", subject, @"a .NET regular expression such as 'v(\d+\.\d+)', or '/EXPRESSION/FLAGS' with flags " + MatchExpression.Flags, Quote(rule.Pattern), error!);
+        }
+
+        var groups = expression.MaxGroup;
+        if (rule.Group < 0 || (!expression.Global && rule.Group > groups))
+        {
+            throw Error("a group the pattern does not have", subject, $"a group from 0 to {groups}", rule.Group.ToString(System.Globalization.CultureInfo.InvariantCulture), "Fix Group (group=) or add the group to the pattern.");
+        }
+    }
+
+    private static void CheckSemverMatch(TagRule rule, string subject)
+    {
+        if (rule.MatchPattern is not { Length: > 0 } pattern)
+        {
+            return;
+        }
+
         Regex regex;
         try
         {
-            regex = new Regex(rule.Pattern, RegexOptions.None, TimeSpan.FromSeconds(1));
+            regex = new Regex(pattern, RegexOptions.None, TimeSpan.FromSeconds(1));
         }
         catch (ArgumentException e)
         {
-            throw Error("an invalid regular expression", subject, @"a .NET regular expression such as 'v(\d+\.\d+)'", Quote(rule.Pattern), e.Message);
+            throw Error("an invalid match expression", subject, @"a .NET regular expression whose first group is the version, such as 'v(\d+\.\d+\.\d+)$'", Quote(pattern), e.Message);
         }
 
-        var groups = regex.GetGroupNumbers().Max();
-        if (rule.Group < 0 || rule.Group > groups)
+        if (regex.GetGroupNumbers().Max() < 1)
         {
-            throw Error("a group the pattern does not have", subject, $"a group from 0 to {groups}", rule.Group.ToString(System.Globalization.CultureInfo.InvariantCulture), "Fix Group (group=) or add the group to the pattern.");
+            throw Error("a match expression without a group", subject, @"a regular expression whose first group is the version, such as 'v(\d+\.\d+\.\d+)$'", Quote(pattern), "Put the version part in parentheses.");
         }
     }
 

@@ -26,7 +26,7 @@ public sealed record ImageMetadataResult
     /// <summary>Gets the bare tags, highest priority first, <c>latest</c> last, without duplicates.</summary>
     public IReadOnlyList<string> TagNames { get; }
 
-    /// <summary>Gets the full references, <c>NAME:TAG</c> for every image and tag, grouped by image (metadata-action's <c>tags</c> output); hand them to <c>BuildxBuild</c> or a tag-promoting step.</summary>
+    /// <summary>Gets the full references, <c>NAME:TAG</c> for every image and tag, grouped by image (metadata-action's <c>tags</c> output), or the bare tags when no image was given; hand them to <c>BuildxBuild</c> or a tag-promoting step.</summary>
     public IReadOnlyList<string> Tags { get; }
 
     /// <summary>Gets the labels: the OCI ones computed, then the settings' labels.</summary>

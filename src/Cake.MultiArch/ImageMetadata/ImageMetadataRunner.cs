@@ -36,7 +36,7 @@ public sealed class ImageMetadataRunner
     public ImageMetadataResult Run(ImageMetadataSettings settings)
     {
         ImageMetadataPlan.Validate(settings);
-        var git = new GitRunner(_processRunner, _environment, _tools, settings.RepositoryPath ?? _environment.WorkingDirectory, settings.GitToolPath);
+        var git = new GitRunner(_fileSystem, _processRunner, _environment, _tools, settings.RepositoryPath ?? _environment.WorkingDirectory, settings.GitToolPath);
         var metadataContext = new MetadataContextReader(_fileSystem, _environment, git).Read(settings);
         var result = TagRuleEvaluator.Compute(settings, metadataContext, _log);
         _log.Information("ImageMetadata: {0} ref '{1}', sha '{2}': version '{3}', tags: {4}", metadataContext.Provider, metadataContext.Ref ?? "(none)", metadataContext.EffectiveSha ?? "(none)", result.Version, result.Tags.Count == 0 ? "(none)" : string.Join(", ", result.Tags));

@@ -8,7 +8,7 @@ namespace Cake.MultiArch.ImageMetadata;
 /// </summary>
 public sealed class ImageMetadataSettings
 {
-    /// <summary>Gets the image names without tag, such as <c>ghcr.io/acme/app</c> (<c>images</c>); every tag is made for each.</summary>
+    /// <summary>Gets the image names without tag, such as <c>ghcr.io/acme/app</c> (<c>images</c>), lower-cased as metadata-action does; every tag is made for each. When empty, <see cref="ImageMetadataResult.Tags"/> holds the bare tags.</summary>
     public IList<string> Images { get; } = new List<string>();
 
     /// <summary>Gets the tag rules (<c>tags</c>); when empty: schedule, branch, git tag and pull request (metadata-action's defaults).</summary>
@@ -29,14 +29,20 @@ public sealed class ImageMetadataSettings
     /// <summary>Gets or sets the git repository folder; default the working directory.</summary>
     public DirectoryPath? RepositoryPath { get; set; }
 
-    /// <summary>Gets or sets the git executable; default <c>git</c> found by Cake's tool locator or PATH.</summary>
+    /// <summary>Gets or sets the git executable; default <c>git</c> found by Cake's tool locator or PATH. Git only runs for a value neither set here nor given by the CI system.</summary>
     public FilePath? GitToolPath { get; set; }
 
-    /// <summary>Gets or sets the full git ref (<c>refs/heads/main</c>, <c>refs/tags/v1.2.3</c>, <c>refs/pull/5/merge</c>) instead of the detected one.</summary>
+    /// <summary>Gets or sets the full git ref (<c>refs/heads/main</c>, <c>refs/tags/v1.2.3</c>, <c>refs/pull/5/merge</c>) instead of the detected one; unset (and <see cref="NoRef"/> false) means "read it from the CI system or git".</summary>
     public string? Ref { get; set; }
 
-    /// <summary>Gets or sets the commit instead of the detected one.</summary>
+    /// <summary>Gets or sets whether the build has no git ref (metadata-action's empty <c>GITHUB_REF</c>): no branch, git tag or pull request is read from the CI system or git, and the ref rules make no tag. Cannot be combined with <see cref="Ref"/>.</summary>
+    public bool NoRef { get; set; }
+
+    /// <summary>Gets or sets the commit instead of the detected one; unset (and <see cref="NoCommit"/> false) means "read it from the CI system or git".</summary>
     public string? Sha { get; set; }
+
+    /// <summary>Gets or sets whether the build has no commit (metadata-action's empty <c>GITHUB_SHA</c>): none is read from the CI system or git, a sha rule makes no tag and the <c>revision</c> label is left out. Cannot be combined with <see cref="Sha"/>.</summary>
+    public bool NoCommit { get; set; }
 
     /// <summary>Gets or sets the default branch instead of the detected one.</summary>
     public string? DefaultBranch { get; set; }

@@ -27,8 +27,8 @@ internal sealed partial class MetadataContextReader
     public MetadataContext Read(ImageMetadataSettings settings)
     {
         var ci = ReadCi();
-        var reference = settings.Ref ?? ci.Ref;
-        var readGitRef = settings.Ref is null && ci.Provider == "Local";
+        var reference = settings.NoRef ? null : settings.Ref ?? ci.Ref;
+        var readGitRef = settings.Ref is null && !settings.NoRef && ci.Provider == "Local";
         if (readGitRef)
         {
             reference = _git.TryLine("symbolic-ref", "-q", "HEAD");
@@ -40,11 +40,12 @@ internal sealed partial class MetadataContextReader
             }
         }
 
-        var sha = settings.Sha ?? ci.Sha ?? _git.Line("Sha", "rev-parse", "HEAD");
+        var sha = settings.NoCommit ? null : settings.Sha ?? ci.Sha ?? _git.Line("Sha", "rev-parse", "HEAD");
         var defaultBranch = settings.DefaultBranch ?? ci.DefaultBranch ?? ReadDefaultBranch();
-        var pullRequest = settings.PullRequestNumber ?? ci.PullRequestNumber ?? PullRequestFromRef(reference);
+        var pullRequest = settings.PullRequestNumber ?? (settings.NoRef ? null : ci.PullRequestNumber) ?? PullRequestFromRef(reference);
         var url = ci.RepositoryUrl;
-        if (url is null && ci.Provider == "Local")
+        var urlNeeded = settings.Url is null || settings.Source is null || settings.Title is null;
+        if (url is null && ci.Provider == "Local" && urlNeeded)
         {
             url = WebAddress(_git.TryLine("remote", "get-url", "origin"));
         }
@@ -56,10 +57,10 @@ internal sealed partial class MetadataContextReader
             defaultBranch,
             settings.EventName ?? ci.EventName ?? (pullRequest is null ? "push" : "pull_request"),
             pullRequest,
-            settings.PullRequestHeadSha ?? ci.PullRequestHeadSha,
+            settings.NoCommit ? settings.PullRequestHeadSha : settings.PullRequestHeadSha ?? ci.PullRequestHeadSha,
             settings.Timestamp ?? DateTimeOffset.UtcNow,
-            url,
-            ci.RepositoryName ?? (url is null ? null : url[(url.LastIndexOf('/') + 1)..]),
+            url ?? settings.Source ?? settings.Url,
+            ci.RepositoryName ?? (url is null ? settings.Title : url[(url.LastIndexOf('/') + 1)..]),
             ci.Description,
             ci.License);
     }

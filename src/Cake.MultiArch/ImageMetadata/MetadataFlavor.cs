@@ -3,10 +3,10 @@ namespace Cake.MultiArch.ImageMetadata;
 /// <summary>When the <c>latest</c> tag is added (metadata-action's <c>flavor: latest=</c>).</summary>
 public enum LatestMode
 {
-    /// <summary>For a release: a git tag build whose semver, match or tag rule made a tag, unless the version is a pre-release.</summary>
+    /// <summary>For a release: the highest-priority tag came from a semver, match or git tag rule, and the version is not a pre-release.</summary>
     Auto,
 
-    /// <summary>Always.</summary>
+    /// <summary>Whenever a rule made a tag.</summary>
     True,
 
     /// <summary>Never (a <c>raw</c> rule can still add it).</summary>

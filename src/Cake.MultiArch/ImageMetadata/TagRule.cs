@@ -63,11 +63,14 @@ public sealed class TagRule
     /// <summary>Gets or sets which refs a <see cref="TagRuleType.Ref"/> rule reads (<c>event=</c>).</summary>
     public RefEvent Event { get; set; }
 
-    /// <summary>Gets or sets the pattern (<c>pattern=</c>): for semver <c>{{version}}</c>, <c>{{major}}.{{minor}}</c>, <c>{{major}}</c>, <c>{{patch}}</c>, <c>{{raw}}</c>; for match a regular expression; for schedule a text with <c>{{date 'YYYYMMDD'}}</c> (default <c>nightly</c>).</summary>
+    /// <summary>Gets or sets the pattern (<c>pattern=</c>): for semver <c>{{version}}</c>, <c>{{major}}.{{minor}}</c>, <c>{{major}}</c>, <c>{{patch}}</c>, <c>{{raw}}</c>; for match a regular expression, or JavaScript's <c>/EXPRESSION/FLAGS</c> form (flags <c>i</c>, <c>m</c>, <c>s</c>, <c>g</c>); for schedule a text with <c>{{date 'YYYYMMDD'}}</c> (default <c>nightly</c>).</summary>
     public string? Pattern { get; set; }
 
     /// <summary>Gets or sets the value (<c>value=</c>): the tag of a raw or edge rule, or the text a semver or match rule reads instead of the git tag.</summary>
     public string? Value { get; set; }
+
+    /// <summary>Gets or sets a regular expression a semver rule applies to the git tag (or <see cref="Value"/>) before reading the version (<c>match=</c>): its first group is the version, such as <c>v(\d+\.\d+\.\d+)$</c> for <c>p1/v1.2.3</c>; when it does not match, the whole text is read.</summary>
+    public string? MatchPattern { get; set; }
 
     /// <summary>Gets or sets the regular expression group a match rule keeps (<c>group=</c>); default 0, the whole match.</summary>
     public int Group { get; set; }
@@ -139,7 +142,7 @@ public sealed class TagRule
     /// <returns>The rule.</returns>
     public static TagRule Raw(string value) => new() { Type = TagRuleType.Raw, Value = value };
 
-    /// <summary>Parses one line of docker/metadata-action's <c>tags</c> input, such as <c>type=semver,pattern={{major}}.{{minor}}</c> or <c>type=sha,format=long,prefix=</c>; a value with a comma is put in double quotes.</summary>
+    /// <summary>Parses one line of docker/metadata-action's <c>tags</c> input, such as <c>type=semver,pattern={{major}}.{{minor}}</c> or <c>type=sha,format=long,prefix=</c>; a value with a comma is put in double quotes, and a field without <c>key=</c> is the value.</summary>
     /// <param name="line">The line.</param>
     /// <returns>The rule.</returns>
     /// <exception cref="Cake.Core.CakeException">An unknown type, key or value; the message names it and lists what is accepted.</exception>
@@ -155,6 +158,7 @@ public sealed class TagRule
         }
 
         Add(parts, "pattern", Pattern);
+        Add(parts, "match", MatchPattern);
         Add(parts, "value", Value);
         Add(parts, "branch", Branch);
         Add(parts, "prefix", Prefix);

@@ -19,45 +19,33 @@ internal static partial class TagRuleEvaluator
     public static ImageMetadataResult Compute(ImageMetadataSettings settings, MetadataContext context, ICakeLog log)
     {
         var rules = settings.Tags.Count == 0 ? DefaultRules : settings.Tags.ToList();
-        var made = new List<(int Priority, int Index, string Tag)>();
-        var latestCandidate = false;
+        var made = new List<(int Priority, int Index, string Tag, bool Release)>();
         for (var index = 0; index < rules.Count; index++)
         {
             var rule = rules[index];
-            if (!rule.Enable)
-            {
-                continue;
-            }
-
-            if (Evaluate(rule, context, log) is not { } outcome)
+            if (!rule.Enable || Evaluate(rule, context, log) is not { } outcome)
             {
                 continue;
             }
 
             var prefix = Placeholders.Expand(rule.Prefix ?? DefaultPrefix(rule) ?? settings.Flavor.Prefix, context, rule.TimeZone);
             var suffix = Placeholders.Expand(rule.Suffix ?? settings.Flavor.Suffix, context, rule.TimeZone);
-            var tag = prefix + outcome.Value + suffix;
-            if (!TagPattern().IsMatch(tag))
-            {
-                throw new CakeException(
-                    $"ImageMetadata: rule '{rule}' made an invalid tag for Tags; expected 1 to 128 characters of [A-Za-z0-9_.-] not starting with '.' or '-', found '{tag}'. Change the rule's prefix, suffix or value, or disable it for this build.");
-            }
-
-            made.Add((rule.EffectivePriority, index, tag));
-            latestCandidate |= outcome.Release;
+            made.Add((rule.EffectivePriority, index, CheckTag(rule, Sanitize(prefix + outcome.Value + suffix)), outcome.Release));
         }
 
-        var names = made.OrderByDescending(m => m.Priority).ThenBy(m => m.Index).Select(m => m.Tag).Distinct(StringComparer.Ordinal).ToList();
+        // As metadata-action: the highest-priority tag decides whether latest is added.
+        var ordered = made.OrderByDescending(m => m.Priority).ThenBy(m => m.Index).ToList();
+        var names = ordered.Select(m => m.Tag).Distinct(StringComparer.Ordinal).ToList();
         var latestSuppressed = rules.Any(r => r.Type == TagRuleType.Raw && !r.Enable && r.Value == "latest");
-        var addLatest = !latestSuppressed && settings.Flavor.Latest switch
+        var addLatest = !latestSuppressed && ordered.Count > 0 && settings.Flavor.Latest switch
         {
             LatestMode.True => true,
-            LatestMode.Auto => latestCandidate,
+            LatestMode.Auto => ordered[0].Release,
             _ => false,
         };
         if (addLatest)
         {
-            var latest = (settings.Flavor.PrefixOnLatest ? settings.Flavor.Prefix : string.Empty) + "latest" + (settings.Flavor.SuffixOnLatest ? settings.Flavor.Suffix : string.Empty);
+            var latest = Sanitize((settings.Flavor.PrefixOnLatest ? settings.Flavor.Prefix : string.Empty) + "latest" + (settings.Flavor.SuffixOnLatest ? settings.Flavor.Suffix : string.Empty));
             if (!names.Contains(latest))
             {
                 names.Add(latest);
@@ -65,8 +53,8 @@ internal static partial class TagRuleEvaluator
         }
 
         var version = names.Count > 0 ? names[0] : string.Empty;
-        var images = settings.Images.Distinct(StringComparer.Ordinal).ToList();
-        var tags = images.SelectMany(image => names.Select(name => image + ":" + name)).ToList();
+        var images = settings.Images.Select(i => i.ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToList();
+        var tags = images.Count == 0 ? names : images.SelectMany(image => names.Select(name => image + ":" + name)).ToList();
         var oci = OciValues(settings, context, version);
         var labels = new Dictionary<string, string>(oci, StringComparer.Ordinal);
         foreach (var (key, value) in settings.Labels)
@@ -96,6 +84,12 @@ internal static partial class TagRuleEvaluator
 
         return new ImageMetadataResult(version, names, tags, labels, annotations, context);
     }
+
+    private static string CheckTag(TagRule rule, string tag) =>
+        TagPattern().IsMatch(tag)
+            ? tag
+            : throw new CakeException(
+                $"ImageMetadata: rule '{rule}' made an invalid tag for Tags; expected 1 to 128 characters of [A-Za-z0-9_.-] not starting with '.' or '-', found '{tag}'. Change the rule's prefix, suffix or value, or disable it for this build.");
 
     internal static string? DefaultPrefix(TagRule rule) => rule.Type switch
     {
@@ -140,10 +134,8 @@ internal static partial class TagRuleEvaluator
                     return null;
                 }
 
-                var match = new Regex(rule.Pattern!, RegexOptions.None, TimeSpan.FromSeconds(1)).Match(source);
-                return match.Success && match.Groups[rule.Group].Success && match.Groups[rule.Group].Value.Length > 0
-                    ? (match.Groups[rule.Group].Value, !IsPreRelease(source))
-                    : null;
+                var picked = MatchExpression.Create(rule.Pattern!).Expression!.Pick(source, rule.Group);
+                return picked is { Length: > 0 } ? (picked, !IsPreRelease(source)) : null;
             case TagRuleType.Sha:
                 return context.EffectiveSha is { } sha ? (rule.LongSha ? sha : sha[..Math.Min(rule.ShortShaLength, sha.Length)], false) : null;
             case TagRuleType.Edge:
@@ -166,6 +158,20 @@ internal static partial class TagRuleEvaluator
             return null;
         }
 
+        if (rule.MatchPattern is { Length: > 0 } matchPattern)
+        {
+            var match = new Regex(matchPattern, RegexOptions.None, TimeSpan.FromSeconds(1)).Match(source);
+            if (match.Success)
+            {
+                source = match.Groups[1].Value;
+            }
+            else
+            {
+                log.Warning("ImageMetadata: match expression '{0}' of rule '{1}' does not match '{2}'; the whole text is read.", matchPattern, rule, source);
+            }
+        }
+
+        source = source.Replace('/', '-');
         var version = SemanticVersion.TryParse(source);
         if (version is null)
         {
@@ -174,8 +180,9 @@ internal static partial class TagRuleEvaluator
         }
 
         var pattern = rule.Pattern!;
-        if (version.PreRelease is not null)
+        if (version.PreRelease is not null && !RawStatement().IsMatch(pattern))
         {
+            // A pre-release only makes its full version (or the raw text when the pattern is {{raw}} alone), as metadata-action.
             pattern = "{{version}}";
         }
         else if (version.Major == 0 && pattern.Contains("{{major}}", StringComparison.Ordinal) && !new[] { "{{minor}}", "{{patch}}", "{{version}}", "{{raw}}" }.Any(p => pattern.Contains(p, StringComparison.Ordinal)))
@@ -184,16 +191,24 @@ internal static partial class TagRuleEvaluator
             return null;
         }
 
-        var value = pattern
-            .Replace("{{version}}", version.Version, StringComparison.Ordinal)
-            .Replace("{{major}}", version.Major.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
-            .Replace("{{minor}}", version.Minor.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
-            .Replace("{{patch}}", version.Patch.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
-            .Replace("{{raw}}", source, StringComparison.Ordinal);
+        var value = SemverExpression().Replace(pattern, m => m.Groups[1].Value switch
+        {
+            "version" => version.Version,
+            "major" => version.Major.ToString(CultureInfo.InvariantCulture),
+            "minor" => version.Minor.ToString(CultureInfo.InvariantCulture),
+            "patch" => version.Patch.ToString(CultureInfo.InvariantCulture),
+            _ => source,
+        });
         return (value, version.PreRelease is null);
     }
 
     private static bool IsPreRelease(string tag) => SemanticVersion.TryParse(tag) is { PreRelease: not null };
+
+    [GeneratedRegex(@"^\{\{\s*raw\s*\}\}$")]
+    internal static partial Regex RawStatement();
+
+    [GeneratedRegex(@"\{\{\s*(version|major|minor|patch|raw)\s*\}\}")]
+    private static partial Regex SemverExpression();
 
     [GeneratedRegex(@"[^A-Za-z0-9._-]+")]
     private static partial Regex NotTagCharacters();

@@ -7,7 +7,7 @@ namespace Cake.MultiArch.ImageMetadata;
 /// <summary>Reads docker/metadata-action's one-line tag rule syntax: comma-separated <c>key=value</c> pairs, values with commas in double quotes.</summary>
 internal static class TagRuleParser
 {
-    private const string Keys = "type, event, pattern, value, group, format, prefix, suffix, branch, tz, enable, priority";
+    private const string Keys = "type, event, pattern, match, value, group, format, prefix, suffix, branch, tz, enable, priority";
 
     public static TagRule Parse(string? line)
     {
@@ -38,6 +38,11 @@ internal static class TagRuleParser
             Apply(rule, key, value, line);
         }
 
+        if (rule.Type == TagRuleType.Ref && !pairs.Any(p => p.Key == "event"))
+        {
+            throw Error("a ref rule without 'event='", line, "event=branch, event=tag or event=pr", "Add the event the rule reads.");
+        }
+
         return rule;
     }
 
@@ -47,16 +52,16 @@ internal static class TagRuleParser
         foreach (var field in fields)
         {
             var eq = field.IndexOf('=', StringComparison.Ordinal);
-            if (eq < 0 && fields.Count == 2 && fields[0].Trim() == "type=raw")
+            if (eq < 0)
             {
-                // metadata-action's short form: type=raw,VALUE
+                // As metadata-action: a field without '=' is the value, wherever it stands (type=raw,priority=2000,foo).
                 pairs.Add(("value", field));
                 continue;
             }
 
             if (eq <= 0)
             {
-                throw Error($"a field without 'key=' ('{field}')", line, $"key=value fields with keys {Keys}", "Write each field as key=value.");
+                throw Error($"a field with an empty key ('{field}')", line, $"key=value fields with keys {Keys}, or a bare value", "Write the key before '='.");
             }
 
             pairs.Add((field[..eq].Trim().ToLowerInvariant(), field[(eq + 1)..]));
@@ -79,6 +84,7 @@ internal static class TagRuleParser
                 };
                 break;
             case "pattern": rule.Pattern = value; break;
+            case "match": rule.MatchPattern = value; break;
             case "value": rule.Value = value; break;
             case "prefix": rule.Prefix = value; break;
             case "suffix": rule.Suffix = value; break;

@@ -25,7 +25,13 @@ public sealed class TagRuleEvaluatorTests
         {
             { "refs/tags/v1.2.3", ["type=semver,pattern={{major}}.{{minor}}.{{patch}}", "type=semver,pattern=v{{major}}", "type=semver,pattern={{raw}}"], ["1.2.3", "v1", "v1.2.3", "latest"] },
             { "refs/tags/v1.2.3-rc.1+build.5", ["type=semver,pattern={{major}}.{{minor}}", "type=semver,pattern={{version}}"], ["1.2.3-rc.1"] },
-            { "refs/tags/v1.2.3-rc.1", ["type=semver,pattern={{raw}}", "type=semver,pattern=v{{major}}"], ["1.2.3-rc.1"] },
+            { "refs/tags/v1.2.3-rc.1", ["type=semver,pattern={{raw}}", "type=semver,pattern=v{{major}}"], ["v1.2.3-rc.1", "1.2.3-rc.1"] },
+            { "refs/tags/v2.0.8-beta.67", ["type=semver,pattern={{ raw }}"], ["v2.0.8-beta.67"] },
+            { "refs/tags/p1/v1.2.3", ["type=semver,pattern={{version}},\"match=v(\\d.\\d.\\d)$\"", "type=semver,pattern={{raw}},\"match=v(\\d.\\d.\\d)$\""], ["1.2.3", "latest"] },
+            { "refs/tags/p1/v1.2.3", ["type=semver,pattern={{version}},\"match=^x(\\d)\""], [] },
+            { "refs/tags/P1-V1.0.0", ["type=match,\"pattern=/^p1-v(\\d.\\d.\\d)$/i\",group=1"], ["1.0.0", "latest"] },
+            { "refs/tags/p1-v1.0.0", ["type=match,\"pattern=/^v(\\d.\\d.\\d)$/\",group=1", "type=match,\"pattern=/\\d/g\",group=2"], ["0", "latest"] },
+            { "refs/heads/main", ["type=raw,value=feature/x+y", "type=raw,value=a b,suffix=:c"], ["feature-x-y", "a-b-c"] },
             { "refs/tags/release-4.5-final", [@"type=match,pattern=(\d+)\.(\d+),group=2", @"type=match,pattern=\d+\.\d+"], ["5", "4.5", "latest"] },
             { "refs/tags/nothing", [@"type=match,pattern=\d+"], [] },
             { "refs/heads/main", ["type=semver,pattern={{version}},value=v9.8.7"], ["9.8.7", "latest"] },
@@ -64,6 +70,11 @@ public sealed class TagRuleEvaluatorTests
             { "refs/heads/main", LatestMode.True, "", false, "", false, ["type=ref,event=branch", "type=raw,value=latest,enable=false"], ["main"] },
             { "refs/heads/main", LatestMode.False, "", false, "", false, ["type=raw,value=latest"], ["latest"] },
             { "refs/tags/v2.0.0-rc.1", LatestMode.True, "", false, "", false, ["type=semver,pattern={{version}}"], ["2.0.0-rc.1", "latest"] },
+            { "refs/tags/v1.0.0", LatestMode.Auto, "", false, "", false, ["type=raw,value=first,priority=2000", "type=semver,pattern={{version}}"], ["first", "1.0.0"] },
+            { "refs/tags/v1.0.0", LatestMode.Auto, "", false, "", false, ["type=raw,value=last,priority=1", "type=semver,pattern={{version}}"], ["1.0.0", "last", "latest"] },
+            { "refs/heads/main", LatestMode.True, "", false, "", false, ["type=semver,pattern={{version}}"], [] },
+            { "refs/heads/main", LatestMode.True, "", false, "", false, [], ["main", "latest"] },
+            { "refs/tags/v1.0.0", LatestMode.Auto, "a+", true, "", false, ["type=semver,pattern={{version}}"], ["a-1.0.0", "a-latest"] },
         };
 
         [Theory]
@@ -110,6 +121,31 @@ public sealed class TagRuleEvaluatorTests
             // Then
             Assert.Equal(["ghcr.io/acme/app:1.2.0", "ghcr.io/acme/app:1.2", "ghcr.io/acme/app:latest", "registry.example.com:5000/team/app:1.2.0", "registry.example.com:5000/team/app:1.2", "registry.example.com:5000/team/app:latest"], result.Tags);
             Assert.Equal("1.2.0", result.Version);
+        }
+
+        [Fact]
+        public void Should_Give_The_Bare_Tags_When_No_Image_Is_Given()
+        {
+            // When
+            var result = TagRuleEvaluator.Compute(new ImageMetadataSettings { Tags = { TagRule.Semver("{{version}}") } }, Context("refs/tags/v1.0.0"), new RecordingLog().Log);
+
+            // Then
+            Assert.Equal(["1.0.0", "latest"], result.Tags);
+            Assert.Equal(["1.0.0", "latest"], result.TagNames);
+        }
+
+        [Fact]
+        public void Should_Lower_Case_The_Image_Names_When_They_Have_Upper_Case_Letters()
+        {
+            // When
+            var result = Compute("refs/tags/v1.0.0", s =>
+            {
+                s.Images.Add("ghcr.io/MyUser/MyApp");
+                s.Tags.Add(TagRule.GitTag());
+            });
+
+            // Then
+            Assert.Equal(["ghcr.io/acme/app:v1.0.0", "ghcr.io/acme/app:latest", "ghcr.io/myuser/myapp:v1.0.0", "ghcr.io/myuser/myapp:latest"], result.Tags);
         }
 
         [Fact]

@@ -20,6 +20,9 @@ public sealed class TagRuleTests
         [InlineData("stable", "type=raw,value=stable")]
         [InlineData("value=next", "type=raw,value=next")]
         [InlineData("type=raw,stable", "type=raw,value=stable")]
+        [InlineData("type=raw,priority=2000,foo", "type=raw,value=foo,priority=2000")]
+        [InlineData("type=ref,event=pr,foo", "type=ref,event=pr,value=foo")]
+        [InlineData("type=semver,pattern={{version}},\"match=v(\\d.\\d.\\d)$\"", "type=semver,pattern={{version}},match=v(\\d.\\d.\\d)$")]
         public void Should_Read_The_Rule_When_The_Line_Is_Valid(string line, string expected)
         {
             // When
@@ -51,8 +54,10 @@ public sealed class TagRuleTests
         [InlineData("type=sha,format=medium", "ImageMetadata: TagRule.Parse found an unknown format 'medium' for tag rule 'type=sha,format=medium'; expected format=short or format=long. Fix the format.")]
         [InlineData("type=raw,value=x,enable={{is_default_branch}}", "ImageMetadata: TagRule.Parse found an enable value '{{is_default_branch}}' that is not true or false for tag rule 'type=raw,value=x,enable={{is_default_branch}}'; expected enable=true or enable=false. Compute the condition in the script and pass true or false (expressions such as {{is_default_branch}} are not evaluated).")]
         [InlineData("type=raw,value=x,priority=high", "ImageMetadata: TagRule.Parse found a priority 'high' that is not a whole number for tag rule 'type=raw,value=x,priority=high'; expected priority=<number>. Fix the priority.")]
-        [InlineData("type=raw,colour=red", "ImageMetadata: TagRule.Parse found an unknown key 'colour' for tag rule 'type=raw,colour=red'; expected one of type, event, pattern, value, group, format, prefix, suffix, branch, tz, enable, priority. Remove or fix the key.")]
-        [InlineData("type=sha,long", "ImageMetadata: TagRule.Parse found a field without 'key=' ('long') for tag rule 'type=sha,long'; expected key=value fields with keys type, event, pattern, value, group, format, prefix, suffix, branch, tz, enable, priority. Write each field as key=value.")]
+        [InlineData("type=raw,colour=red", "ImageMetadata: TagRule.Parse found an unknown key 'colour' for tag rule 'type=raw,colour=red'; expected one of type, event, pattern, match, value, group, format, prefix, suffix, branch, tz, enable, priority. Remove or fix the key.")]
+        [InlineData("type=sha,=long", "ImageMetadata: TagRule.Parse found a field with an empty key ('=long') for tag rule 'type=sha,=long'; expected key=value fields with keys type, event, pattern, match, value, group, format, prefix, suffix, branch, tz, enable, priority, or a bare value. Write the key before '='.")]
+        [InlineData("type=ref", "ImageMetadata: TagRule.Parse found a ref rule without 'event=' for tag rule 'type=ref'; expected event=branch, event=tag or event=pr. Add the event the rule reads.")]
+        [InlineData("type=ref,prefix=b-", "ImageMetadata: TagRule.Parse found a ref rule without 'event=' for tag rule 'type=ref,prefix=b-'; expected event=branch, event=tag or event=pr. Add the event the rule reads.")]
         [InlineData("type=match,\"pattern=a,b", "ImageMetadata: TagRule.Parse found an unclosed double quote for tag rule 'type=match,\"pattern=a,b'; expected values with commas in a pair of double quotes. Close the quote.")]
         public void Should_Throw_When_The_Line_Is_Invalid(string line, string expected)
         {
