@@ -178,7 +178,11 @@ internal static class BuildxBuildArguments
             args.Append("--quiet");
         }
 
-        if (settings.Sbom is { } sbom)
+        if (settings.SbomGenerator is { } generator)
+        {
+            args.AppendSwitch("--sbom", "=", "generator=" + generator);
+        }
+        else if (settings.Sbom is { } sbom)
         {
             args.AppendSwitch("--sbom", "=", sbom ? "true" : "false");
         }

@@ -319,11 +319,30 @@ internal sealed class BuildxBuildPlan
             problems.Add($"Check is set together with Call '{settings.Call}'; Check is --call=check, so set only one of them.");
         }
 
+        AddSbomProblems(problems);
         AddKeyProblems(problems, "BuildArgs", settings.BuildArgs.Keys);
         AddKeyProblems(problems, "Labels", settings.Labels.Keys);
         AddKeyProblems(problems, "BuildContexts", settings.BuildContexts.Keys);
         AddKeyProblems(problems, "AddHosts", settings.AddHosts.Keys);
         AddKeyProblems(problems, "Annotations", settings.Annotations.Keys);
+    }
+
+    private void AddSbomProblems(List<string> problems)
+    {
+        if (_settings.SbomGenerator is not { } generator)
+        {
+            return;
+        }
+
+        if (_settings.Sbom == false)
+        {
+            problems.Add($"SbomGenerator '{generator}' is set together with Sbom = false; expected one of them (a generator makes an SBOM). Remove Sbom = false, or the generator.");
+        }
+
+        if (string.IsNullOrWhiteSpace(generator) || generator.IndexOfAny([',', '"', ' ', '\t', '\n']) >= 0 || !ImageReference.TryParse(generator, out _))
+        {
+            problems.Add($"SbomGenerator '{generator}' is not an image reference; expected the scanner image, such as 'docker/buildkit-syft-scanner:stable-1' or 'registry.example.com/tools/sbom-scanner:1' (no commas, quotes or spaces: buildx reads --sbom as CSV).");
+        }
     }
 
     private string? ReadSecretFile(FilePath path)

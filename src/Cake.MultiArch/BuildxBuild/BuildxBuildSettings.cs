@@ -124,6 +124,15 @@ public sealed class BuildxBuildSettings : DockerSettings
     /// <remarks>Needs buildx 0.10 or later.</remarks>
     public bool? Sbom { get; set; }
 
+    /// <summary>
+    /// Gets or sets the image of the SBOM scanner BuildKit runs for each platform
+    /// (<c>--sbom=generator=IMAGE</c>), such as <c>docker/buildkit-syft-scanner</c> or one of a
+    /// private registry's: each platform gets its own SPDX statement. Default: unset (BuildKit's
+    /// own scanner when <see cref="Sbom"/> is <see langword="true"/>).
+    /// </summary>
+    /// <remarks>Needs buildx 0.10 or later. Cannot be combined with <see cref="Sbom"/> = <see langword="false"/>.</remarks>
+    public string? SbomGenerator { get; set; }
+
     /// <summary>Gets the secrets exposed to the build (<c>--secret id=…,env=…</c> or <c>id=…,src=…</c>).</summary>
     public IList<BuildSecret> Secrets { get; } = new List<BuildSecret>();
 

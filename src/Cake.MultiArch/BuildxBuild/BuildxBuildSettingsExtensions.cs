@@ -314,6 +314,14 @@ public static class BuildxBuildSettingsExtensions
     public static BuildxBuildSettings WithSbom(this BuildxBuildSettings settings, bool sbom = true) =>
         Set(settings, s => s.Sbom = sbom);
 
+    /// <summary>Sets the SBOM scanner image BuildKit runs for each platform (<c>--sbom=generator=IMAGE</c>).</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="generator">The scanner image, such as <c>docker/buildkit-syft-scanner:stable-1</c>.</param>
+    /// <returns>The settings.</returns>
+    /// <remarks>Needs buildx 0.10 or later.</remarks>
+    public static BuildxBuildSettings WithSbomGenerator(this BuildxBuildSettings settings, string generator) =>
+        Set(settings, s => s.SbomGenerator = generator);
+
     /// <summary>Sets the size of <c>/dev/shm</c> for RUN steps (<c>--shm-size</c>).</summary>
     /// <param name="settings">The settings.</param>
     /// <param name="size">A number with an optional unit b, k, m or g, such as <c>2g</c>.</param>

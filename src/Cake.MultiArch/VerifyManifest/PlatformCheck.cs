@@ -25,6 +25,9 @@ public enum PlatformCheckStatus
 
     /// <summary>Deep: its entry point, a loader or an ARM detail would stop it from starting (see <see cref="PlatformCheck.Findings"/>).</summary>
     CannotStart,
+
+    /// <summary>Its attestations fail a check listed in <see cref="VerifyManifestSettings.AttestationChecks"/> (no provenance or SBOM about its manifest, or one about another; see <see cref="PlatformCheck.AttestationFindings"/>).</summary>
+    AttestationProblem,
 }
 
 /// <summary>One platform's line of the result.</summary>
@@ -57,4 +60,10 @@ public sealed record PlatformCheck(
 
     /// <summary>Gets what the deep checks found (errors and warnings; each with file, layer and fix). Empty when not deep.</summary>
     public IReadOnlyList<DeepFinding> Findings { get; init; } = [];
+
+    /// <summary>Gets the in-toto statements of the attestation manifests that point at this platform's manifest (read when <see cref="VerifyManifestSettings.AttestationChecks"/> lists a check; empty otherwise).</summary>
+    public IReadOnlyList<AttestationStatement> AttestationStatements { get; init; } = [];
+
+    /// <summary>Gets what the attestation checks found for this platform (each starts with the platform and the check's id, as in the problems). Empty when they passed or did not run.</summary>
+    public IReadOnlyList<string> AttestationFindings { get; init; } = [];
 }

@@ -20,7 +20,10 @@ internal sealed class ServedPlatforms
     public List<(Platform Platform, Descriptor Descriptor)> Entries { get; } = [];
 
     /// <summary>Gets how many attestation manifests the index holds.</summary>
-    public int Attestations { get; private set; }
+    public int Attestations => AttestationEntries.Count;
+
+    /// <summary>Gets the attestation entries of the index, in index order.</summary>
+    public List<Descriptor> AttestationEntries { get; } = [];
 
     /// <summary>Reads the entries of what the image reference resolved to.</summary>
     /// <param name="client">The registry client.</param>
@@ -101,7 +104,7 @@ internal sealed class ServedPlatforms
             var descriptor = index.Manifests[i];
             if (descriptor.IsAttestation || descriptor.Platform is { Os: "unknown" })
             {
-                Attestations++;
+                AttestationEntries.Add(descriptor);
                 if (descriptor.Annotations?.TryGetValue("vnd.docker.reference.digest", out var subject) == true && subject is not null)
                 {
                     _attestationTasks[subject] = ReadAttestationKindsAsync(client, reference, descriptor, cancellationToken);

@@ -58,6 +58,20 @@ internal sealed class VerifyManifestLog(ICakeLog log)
         }
     }
 
+    // The attestation checks' findings: each platform's, then the index's.
+    private void WriteAttestationLines(VerifyManifestResult result)
+    {
+        foreach (var finding in result.Platforms.SelectMany(p => p.AttestationFindings))
+        {
+            log.Error("VerifyManifest: {0}", finding);
+        }
+
+        foreach (var problem in result.Problems.Where(p => p.StartsWith(AttestationCheck.AttestationSubject + ": ", StringComparison.Ordinal) || p.StartsWith("the attestation manifest ", StringComparison.Ordinal)))
+        {
+            log.Error("VerifyManifest: {0}", problem);
+        }
+    }
+
     private void WriteLines(VerifyManifestResult result, VerifyManifestSettings settings)
     {
         log.Information("VerifyManifest: {0} → {1} ({2}{3})", result.Image, result.Digest, result.MediaType, result.AttestationManifests > 0 ? $", {result.AttestationManifests} attestation manifest(s) skipped" : string.Empty);
@@ -71,9 +85,10 @@ internal sealed class VerifyManifestLog(ICakeLog log)
         }
 
         WriteDeepLines(result);
+        WriteAttestationLines(result);
         if (result.Passed)
         {
-            log.Information("VerifyManifest: {0} serves {1}{2}.", result.Image, PlatformList.Format(result.ExpectedPlatforms), settings.Deep ? ", binaries checked" : string.Empty);
+            log.Information("VerifyManifest: {0} serves {1}{2}{3}.", result.Image, PlatformList.Format(result.ExpectedPlatforms), settings.Deep ? ", binaries checked" : string.Empty, settings.AttestationChecks.Count > 0 ? $", attestations checked ({string.Join(", ", settings.AttestationChecks)})" : string.Empty);
         }
     }
 }

@@ -214,6 +214,7 @@ internal static class VerifyManifestPlan
         }
 
         problems.AddRange(DeepCheckIdProblems(settings));
+        problems.AddRange(AttestationCheckIdProblems(settings.AttestationChecks));
 
         if (settings.Registry.DockerConfig is { } config)
         {
@@ -239,6 +240,29 @@ internal static class VerifyManifestPlan
             foreach (var id in list.Where(id => !DeepCheck.All.Contains(id, StringComparer.Ordinal)))
             {
                 yield return $"{name} lists '{id}', which is not a deep check; expected one of {accepted}.";
+            }
+        }
+    }
+
+    /// <summary>Lists the ids in <see cref="VerifyManifestSettings.AttestationChecks"/> that are not attestation checks, or are listed twice (ids compare case-sensitively).</summary>
+    /// <param name="checks">The ids.</param>
+    /// <returns>One message per bad id.</returns>
+    public static IEnumerable<string> AttestationCheckIdProblems(IEnumerable<string> checks)
+    {
+        var accepted = string.Join(", ", AttestationCheck.All.Select(c => $"'{c}'"));
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in checks)
+        {
+            if (id is null || !AttestationCheck.All.Contains(id, StringComparer.Ordinal))
+            {
+                var hint = id is not null && AttestationCheck.All.FirstOrDefault(c => string.Equals(c.Replace("Attestation", "Attestation-", StringComparison.Ordinal), id, StringComparison.OrdinalIgnoreCase) || string.Equals(c, id, StringComparison.OrdinalIgnoreCase)) is { } near
+                    ? $" (ids are PascalCase: '{near}')"
+                    : string.Empty;
+                yield return $"AttestationChecks lists {(id is null ? "null" : $"'{id}'")}, which is not an attestation check; expected one of {accepted}{hint}.";
+            }
+            else if (!seen.Add(id))
+            {
+                yield return $"AttestationChecks lists '{id}' more than once; expected each check once.";
             }
         }
     }

@@ -209,6 +209,12 @@ public sealed class VerifyManifestRunner
             checks.Add(new PlatformCheck(platform, PlatformCheckStatus.Unexpected, descriptor.Digest, null, null, [], 0, [], settings.Strict ? "not expected" : "not expected (allowed)"));
         }
 
+        if (settings.AttestationChecks.Count > 0)
+        {
+            var manifests = await AttestationReader.ReadAsync(client, reference, served.AttestationEntries, cancellationToken).ConfigureAwait(false);
+            checks = AttestationPass.Apply(new AttestationJudge(top.Digest, entries.Select(e => (e.Platform, e.Descriptor.Digest)).ToArray(), manifests), manifests, checks, settings.AttestationChecks.ToArray(), problems);
+        }
+
         var result = new VerifyManifestResult(reference.Original, top.Digest, top.MediaType, checks, served.Attestations, problems)
         {
             ExpectedPlatforms = expected,

@@ -58,6 +58,14 @@ public sealed class VerifyManifestSettings
     /// </summary>
     public bool DeepCheckEveryElf { get; set; }
 
+    /// <summary>
+    /// Gets the attestation checks to run, by id (<see cref="AttestationCheck"/>: <c>Provenance</c>,
+    /// <c>Sbom</c>, <c>AttestationSubject</c>): the in-toto statements of each platform's
+    /// attestation manifest are then read and checked, and listed on its line of the result.
+    /// Default: none (the attestations are only counted and their kinds named).
+    /// </summary>
+    public IList<string> AttestationChecks { get; } = new List<string>();
+
     /// <summary>Gets or sets how many offending paths are named per platform (0 counts them without naming any). Default: 5.</summary>
     public int MaxOffendersShown { get; set; } = 5;
 }

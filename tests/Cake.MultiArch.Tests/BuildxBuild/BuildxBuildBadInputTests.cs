@@ -95,6 +95,10 @@ public sealed class BuildxBuildBadInputTests
         new("null secret", (h, s) => s.Secrets.Add(null!), "BuildxBuild: Secrets holds null at position 1;"),
 
         // Other options
+        new("sbom generator with Sbom false", (h, s) => s.WithSbom(false).WithSbomGenerator("127.0.0.1:5000/cake-multiarch/sbom-scanner:1"), "BuildxBuild: SbomGenerator '127.0.0.1:5000/cake-multiarch/sbom-scanner:1' is set together with Sbom = false; expected one of them (a generator makes an SBOM). Remove Sbom = false, or the generator."),
+        new("sbom generator with a comma", (h, s) => s.WithSbomGenerator("scanner:1,mode=max"), "BuildxBuild: SbomGenerator 'scanner:1,mode=max' is not an image reference; expected the scanner image, such as 'docker/buildkit-syft-scanner:stable-1' or 'registry.example.com/tools/sbom-scanner:1' (no commas, quotes or spaces: buildx reads --sbom as CSV)."),
+        new("sbom generator empty", (h, s) => s.WithSbomGenerator(string.Empty), "BuildxBuild: SbomGenerator '' is not an image reference;"),
+        new("sbom generator upper-case", (h, s) => s.WithSbomGenerator("Registry.example.com/Tools/Scanner:1"), "BuildxBuild: SbomGenerator 'Registry.example.com/Tools/Scanner:1' is not an image reference;"),
         new("shm size with words", (h, s) => s.WithShmSize("2 gigs"), "BuildxBuild: ShmSize '2 gigs' is not a size;"),
         new("negative shm size", (h, s) => s.WithShmSize("-1"), "BuildxBuild: ShmSize '-1' is not a size;"),
         new("shm size in gb", (h, s) => s.WithShmSize("2gb"), "BuildxBuild: ShmSize '2gb' is not a size;"),

@@ -57,6 +57,8 @@ public sealed class BuildxBuildRunnerTests
             ["Quiet"] = ((s, _) => s.Quiet = true, _ => ["--quiet"]),
             ["Sbom.True"] = ((s, _) => s.Sbom = true, _ => ["--sbom=true"]),
             ["Sbom.False"] = ((s, _) => s.Sbom = false, _ => ["--sbom=false"]),
+            ["SbomGenerator"] = ((s, _) => s.WithSbomGenerator("127.0.0.1:5000/cake-multiarch/sbom-scanner:1"), _ => ["--sbom=generator=127.0.0.1:5000/cake-multiarch/sbom-scanner:1"]),
+            ["SbomGenerator.WithSbomTrue"] = ((s, _) => s.WithSbom().WithSbomGenerator("docker/buildkit-syft-scanner:stable-1"), _ => ["--sbom=generator=docker/buildkit-syft-scanner:stable-1"]),
             ["Secrets.Env"] = ((s, _) => s.WithSecretFromEnvironment("npm", "HOME"), _ => ["--secret", "id=npm,env=HOME"]),
             ["Secrets.File"] = ((s, d) => s.WithSecretFromFile("token", d + "/app/Dockerfile"), d => ["--secret", $"id=token,src={d}/app/Dockerfile"]),
             ["ShmSize"] = ((s, _) => s.ShmSize = "2g", _ => ["--shm-size", "2g"]),

@@ -45,6 +45,7 @@ public sealed class BuildxBuildSettingsExtensionsTests
         ["WithQuiet"] = (s => s.WithQuiet(), s => s.Quiet.ToString(), "True"),
         ["WithSbom"] = (s => s.WithSbom(), s => s.Sbom.ToString()!, "True"),
         ["WithSbom(false)"] = (s => s.WithSbom(false), s => s.Sbom.ToString()!, "False"),
+        ["WithSbomGenerator"] = (s => s.WithSbomGenerator("127.0.0.1:5000/cake-multiarch/sbom-scanner:1"), s => s.SbomGenerator!, "127.0.0.1:5000/cake-multiarch/sbom-scanner:1"),
         ["WithSecret"] = (s => s.WithSecret("npm", "s3cr3t"), s => Render(s.Secrets), "id=npm,env=CAKE_MULTIARCH_SECRET_NPM"),
         ["WithSecretFromEnvironment"] = (s => s.WithSecretFromEnvironment("npm", "NPM_TOKEN"), s => Render(s.Secrets), "id=npm,env=NPM_TOKEN"),
         ["WithSecretFromFile"] = (s => s.WithSecretFromFile("token", "/run/token.txt"), s => Render(s.Secrets), "id=token,src=/run/token.txt"),

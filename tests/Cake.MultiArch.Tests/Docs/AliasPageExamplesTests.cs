@@ -16,7 +16,7 @@ public sealed class AliasPageExamplesTests
     private const string Registry = TestBedTags.Registry;
 
     // The build context the pages' ./src/app names: the test bed's two-platform busybox.
-    private const string Dockerfile = """
+    internal const string Dockerfile = """
         FROM 127.0.0.1:5000/testbed/busybox:1
         ARG TARGETARCH
         RUN echo "built for ${TARGETARCH} on $(uname -m)" > /app.txt

@@ -118,6 +118,14 @@ public sealed class VerifyManifestBadInputTests : IDisposable
         ["IgnoredPaths relative"] = Setting((s, _) => s.IgnoredPaths.Add("usr/libexec/qemu"), "VerifyManifest: IgnoredPaths holds 'usr/libexec/qemu'; expected an absolute path in the image, such as '/usr/libexec/qemu'."),
         ["IgnoredPaths empty entry"] = Setting((s, _) => s.IgnoredPaths.Add(string.Empty), "VerifyManifest: IgnoredPaths holds ''; expected an absolute path in the image"),
 
+        // AttestationChecks
+        ["AttestationChecks lower-case id"] = Setting((s, _) => s.AttestationChecks.Add("provenance"), "VerifyManifest: AttestationChecks lists 'provenance', which is not an attestation check; expected one of 'Provenance', 'Sbom', 'AttestationSubject' (ids are PascalCase: 'Provenance')."),
+        ["AttestationChecks kebab-case id"] = Setting((s, _) => s.AttestationChecks.Add("attestation-subject"), "VerifyManifest: AttestationChecks lists 'attestation-subject', which is not an attestation check; expected one of 'Provenance', 'Sbom', 'AttestationSubject' (ids are PascalCase: 'AttestationSubject')."),
+        ["AttestationChecks unknown id"] = Setting((s, _) => s.AttestationChecks.Add("Signature"), "VerifyManifest: AttestationChecks lists 'Signature', which is not an attestation check; expected one of 'Provenance', 'Sbom', 'AttestationSubject'."),
+        ["AttestationChecks null entry"] = Setting((s, _) => s.AttestationChecks.Add(null!), "VerifyManifest: AttestationChecks lists null, which is not an attestation check; expected one of 'Provenance', 'Sbom', 'AttestationSubject'."),
+        ["AttestationChecks duplicate"] = Setting((s, _) => { s.AttestationChecks.Add("Sbom"); s.AttestationChecks.Add("Sbom"); }, "VerifyManifest: AttestationChecks lists 'Sbom' more than once; expected each check once."),
+        ["AttestationChecks deep id"] = Setting((s, _) => s.AttestationChecks.Add("ElfMachine"), "VerifyManifest: AttestationChecks lists 'ElfMachine', which is not an attestation check; expected one of 'Provenance', 'Sbom', 'AttestationSubject'."),
+
         // Docker config
         ["DockerConfig missing folder"] = Setting((s, c) => (s.Registry.DockerConfig, s.Registry.UseDockerConfig) = (new DirectoryPath(System.IO.Path.Combine(c.Dir, "nowhere")), true), "VerifyManifest: DockerConfig is '{dir}/nowhere', a folder that does not exist; expected the folder holding config.json (docker login writes ~/.docker)."),
         ["DockerConfig without UseDockerConfig"] = Setting((s, c) => (s.Registry.DockerConfig, s.Registry.UseDockerConfig) = (new DirectoryPath(c.Dir), false), "VerifyManifest: DockerConfig is '{dir}' but UseDockerConfig is false; set one or the other."),
@@ -189,6 +197,7 @@ public sealed class VerifyManifestBadInputTests : IDisposable
         row.Configure?.Invoke(settings, context);
         var before = (settings.Image, settings.Registry.MaxAttempts, settings.Registry.RequestTimeout, settings.Registry.DockerConfig?.FullPath);
         var platformsBefore = settings.ExpectedPlatforms.ToArray();
+        var checksBefore = settings.AttestationChecks.ToArray();
 
         // When
         var ex = Assert.Throws(row.Exception, () => row.Act(context));
@@ -199,6 +208,7 @@ public sealed class VerifyManifestBadInputTests : IDisposable
         Assert.Empty(_registry.Requests);
         Assert.Equal(before, (settings.Image, settings.Registry.MaxAttempts, settings.Registry.RequestTimeout, settings.Registry.DockerConfig?.FullPath));
         Assert.True(platformsBefore.SequenceEqual(settings.ExpectedPlatforms), "ExpectedPlatforms was written to");
+        Assert.True(checksBefore.SequenceEqual(settings.AttestationChecks), "AttestationChecks was written to");
         Assert.Empty(Directory.EnumerateFileSystemEntries(_dir.Path));
     }
 
