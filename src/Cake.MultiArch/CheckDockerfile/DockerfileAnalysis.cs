@@ -112,7 +112,7 @@ internal sealed class DockerfileAnalysis
         var globalDeclared = new HashSet<string>(StringComparer.Ordinal);
         foreach (var instruction in _document.GlobalArgs)
         {
-            foreach (var (name, declaration, value) in Declarations(instruction))
+            foreach (var (name, declaration, value) in Declarations(instruction, _document.Escape))
             {
                 globalDeclared.Add(name);
                 if (value is not null && Array.IndexOf(AutomaticArgs, name) >= 0)
@@ -133,7 +133,7 @@ internal sealed class DockerfileAnalysis
             {
                 if (instruction.Keyword == "ARG")
                 {
-                    foreach (var (name, declaration, value) in Declarations(instruction))
+                    foreach (var (name, declaration, value) in Declarations(instruction, _document.Escape))
                     {
                         if (value is not null)
                         {
@@ -280,7 +280,7 @@ internal sealed class DockerfileAnalysis
         var scope = _globalScopes[target] = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var instruction in _document.GlobalArgs)
         {
-            foreach (var (name, _, value) in Declarations(instruction))
+            foreach (var (name, _, value) in Declarations(instruction, _document.Escape))
             {
                 scope[name] = _buildArgs.TryGetValue(name, out var given) ? given
                     : value is not null ? DockerfileExpander.Expand(value, _document.Escape, n => Lookup(scope, target, n))
@@ -307,9 +307,9 @@ internal sealed class DockerfileAnalysis
         };
     }
 
-    private static IEnumerable<(string Name, string Declaration, string? Value)> Declarations(DockerfileInstruction instruction)
+    private static IEnumerable<(string Name, string Declaration, string? Value)> Declarations(DockerfileInstruction instruction, char escape)
     {
-        foreach (var word in DockerfileDocument.Words(instruction.Arguments))
+        foreach (var word in DockerfileNodes.Words(instruction.Arguments, escape))
         {
             var eq = word.IndexOf('=', StringComparison.Ordinal);
             yield return eq < 0 ? (word, word, (string?)null) : (word[..eq], word, word[(eq + 1)..]);
