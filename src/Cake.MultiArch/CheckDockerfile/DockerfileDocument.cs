@@ -42,6 +42,21 @@ internal sealed partial class DockerfileDocument
         Stages = stages;
     }
 
+    /// <summary>Gets whether the <c># check=skip=…</c> directive switches a rule off (<c>skip=all</c>: every rule but <see cref="DockerfileRules.ParseError"/>).</summary>
+    /// <param name="rule">The rule id.</param>
+    /// <returns>Whether the rule is skipped.</returns>
+    public bool SkipsCheck(string rule)
+    {
+        if (rule == DockerfileRules.ParseError || !Directives.TryGetValue("check", out var check))
+        {
+            return false;
+        }
+
+        var skip = check.Split(';').Select(p => p.Trim()).FirstOrDefault(p => p.StartsWith("skip=", StringComparison.OrdinalIgnoreCase));
+        var names = skip is null ? [] : skip[5..].Split(',').Select(n => n.Trim()).ToArray();
+        return names.Contains(rule, StringComparer.Ordinal) || names.Contains("all", StringComparer.OrdinalIgnoreCase);
+    }
+
     /// <summary>Gets the escape character (<c>\</c>, or <c>`</c> with <c># escape=`</c>).</summary>
     public char Escape { get; }
 
@@ -130,6 +145,23 @@ internal sealed partial class DockerfileDocument
 
     private static (Dictionary<string, string> Directives, char Escape) ReadDirectives(List<string> lines, List<DockerfileProblem> problems)
     {
+        var directives = DirectivesOf(lines);
+        if (!directives.ContainsKey("check") && DirectivesOf(lines.SkipWhile(l => l.Trim().Length == 0)).TryGetValue("check", out var check))
+        {
+            directives["check"] = check; // BuildKit's check tests put '# check=' after an empty first line and it applies
+        }
+
+        if (!directives.TryGetValue("escape", out var value) || value is "\\" or "`")
+        {
+            return (directives, value is { Length: 1 } ? value[0] : '\\');
+        }
+
+        problems.Add(new(1, $"the escape directive is '{value}'; expected '\\' or '`'"));
+        return (directives, '\\');
+    }
+
+    private static Dictionary<string, string> DirectivesOf(IEnumerable<string> lines)
+    {
         var directives = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var line in lines)
         {
@@ -143,13 +175,7 @@ internal sealed partial class DockerfileDocument
             directives[key] = match.Groups[2].Value;
         }
 
-        if (!directives.TryGetValue("escape", out var value) || value is "\\" or "`")
-        {
-            return (directives, value is { Length: 1 } ? value[0] : '\\');
-        }
-
-        problems.Add(new(1, $"the escape directive is '{value}'; expected '\\' or '`'"));
-        return (directives, '\\');
+        return directives;
     }
 
     // BuildKit's continuation rule: the escape character last on the line (blanks after it allowed),

@@ -69,8 +69,16 @@ internal static partial class DockerfileHeredocs
         return (plain[0], expand, match.Groups[2].Length == 1, descriptor);
     }
 
+    /// <summary>Removes each line's leading tabs (what <c>&lt;&lt;-</c> asks for).</summary>
+    /// <param name="content">The content.</param>
+    /// <returns>The content without leading tabs.</returns>
+    public static string Chomp(string content) => LeadingTabs().Replace(content, string.Empty);
+
     private static int Quotes(string word) => word.Count(c => c is '\'' or '"');
 
     [GeneratedRegex(@"^([0-9]*)<<(-?)[\t\n\f\r ]*([^<]*)$")]
     private static partial Regex Opener();
+
+    [GeneratedRegex("(?m)^\t+")]
+    private static partial Regex LeadingTabs();
 }

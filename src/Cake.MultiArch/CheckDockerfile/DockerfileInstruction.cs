@@ -26,13 +26,10 @@ internal sealed record DockerfileInstruction(string Keyword, IReadOnlyList<KeyVa
 /// <param name="Line">The 1-based line of the first content line.</param>
 /// <param name="FileDescriptor">The file descriptor written before it (<c>3&lt;&lt;EOF</c>), 0 when none.</param>
 /// <remarks>As in BuildKit, the content keeps its leading tabs with <c>&lt;&lt;-</c>; they are removed where it is used.</remarks>
-internal sealed partial record DockerfileHeredoc(string Name, bool StripTabs, bool Expand, string Content, int Line, int FileDescriptor = 0)
+internal sealed record DockerfileHeredoc(string Name, bool StripTabs, bool Expand, string Content, int Line, int FileDescriptor = 0)
 {
     /// <summary>Gets the content as it is used: with <c>&lt;&lt;-</c>, each line's leading tabs removed.</summary>
-    public string Text => StripTabs ? LeadingTabs().Replace(Content, string.Empty) : Content;
-
-    [System.Text.RegularExpressions.GeneratedRegex("(?m)^\t+")]
-    private static partial System.Text.RegularExpressions.Regex LeadingTabs();
+    public string Text => StripTabs ? DockerfileHeredocs.Chomp(Content) : Content;
 }
 
 /// <summary>Something in a Dockerfile that BuildKit refuses to read or build.</summary>
