@@ -38,7 +38,7 @@ internal sealed class BaseImagePulls(DockerfileAnalysis analysis)
                     continue;
                 }
 
-                if (analysis.Parent(stage) is null)
+                if (analysis.Parent(stage, target) is null)
                 {
                     AddNeed(needs, unresolved, reported, stage.Image, globals, target, platform.Value, stage.From.Line, $"FROM in {stage.Describe}");
                 }

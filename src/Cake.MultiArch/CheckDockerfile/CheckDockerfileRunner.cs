@@ -130,7 +130,7 @@ public sealed class CheckDockerfileRunner
             }
         }
 
-        return new CheckDockerfileResult(file, CheckDockerfilePlan.Order(findings, settings), images);
+        return new CheckDockerfileResult(file, CheckDockerfilePlan.Order(findings.Where(f => !document.SkipsCheck(f.RuleId)), settings), images);
     }
 
     /// <summary>Logs the summary, then the table, each finding's row at its severity (info rows as information).</summary>

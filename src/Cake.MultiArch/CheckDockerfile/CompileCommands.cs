@@ -23,7 +23,7 @@ internal static partial class CompileCommands
             }
         }
 
-        script = string.Join('\n', [script, .. run.Heredocs.Select(h => h.Content)]);
+        script = string.Join('\n', [script, .. run.Heredocs.Select(h => h.Text)]);
         foreach (var segment in CommandSeparator().Split(script))
         {
             var command = LeadingAssignments().Replace(segment.Trim(), string.Empty);

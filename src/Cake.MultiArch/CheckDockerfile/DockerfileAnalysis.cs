@@ -19,7 +19,7 @@ internal sealed class DockerfileAnalysis
 
     private readonly DockerfileDocument _document;
     private readonly string _file;
-    private readonly IReadOnlyList<Platform> _targets;
+    private readonly Platform[] _targets;
     private readonly Platform _build;
     private readonly IDictionary<string, string> _buildArgs;
     private readonly IDictionary<string, string> _buildContexts;
@@ -27,7 +27,7 @@ internal sealed class DockerfileAnalysis
     private readonly HashSet<int> _chain = [];
     private readonly HashSet<int> _reachable = [];
     private readonly (DockerfileInstruction Instruction, string Source)[][] _sources;
-    private readonly DockerfileStage?[] _parents;
+    private readonly DockerfileStage?[][] _parents; // per stage, per target platform (a FROM may pick a stage by argument)
     private readonly Dictionary<Platform, Dictionary<string, string?>> _globalScopes = [];
     private readonly Dictionary<string, List<int>> _stagesByName = new(StringComparer.OrdinalIgnoreCase);
     private readonly DockerfileInstruction?[] _consumers;
@@ -51,11 +51,11 @@ internal sealed class DockerfileAnalysis
         }
 
         _sources = stages.Select(s => Sources(s).ToArray()).ToArray();
-        _parents = stages.Select(s => StageNamed(s.Image, s.Index, byIndex: false)).ToArray();
+        _parents = stages.Select(s => _targets.Select(t => ParentOf(s, t)).ToArray()).ToArray();
         _consumers = new DockerfileInstruction?[stages.Count];
         foreach (var stage in stages)
         {
-            var uses = _sources[stage.Index].Select(x => (Stage: StageNamed(x.Source, stage.Index), x.Instruction)).Append((Stage: _parents[stage.Index], Instruction: stage.From));
+            var uses = _sources[stage.Index].Select(x => (Stage: StageNamed(x.Source, stage.Index), x.Instruction)).Concat(Parents(stage).Select(p => (Stage: (DockerfileStage?)p, Instruction: stage.From)));
             foreach (var (used, instruction) in uses)
             {
                 if (used is not null && (_consumers[used.Index] is null || _consumers[used.Index]!.Line > instruction.Line))
@@ -65,9 +65,13 @@ internal sealed class DockerfileAnalysis
             }
         }
         _final = settings.Target is { } target ? stages.FirstOrDefault(s => string.Equals(s.Name, target, StringComparison.OrdinalIgnoreCase)) ?? stages.LastOrDefault() : stages.LastOrDefault();
-        for (var s = _final; s is not null; s = Parent(s))
+        var bases = new Stack<DockerfileStage>(_final is null ? [] : [_final]);
+        while (bases.TryPop(out var stage))
         {
-            _chain.Add(s.Index);
+            if (_chain.Add(stage.Index))
+            {
+                Parents(stage).ToList().ForEach(bases.Push);
+            }
         }
 
         var pending = new Stack<DockerfileStage>(_final is null ? [] : [_final]);
@@ -78,7 +82,7 @@ internal sealed class DockerfileAnalysis
                 continue;
             }
 
-            if (Parent(stage) is { } parent)
+            foreach (var parent in Parents(stage))
             {
                 pending.Push(parent);
             }
@@ -97,8 +101,15 @@ internal sealed class DockerfileAnalysis
     /// <returns>The findings, in line order.</returns>
     public List<DockerfileFinding> Findings()
     {
-        var findings = new List<DockerfileFinding>();
+        var findings = _document.Problems.Select(p => new DockerfileFinding(
+            DockerfileRules.ParseError,
+            FindingSeverity.Error,
+            _file,
+            p.Line,
+            $"BuildKit refuses this Dockerfile at line {p.Line}: {p.Reason}.",
+            "Fix that line: docker build stops there before anything is built.")).ToList();
         ArgFindings(findings);
+        findings.AddRange(PlatformFlagRules.Find(this));
         foreach (var stage in _document.Stages.Where(s => _reachable.Contains(s.Index) && !_chain.Contains(s.Index)))
         {
             BuildStageFindings(stage, findings);
@@ -112,7 +123,7 @@ internal sealed class DockerfileAnalysis
         var globalDeclared = new HashSet<string>(StringComparer.Ordinal);
         foreach (var instruction in _document.GlobalArgs)
         {
-            foreach (var (name, declaration, value) in Declarations(instruction))
+            foreach (var (name, declaration, value) in Declarations(instruction, _document.Escape))
             {
                 globalDeclared.Add(name);
                 if (value is not null && Array.IndexOf(AutomaticArgs, name) >= 0)
@@ -126,14 +137,14 @@ internal sealed class DockerfileAnalysis
         foreach (var stage in _document.Stages)
         {
             // BuildKit: a stage built FROM another stage inherits the ARGs that stage declared.
-            var declared = Parent(stage) is { } parent ? new HashSet<string>(declaredAtEnd[parent.Index], StringComparer.Ordinal) : new HashSet<string>(StringComparer.Ordinal);
+            var declared = Parents(stage).FirstOrDefault() is { } parent ? new HashSet<string>(declaredAtEnd[parent.Index], StringComparer.Ordinal) : new HashSet<string>(StringComparer.Ordinal);
             declaredAtEnd[stage.Index] = declared;
             var reported = new HashSet<string>(StringComparer.Ordinal);
             foreach (var instruction in stage.Instructions)
             {
                 if (instruction.Keyword == "ARG")
                 {
-                    foreach (var (name, declaration, value) in Declarations(instruction))
+                    foreach (var (name, declaration, value) in Declarations(instruction, _document.Escape))
                     {
                         if (value is not null)
                         {
@@ -263,7 +274,7 @@ internal sealed class DockerfileAnalysis
         text = string.Empty;
         if (stage.Platform is null)
         {
-            return Parent(stage) is { } parent ? StagePlatform(parent, target, globals, out text) : target;
+            return Parent(stage, target) is { } parent ? StagePlatform(parent, target, globals, out text) : target;
         }
 
         text = DockerfileExpander.Expand(stage.Platform, _document.Escape, name => Lookup(globals, target, name));
@@ -280,7 +291,7 @@ internal sealed class DockerfileAnalysis
         var scope = _globalScopes[target] = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var instruction in _document.GlobalArgs)
         {
-            foreach (var (name, _, value) in Declarations(instruction))
+            foreach (var (name, _, value) in Declarations(instruction, _document.Escape))
             {
                 scope[name] = _buildArgs.TryGetValue(name, out var given) ? given
                     : value is not null ? DockerfileExpander.Expand(value, _document.Escape, n => Lookup(scope, target, n))
@@ -307,16 +318,26 @@ internal sealed class DockerfileAnalysis
         };
     }
 
-    private static IEnumerable<(string Name, string Declaration, string? Value)> Declarations(DockerfileInstruction instruction)
+    private static IEnumerable<(string Name, string Declaration, string? Value)> Declarations(DockerfileInstruction instruction, char escape)
     {
-        foreach (var word in DockerfileDocument.Words(instruction.Arguments))
+        foreach (var word in DockerfileNodes.Words(instruction.Arguments, escape))
         {
             var eq = word.IndexOf('=', StringComparison.Ordinal);
             yield return eq < 0 ? (word, word, (string?)null) : (word[..eq], word, word[(eq + 1)..]);
         }
     }
 
-    public DockerfileStage? Parent(DockerfileStage stage) => _parents[stage.Index];
+    /// <summary>Gets the stage a stage is built FROM for a target platform (<c>FROM build_${TARGETARCH}</c> picks one per platform), or <see langword="null"/> for an image.</summary>
+    public DockerfileStage? Parent(DockerfileStage stage, Platform target) => _parents[stage.Index][Array.IndexOf(_targets, target)];
+
+    /// <summary>Gets the stages a stage is built FROM, for any target platform.</summary>
+    public IEnumerable<DockerfileStage> Parents(DockerfileStage stage) => _parents[stage.Index].OfType<DockerfileStage>().Distinct();
+
+    private DockerfileStage? ParentOf(DockerfileStage stage, Platform target) =>
+        StageNamed(stage.Image, stage.Index, byIndex: false)
+        ?? (stage.Image.Contains('$', StringComparison.Ordinal)
+            ? StageNamed(DockerfileExpander.Expand(stage.Image, _document.Escape, n => Lookup(GlobalScope(target), target, n)), stage.Index, byIndex: false)
+            : null);
 
     public DockerfileStage? StageNamed(string name, int before, bool byIndex = true)
     {

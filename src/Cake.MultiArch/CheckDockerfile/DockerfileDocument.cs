@@ -12,9 +12,11 @@ namespace Cake.MultiArch.CheckDockerfile;
 /// </summary>
 internal sealed partial class DockerfileDocument
 {
+    private const int MaxLine = 65535;
+
     private static readonly string[] HeredocInstructions = ["RUN", "COPY", "ADD"];
 
-    private DockerfileDocument(char escape, IReadOnlyDictionary<string, string> directives, IReadOnlyList<DockerfileInstruction> instructions, IReadOnlyList<string> problems)
+    private DockerfileDocument(char escape, IReadOnlyDictionary<string, string> directives, IReadOnlyList<DockerfileInstruction> instructions, IReadOnlyList<DockerfileProblem> problems)
     {
         Escape = escape;
         Directives = directives;
@@ -31,13 +33,28 @@ internal sealed partial class DockerfileDocument
 
             var from = instructions[i];
             var body = instructions.Skip(i + 1).TakeWhile(x => x.Keyword != "FROM").ToArray();
-            var words = Words(from.Arguments);
-            var image = words.Count > 0 ? words[0] : string.Empty;
-            var name = words.Count >= 3 && string.Equals(words[1], "AS", StringComparison.OrdinalIgnoreCase) ? words[2].ToLowerInvariant() : null;
+            var words = DockerfileNodes.Whitespace(from.Arguments);
+            var image = words.Length > 0 ? words[0] : string.Empty;
+            var name = words.Length >= 3 && string.Equals(words[1], "AS", StringComparison.OrdinalIgnoreCase) ? words[2].ToLowerInvariant() : null;
             stages.Add(new DockerfileStage(stages.Count, name, from, image, from.Flag("platform"), body));
         }
 
         Stages = stages;
+    }
+
+    /// <summary>Gets whether the <c># check=skip=…</c> directive switches a rule off (<c>skip=all</c>: every rule but <see cref="DockerfileRules.ParseError"/>).</summary>
+    /// <param name="rule">The rule id.</param>
+    /// <returns>Whether the rule is skipped.</returns>
+    public bool SkipsCheck(string rule)
+    {
+        if (rule == DockerfileRules.ParseError || !Directives.TryGetValue("check", out var check))
+        {
+            return false;
+        }
+
+        var skip = check.Split(';').Select(p => p.Trim()).FirstOrDefault(p => p.StartsWith("skip=", StringComparison.OrdinalIgnoreCase));
+        var names = skip is null ? [] : skip[5..].Split(',').Select(n => n.Trim()).ToArray();
+        return names.Contains(rule, StringComparer.Ordinal) || names.Contains("all", StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>Gets the escape character (<c>\</c>, or <c>`</c> with <c># escape=`</c>).</summary>
@@ -55,19 +72,97 @@ internal sealed partial class DockerfileDocument
     /// <summary>Gets the stages, in order.</summary>
     public IReadOnlyList<DockerfileStage> Stages { get; }
 
-    /// <summary>Gets what the parser could not read (an unterminated heredoc, an invalid escape directive).</summary>
-    public IReadOnlyList<string> Problems { get; }
+    /// <summary>Gets what BuildKit would refuse: an unterminated heredoc, an invalid escape directive, an unknown instruction, a line over 64 KiB, arguments its parser rejects, no instruction at all.</summary>
+    public IReadOnlyList<DockerfileProblem> Problems { get; }
 
-    /// <summary>Parses a Dockerfile's text.</summary>
+    /// <summary>Parses a Dockerfile's text as BuildKit's parser does (<c>parser.Parse</c>).</summary>
     /// <param name="text">The text.</param>
     /// <returns>The document.</returns>
     public static DockerfileDocument Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
-        var problems = new List<string>();
+        var lines = Lines(text);
+        var problems = new List<DockerfileProblem>();
+        var (directives, escape) = ReadDirectives(lines, problems);
+        var instructions = new List<DockerfileInstruction>();
+        var next = 0;
+        while (next < lines.Count)
+        {
+            if (Encoding.UTF8.GetByteCount(lines[next]) > MaxLine)
+            {
+                problems.Add(new(next + 1, $"the line is {lines[next].Length} characters long; BuildKit reads lines of at most {MaxLine} (\"dockerfile line greater than max allowed size of {MaxLine}\"), so it stops reading there"));
+                break;
+            }
+
+            var start = next + 1;
+            var first = lines[next++].TrimStart();
+            var (content, complete) = Continuation(first.StartsWith('#') ? string.Empty : first, escape);
+            if (complete && content.Length == 0)
+            {
+                continue; // an empty line or a comment
+            }
+
+            var joined = new StringBuilder(content);
+            while (!complete && next < lines.Count)
+            {
+                var line = lines[next++];
+                if (line.TrimStart().StartsWith('#') || line.Trim().Length == 0)
+                {
+                    continue; // comments and empty lines inside a continuation
+                }
+
+                (content, complete) = Continuation(line, escape);
+                joined.Append(content);
+            }
+
+            instructions.Add(Complete(joined.ToString(), start, lines, ref next, escape, problems));
+        }
+
+        if (instructions.Count == 0 && problems.Count == 0)
+        {
+            problems.Add(new(Math.Max(1, lines.Count), "the file has no instruction (BuildKit: \"file with no instructions\"); expected at least a FROM"));
+        }
+
+        return new DockerfileDocument(escape, directives, instructions, problems);
+    }
+
+    // The lines as BuildKit's scanner gives them, without their line ends (a last empty line is no line).
+    private static List<string> Lines(string text)
+    {
+        var lines = text.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        if (lines.Count > 0 && lines[^1].Length == 0 && text.EndsWith('\n'))
+        {
+            lines.RemoveAt(lines.Count - 1);
+        }
+
+        if (lines.Count > 0 && lines[0].StartsWith('\uFEFF'))
+        {
+            lines[0] = lines[0][1..];
+        }
+
+        return lines.Count == 1 && lines[0].Length == 0 ? [] : lines;
+    }
+
+    private static (Dictionary<string, string> Directives, char Escape) ReadDirectives(List<string> lines, List<DockerfileProblem> problems)
+    {
+        var directives = DirectivesOf(lines);
+        if (!directives.ContainsKey("check") && DirectivesOf(lines.SkipWhile(l => l.Trim().Length == 0)).TryGetValue("check", out var check))
+        {
+            directives["check"] = check; // BuildKit's check tests put '# check=' after an empty first line and it applies
+        }
+
+        if (!directives.TryGetValue("escape", out var value) || value is "\\" or "`")
+        {
+            return (directives, value is { Length: 1 } ? value[0] : '\\');
+        }
+
+        problems.Add(new(1, $"the escape directive is '{value}'; expected '\\' or '`'"));
+        return (directives, '\\');
+    }
+
+    private static Dictionary<string, string> DirectivesOf(IEnumerable<string> lines)
+    {
         var directives = new Dictionary<string, string>(StringComparer.Ordinal);
-        var escape = '\\';
         foreach (var line in lines)
         {
             var match = DirectivePattern().Match(line);
@@ -80,162 +175,87 @@ internal sealed partial class DockerfileDocument
             directives[key] = match.Groups[2].Value;
         }
 
-        if (directives.TryGetValue("escape", out var escapeValue))
-        {
-            if (escapeValue is "\\" or "`")
-            {
-                escape = escapeValue[0];
-            }
-            else
-            {
-                problems.Add($"line 1: the escape directive is '{escapeValue}'; expected '\\' or '`'.");
-            }
-        }
-
-        var instructions = new List<DockerfileInstruction>();
-        var current = new StringBuilder();
-        var start = 0;
-        for (var i = 0; i < lines.Length; i++)
-        {
-            var line = lines[i];
-            var trimmed = line.AsSpan().TrimStart(" \t");
-            if (trimmed.Length == 0 || trimmed[0] == '#')
-            {
-                continue; // comments and empty lines, also inside a continued instruction
-            }
-
-            if (current.Length == 0)
-            {
-                start = i + 1;
-            }
-
-            var end = line.AsSpan().TrimEnd(" \t");
-            if (end.Length > 0 && end[^1] == escape)
-            {
-                current.Append(end[..^1]);
-                if (i < lines.Length - 1)
-                {
-                    continue;
-                }
-            }
-            else
-            {
-                current.Append(line);
-            }
-
-            var (instruction, last) = Complete(current.ToString(), start, i + 1, lines, problems);
-            if (instruction is not null)
-            {
-                instructions.Add(instruction);
-            }
-
-            current.Clear();
-            i = last - 1;
-        }
-
-        return new DockerfileDocument(escape, directives, instructions, problems);
+        return directives;
     }
 
-    /// <summary>Splits text into whitespace-separated words, keeping quoted parts (and their quotes) together.</summary>
-    /// <param name="text">The text.</param>
-    /// <returns>The words.</returns>
-    internal static IReadOnlyList<string> Words(string text)
+    // BuildKit's continuation rule: the escape character last on the line (blanks after it allowed),
+    // unless an escape character comes just before it (an escaped escape, "\\"), or alone on the line.
+    private static (string Content, bool Complete) Continuation(string line, char escape)
     {
-        var words = new List<string>();
-        var word = new StringBuilder();
-        char quote = '\0';
-        foreach (var c in text)
+        var trimmed = line.AsSpan().TrimEnd(" \t");
+        if (trimmed.Length > 0 && trimmed[^1] == escape && (trimmed.Length == 1 || trimmed[^2] != escape))
         {
-            if (quote != '\0')
-            {
-                word.Append(c);
-                quote = c == quote ? '\0' : quote;
-            }
-            else if (c is ' ' or '\t' or '\n')
-            {
-                if (word.Length > 0)
-                {
-                    words.Add(word.ToString());
-                    word.Clear();
-                }
-            }
-            else
-            {
-                quote = c is '"' or '\'' ? c : '\0';
-                word.Append(c);
-            }
+            return (trimmed[..^1].ToString(), false);
         }
 
-        if (word.Length > 0)
-        {
-            words.Add(word.ToString());
-        }
-
-        return words;
+        return (line, true);
     }
 
-    private static (DockerfileInstruction? Instruction, int LastLine) Complete(string text, int line, int endLine, string[] lines, List<string> problems)
+    private static DockerfileInstruction Complete(string text, int line, List<string> lines, ref int next, char escape, List<DockerfileProblem> problems)
     {
-        var match = InstructionPattern().Match(text);
-        if (!match.Success)
+        var (word, flagWords, rest) = DockerfileNodes.Split(text, escape);
+        var keyword = word.ToUpperInvariant();
+        var flags = flagWords.Select(f => f.IndexOf('=', StringComparison.Ordinal) is var eq and >= 0
+            ? new KeyValuePair<string, string>(f[2..eq], f[(eq + 1)..])
+            : new KeyValuePair<string, string>(f[2..], string.Empty)).ToArray();
+        var (inner, innerRest) = (keyword, rest);
+        if (keyword == "ONBUILD")
         {
-            problems.Add($"line {line}: '{text.Trim()}' is not an instruction.");
-            return (null, endLine);
+            var nested = DockerfileNodes.Split(rest, escape);
+            (inner, innerRest) = (nested.Keyword.ToUpperInvariant(), nested.Arguments); // ONBUILD RUN <<EOF holds a heredoc
         }
 
-        var keyword = match.Groups[1].Value.ToUpperInvariant();
-        var rest = match.Groups[2].Value.Trim();
-        var flags = new List<KeyValuePair<string, string>>();
-        while (rest.StartsWith("--", StringComparison.Ordinal))
+        var endLine = next;
+        if (Array.IndexOf(DockerfileNodes.Known, keyword) < 0)
         {
-            var space = rest.IndexOfAny([' ', '\t']);
-            var flag = space < 0 ? rest : rest[..space];
-            rest = space < 0 ? string.Empty : rest[space..].TrimStart();
-            var eq = flag.IndexOf('=', StringComparison.Ordinal);
-            flags.Add(eq < 0 ? new(flag[2..], string.Empty) : new(flag[2..eq], flag[(eq + 1)..]));
+            problems.Add(new(line, $"'{word}' is not an instruction (BuildKit: \"unknown instruction: {word}\"); expected one of {string.Join(", ", DockerfileNodes.Known)}"));
+        }
+        else if (DockerfileNodes.Shape(inner, innerRest, escape) is { Error: { } error })
+        {
+            problems.Add(new(line, $"{inner} cannot be read: {error}"));
         }
 
         var heredocs = new List<DockerfileHeredoc>();
-        if (Array.IndexOf(HeredocInstructions, keyword) >= 0 && !rest.StartsWith('['))
+        var canHold = Array.IndexOf(HeredocInstructions, inner) >= 0 && !DockerfileNodes.Shape(inner, innerRest, escape).Json;
+        if (canHold && text.Contains("<<", StringComparison.Ordinal))
         {
-            foreach (Match marker in HeredocPattern().Matches(rest))
+            try
             {
-                var name = marker.Groups[3].Success ? marker.Groups[3].Value : marker.Groups[4].Success ? marker.Groups[4].Value : marker.Groups[5].Value;
-                var strip = marker.Groups[2].Value == "-";
-                var content = new StringBuilder();
-                var first = endLine + 1;
-                var closed = false;
-                while (endLine < lines.Length)
+                foreach (var (name, expand, chomp, descriptor) in DockerfileHeredocs.FromLine(text))
                 {
-                    var body = lines[endLine++];
-                    var candidate = strip ? body.TrimStart('\t') : body;
-                    if (candidate == name)
-                    {
-                        closed = true;
-                        break;
-                    }
-
-                    content.Append(candidate).Append('\n');
+                    heredocs.Add(ReadHeredoc(name, expand, chomp, descriptor, line, lines, ref next, problems));
                 }
-
-                if (!closed)
-                {
-                    problems.Add($"line {line}: the heredoc '{name}' is not closed; expected a line '{name}' before the end of the file.");
-                }
-
-                heredocs.Add(new DockerfileHeredoc(name, strip, !marker.Groups[3].Success && !marker.Groups[4].Success, content.ToString(), first));
+            }
+            catch (FormatException ex)
+            {
+                problems.Add(new(line, $"a heredoc cannot be read: {ex.Message}"));
             }
         }
 
-        return (new DockerfileInstruction(keyword, flags, rest, line, endLine, heredocs), endLine);
+        return new DockerfileInstruction(keyword, flags, rest, line, heredocs.Count > 0 ? next : endLine, heredocs);
+    }
+
+    private static DockerfileHeredoc ReadHeredoc(string name, bool expand, bool chomp, int descriptor, int line, List<string> lines, ref int next, List<DockerfileProblem> problems)
+    {
+        var content = new StringBuilder();
+        var first = next + 1;
+        while (next < lines.Count)
+        {
+            var body = lines[next++];
+            if ((chomp ? body.TrimStart('\t') : body) == name)
+            {
+                return new DockerfileHeredoc(name, chomp, expand, content.ToString(), first, descriptor);
+            }
+
+            content.Append(body).Append('\n');
+        }
+
+        problems.Add(new(line, $"the heredoc '{name}' is not closed (BuildKit: \"unterminated heredoc\"); expected a line '{name}' before the end of the file"));
+        return new DockerfileHeredoc(name, chomp, expand, content.ToString(), first, descriptor);
     }
 
     [GeneratedRegex(@"^#\s*([A-Za-z][A-Za-z0-9]*)\s*=\s*(.*?)\s*$")]
     private static partial Regex DirectivePattern();
 
-    [GeneratedRegex(@"^\s*([A-Za-z][A-Za-z0-9_]*)(?:\s+(.*))?\s*$", RegexOptions.Singleline)]
-    private static partial Regex InstructionPattern();
 
-    [GeneratedRegex(@"(?:^|\s)(\d*)<<(-?)(?:""([A-Za-z0-9_.-]+)""|'([A-Za-z0-9_.-]+)'|([A-Za-z_][A-Za-z0-9_.-]*))")]
-    private static partial Regex HeredocPattern();
 }

@@ -24,7 +24,22 @@ internal sealed record DockerfileInstruction(string Keyword, IReadOnlyList<KeyVa
 /// <param name="Expand">Whether the content is expanded (an unquoted delimiter).</param>
 /// <param name="Content">The lines between the instruction and the delimiter, joined with '\n' and ending in '\n'.</param>
 /// <param name="Line">The 1-based line of the first content line.</param>
-internal sealed record DockerfileHeredoc(string Name, bool StripTabs, bool Expand, string Content, int Line);
+/// <param name="FileDescriptor">The file descriptor written before it (<c>3&lt;&lt;EOF</c>), 0 when none.</param>
+/// <remarks>As in BuildKit, the content keeps its leading tabs with <c>&lt;&lt;-</c>; they are removed where it is used.</remarks>
+internal sealed record DockerfileHeredoc(string Name, bool StripTabs, bool Expand, string Content, int Line, int FileDescriptor = 0)
+{
+    /// <summary>Gets the content as it is used: with <c>&lt;&lt;-</c>, each line's leading tabs removed.</summary>
+    public string Text => StripTabs ? DockerfileHeredocs.Chomp(Content) : Content;
+}
+
+/// <summary>Something in a Dockerfile that BuildKit refuses to read or build.</summary>
+/// <param name="Line">The 1-based line.</param>
+/// <param name="Reason">What is wrong, with BuildKit's own message quoted.</param>
+internal sealed record DockerfileProblem(int Line, string Reason)
+{
+    /// <inheritdoc/>
+    public override string ToString() => $"line {Line}: {Reason}";
+}
 
 /// <summary>A build stage: its FROM and the instructions up to the next FROM.</summary>
 /// <param name="Index">The 0-based stage index (what <c>COPY --from=0</c> names).</param>

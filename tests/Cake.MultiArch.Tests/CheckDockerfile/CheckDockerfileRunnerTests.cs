@@ -266,7 +266,7 @@ public sealed class CheckDockerfileRunnerTests
 
             // Then
             Assert.Equal(
-                "CheckDockerfile: DisabledRules has 'EmulatedCompiles', which is not a preflight rule; expected one of PlatformArgNotDeclared, PlatformArgDefault, TargetPlatformInBuildStage, EmulatedCompile, BaseImagePlatformMissing, BaseImageNotFound, BaseImageUnknown. Use the DockerfileRules constants." + Environment.NewLine
+                "CheckDockerfile: DisabledRules has 'EmulatedCompiles', which is not a preflight rule; expected one of ParseError, PlatformArgNotDeclared, PlatformArgDefault, TargetPlatformInBuildStage, RedundantTargetPlatform, FromPlatformFlagConstDisallowed, EmulatedCompile, BaseImagePlatformMissing, BaseImageNotFound, BaseImageUnknown. Use the DockerfileRules constants." + Environment.NewLine
                 + "CheckDockerfile: Platforms lists 'linux/arm64' more than once (after normalisation); expected each platform once." + Environment.NewLine
                 + "CheckDockerfile: MaxParallel is 0; expected 1 or more.",
                 ex.Message);
@@ -295,6 +295,64 @@ public sealed class CheckDockerfileRunnerTests
 
             Assert.Equal((0, 0, 0, null), (settings.Platforms.Count, settings.BuildArgs.Count, settings.DisabledRules.Count, settings.Target));
             Assert.Equal(Platform.Parse("linux/amd64"), settings.BuildPlatform);
+        }
+    }
+
+    public sealed class TheBuildKitParity
+    {
+        [Theory]
+        [MemberData(nameof(BuildKitParserParityTests.NegativeFiles), MemberType = typeof(BuildKitParserParityTests))]
+        public async Task Should_Give_A_ParseError_With_Line_And_Reason_When_BuildKit_Refuses_Its_Negative_File(string name)
+        {
+            // Given
+            using var dir = new TempDirectory();
+            File.Copy(TestPaths.Fixture($"peers/buildkit/testfiles-negative/{name}/Dockerfile"), Path.Combine(dir.Path, "Dockerfile"));
+            var (runner, _, client) = NewRunner(dir);
+
+            // When
+            var result = await runner.CheckAsync("Dockerfile", Settings("linux/amd64"), TestContext.Current.CancellationToken);
+
+            // Then
+            var finding = Assert.Single(result.Findings, f => f.RuleId == DockerfileRules.ParseError);
+            Assert.Equal(FindingSeverity.Error, finding.Severity);
+            Assert.StartsWith($"BuildKit refuses this Dockerfile at line {finding.Line}: ", finding.Message, StringComparison.Ordinal);
+            Assert.Contains((string)BuildKitParserParityTests.Table("parser-cases.json")["negative"]!.AsArray().Single(n => (string)n!["name"]! == name)!["reasonFromParserSource"]!, finding.Message, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void Should_Stop_Before_Anything_Is_Built_When_A_Line_Is_Longer_Than_BuildKit_Reads()
+        {
+            // Given
+            using var dir = new TempDirectory();
+            dir.WriteFile("Dockerfile", "FROM scratch\nLABEL test=" + new string('a', 65536) + "\n");
+            var (runner, _, client) = NewRunner(dir);
+
+            // When
+            var ex = Assert.Throws<CakeException>(() => runner.Run("Dockerfile", Settings("linux/amd64")));
+
+            // Then
+            Assert.StartsWith("CheckDockerfile: the Dockerfile preflight found 1 error in Dockerfile, before anything was built:" + Environment.NewLine + "  - Dockerfile:2: error ParseError: BuildKit refuses this Dockerfile at line 2: the line is 65547 characters long; BuildKit reads lines of at most 65535 (\"dockerfile line greater than max allowed size of 65535\")", ex.Message, StringComparison.Ordinal);
+            Assert.Null(client());
+        }
+
+        [Fact]
+        public void Should_Resolve_The_Stage_Per_Platform_When_FROM_Picks_It_By_TARGETARCH()
+        {
+            // Given: BuildKit's docs' good example of FromPlatformFlagConstDisallowed (check-cases.json, FromPlatformFlagConstDisallowed/docs-4), with the test bed's image.
+            RequireRegistry();
+            using var dir = new TempDirectory();
+            dir.WriteFile("Dockerfile", $"FROM --platform=linux/amd64 {Registry}/testbed/busybox:1 AS build_amd64\nRUN echo amd64 > /arch\n\nFROM --platform=linux/arm64 {Registry}/testbed/busybox:1 AS build_arm64\nRUN echo arm64 > /arch\n\nFROM build_${{TARGETARCH}} AS build\nRUN cat /arch\n");
+            var (runner, _, client) = NewRunner(dir);
+            var settings = Settings("linux/amd64", "linux/arm64");
+            settings.WarningsAsErrors = true;
+
+            // When
+            var result = runner.Run("Dockerfile", settings);
+
+            // Then: no BaseImageNotFound for build_amd64 / build_arm64, no failure under WarningsAsErrors.
+            Assert.Empty(result.Findings);
+            Assert.Equal([$"{Registry}/testbed/busybox:1"], result.BaseImages.Select(b => b.Image));
+            Assert.Equal([$"GET manifest {Registry}/testbed/busybox:1"], client()!.Requests);
         }
     }
 }
