@@ -22,7 +22,7 @@ public sealed class BuildxBuildBadInputTests
         new("WithPlatform(no arguments)", (h, s) => s.WithPlatform(Array.Empty<string>()), "WithPlatform got no platform for Platforms;", "found []."),
         new("WithPlatform(a null among values)", (h, s) => s.WithPlatform("linux/amd64", null!), "WithPlatform got no platform for Platforms;", "found ['linux/amd64', null]."),
         new("WithPlatform(unknown architecture)", (h, s) => s.WithPlatform("linux/arm65"), "WithPlatform got an invalid value for Platforms: Platform 'linux/arm65' has an unknown architecture 'arm65'."),
-        new("WithPlatform(no os)", (h, s) => s.WithPlatform("arm64"), "WithPlatform got an invalid value for Platforms: Platform 'arm64' has no operating system;", "such as 'linux/arm64'"),
+        new("WithPlatform(no os)", (h, s) => s.WithPlatform("arm65"), "WithPlatform got an invalid value for Platforms: Platform 'arm65' is neither an architecture nor an operating system;", "such as 'linux/arm64'"),
         new("WithPlatform(four parts)", (h, s) => s.WithPlatform("linux/arm64/v8/x"), "Platform 'linux/arm64/v8/x' is not of the form os/architecture[/variant]."),
         new("WithPlatform(empty part)", (h, s) => s.WithPlatform("linux//arm64"), "Platform 'linux//arm64' is not of the form os/architecture[/variant]."),
         new("WithPlatform(unknown os)", (h, s) => s.WithPlatform("darwin/arm64"), "Platform 'darwin/arm64' has an unknown operating system 'darwin';"),
