@@ -62,6 +62,9 @@ public sealed class BuildxBuildBadInputTests
         new("null output", (h, s) => s.Outputs.Add(null!), "BuildxBuild: Outputs holds null at position 1;"),
         new("null cache-from", (h, s) => s.CacheFrom.Add(null!), "BuildxBuild: CacheFrom holds null at position 1;"),
         new("null cache-to", (h, s) => s.WithCacheTo(CacheEntry.Inline()).CacheTo.Add(null!), "BuildxBuild: CacheTo holds null at position 2;"),
+        new("registry cache-from that is no image", (h, s) => s.CacheFrom.Add(CacheEntry.Registry("not an image")), "BuildxBuild: CacheFrom entry 1 (type=registry) has the ref 'not an image', which is not an image reference: ", "Expected the image that holds the cache, such as 'registry.example.com/app:buildcache'."),
+        new("registry cache-to with upper case", (h, s) => s.WithCacheTo(CacheEntry.Inline()).CacheTo.Add(CacheEntry.Registry("Registry.Example.com/App:cache")), "BuildxBuild: CacheTo entry 2 (type=registry) has the ref 'Registry.Example.com/App:cache', which is not an image reference: "),
+        new("registry cache without a ref", (h, s) => s.CacheFrom.Add(new CacheEntry(CacheType.Registry)), "BuildxBuild: CacheFrom entry 1 (type=registry) has the ref '', which is not an image reference: An image reference is empty."),
 
         // Context and Dockerfile
         new("missing context", (h, s) => s.WithContext("nope"), "BuildxBuild: Context 'nope' does not exist (looked at '"),
