@@ -145,6 +145,20 @@ internal sealed class BuildxBuildPlan
         AddNulls(problems, "Outputs", settings.Outputs);
         AddNulls(problems, "Secrets", settings.Secrets);
         AddNulls(problems, "Ulimits", settings.Ulimits);
+        AddCacheRefProblems(problems, "CacheFrom", settings.CacheFrom);
+        AddCacheRefProblems(problems, "CacheTo", settings.CacheTo);
+    }
+
+    // CacheEntry.Registry("…"): the ref is an image in a registry, checked before buildx runs.
+    private static void AddCacheRefProblems(List<string> problems, string setting, IList<CacheEntry> entries)
+    {
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (entries[i] is { Type: CacheType.Registry } entry && ImageReference.TryParseCore(entry.Ref, out _) is { } error)
+            {
+                problems.Add($"{setting} entry {i + 1} (type=registry) has the ref '{entry.Ref}', which is not an image reference: {error} Expected the image that holds the cache, such as 'registry.example.com/app:buildcache'.");
+            }
+        }
     }
 
     /// <summary>Duplicate, empty and non-Linux platforms.</summary>

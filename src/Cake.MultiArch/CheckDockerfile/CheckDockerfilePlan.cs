@@ -46,6 +46,8 @@ internal static class CheckDockerfilePlan
             problems.Add($"RequestTimeout is {settings.Registry.RequestTimeout}; expected a positive time, such as 10 seconds.");
         }
 
+        problems.AddRange(settings.Registry.InsecureRegistryProblems());
+
         if (problems.Count > 0)
         {
             throw new CakeException($"{alias}: " + string.Join(System.Environment.NewLine + $"{alias}: ", problems));

@@ -226,6 +226,10 @@ internal static class EnsureBuilderPlan
             {
                 yield return $"{path}DriverOptions['{key}'] holds no value or a line break; expected one line, such as 'mirror.example.com/moby/buildkit:buildx-stable-1'.";
             }
+            else if (key == "image" && Cake.MultiArch.Registry.ImageReference.TryParseCore(value, out _) is { } imageError)
+            {
+                yield return $"{path}DriverOptions['image'] '{value}' is not an image reference ({imageError}); expected the BuildKit image the builder runs, such as 'mirror.example.com/moby/buildkit:buildx-stable-1'.";
+            }
         }
 
         if (kubernetes is null)
@@ -252,6 +256,18 @@ internal static class EnsureBuilderPlan
 
     private static IEnumerable<string> DuplicatePlatforms(string setting, IEnumerable<Platform> platforms)
     {
+        // default(Platform) (an uninitialised element) once reached buildx as "cannot build ;"
+        var invalid = PlatformList.Validate(setting, platforms, allowEmpty: true);
+        if (invalid.Count > 0)
+        {
+            foreach (var problem in invalid)
+            {
+                yield return problem;
+            }
+
+            yield break;
+        }
+
         var duplicates = PlatformList.Duplicates(platforms);
         if (duplicates.Count > 0)
         {

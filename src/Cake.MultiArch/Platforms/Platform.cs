@@ -8,7 +8,10 @@ namespace Cake.MultiArch.Platforms;
 /// normalised the way containerd and buildx normalise it: <c>linux/arm64/v8</c> equals
 /// <c>linux/arm64</c>, <c>aarch64</c> is <c>arm64</c>, <c>x86_64</c> is <c>amd64</c>,
 /// <c>armhf</c> and <c>arm</c> are <c>arm/v7</c>, <c>armel</c> is <c>arm/v6</c>,
-/// <c>i386</c> is <c>386</c>.
+/// <c>i386</c> is <c>386</c>. As in buildx, an architecture alone (<c>arm64</c>) means the build
+/// machine's operating system (<c>linux</c>), and an operating system alone means the build
+/// machine's architecture; Arm versions (<c>linux/arm64/v8.2</c>, <c>linux/arm64/v9</c>,
+/// <c>linux/arm/v8</c>) are kept as given (see docs/platforms.md).
 /// </summary>
 /// <remarks>
 /// Made only by <see cref="Parse"/> and <see cref="TryParse"/>, so every value is normalised.
@@ -68,7 +71,11 @@ public readonly record struct Platform
     /// </summary>
     public bool IsDefault => Info is null;
 
-    /// <summary>Gets every platform this addin accepts, as <c>linux/…</c> values.</summary>
+    /// <summary>
+    /// Gets every architecture this addin knows, as <c>linux/…</c> values. Besides these,
+    /// <see cref="Parse"/> takes the other operating systems, the Arm versions of <c>arm64</c>
+    /// (<c>v8.1</c>…, <c>v9</c>, <c>v9.1</c>…) and <c>arm/v8</c>, which share their architecture's facts.
+    /// </summary>
     public static IReadOnlyList<Platform> Supported { get; } =
         KnownArchitectures.Select(a => new Platform("linux", a)).ToArray();
 
@@ -125,7 +132,7 @@ public readonly record struct Platform
         var parts = value.Trim().ToLowerInvariant().Split('/');
         if (parts.Length == 1)
         {
-            return $"Platform '{value}' has no operating system; expected os/architecture[/variant] such as 'linux/{parts[0]}'. Accepted: {AcceptedValues}.";
+            return TryParseSinglePart(value, parts[0], out platform);
         }
 
         if (parts.Length > 3 || parts.Any(p => p.Length == 0))
@@ -139,17 +146,70 @@ public readonly record struct Platform
             return $"Platform '{value}' has an unknown operating system '{parts[0]}'; expected one of {string.Join(", ", KnownOperatingSystems.Select(o => $"'{o}'"))}.";
         }
 
-        var (arch, variant) = NormalizeArchitecture(parts[1], parts.Length == 3 ? parts[2] : null);
-        var info = Array.Find(KnownArchitectures, a => a.Architecture == arch && a.Variant == variant);
+        return TryParseArchitecture(value, os, parts[1], parts.Length == 3 ? parts[2] : null, out platform);
+    }
+
+    // As containerd and buildx: one part is an operating system on the build machine's
+    // architecture, or an architecture on the build machine's operating system (linux).
+    private static string? TryParseSinglePart(string value, string part, out Platform platform)
+    {
+        if (KnownOperatingSystems.Contains(part))
+        {
+            platform = new Platform(part, Host.Info);
+            return null;
+        }
+
+        if (TryParseArchitecture(value, Host.Os, part, null, out platform) is null)
+        {
+            return null;
+        }
+
+        return $"Platform '{value}' is neither an architecture nor an operating system; expected os/architecture[/variant] such as 'linux/arm64', or an architecture alone such as 'arm64' (meaning {Host.Os}/arm64). Accepted: {AcceptedValues}.";
+    }
+
+    private static string? TryParseArchitecture(string value, string os, string architecture, string? variantText, out Platform platform)
+    {
+        platform = default;
+        var (arch, variant) = NormalizeArchitecture(architecture, variantText);
+        var info = Array.Find(KnownArchitectures, a => a.Architecture == arch && a.Variant == variant)
+            ?? (IsExtraVariant(arch, variant) ? Array.Find(KnownArchitectures, a => a.Architecture == arch)! with { Variant = variant } : null);
         if (info is null)
         {
             return KnownArchitectures.Any(a => a.Architecture == arch)
-                ? $"Platform '{value}' has an unknown variant '{variant}' for architecture '{arch}'. Accepted: {AcceptedValues}."
-                : $"Platform '{value}' has an unknown architecture '{parts[1]}'. Accepted: {AcceptedValues}.";
+                ? $"Platform '{value}' has an unknown variant '{variant}' for architecture '{arch}'. Accepted: {AcceptedValues}; also {ExtraVariants}."
+                : $"Platform '{value}' has an unknown architecture '{architecture}'. Accepted: {AcceptedValues}.";
         }
 
         platform = new Platform(os, info);
         return null;
+    }
+
+    // containerd's arm64 versions (v8.1 … v8.9, v9, v9.1 …) and 32-bit arm on an Armv8 CPU (arm/v8):
+    // accepted and printed as given, but not listed in Supported (no QEMU or ELF difference).
+    private const string ExtraVariants = "'linux/arm64/v8.N' and 'linux/arm64/v9[.N]' (Arm architecture versions), 'linux/arm/v8'";
+
+    private static bool IsExtraVariant(string arch, string? variant) => (arch, variant) switch
+    {
+        ("arm", "v8") => true,
+        ("arm64", { } v) => IsArm64Version(v),
+        _ => false,
+    };
+
+    // v8.1 … v8.99, v9, v9.1 … v9.99 (v8, v8.0, v9.0 are normalised before).
+    private static bool IsArm64Version(string variant)
+    {
+        if (variant is "v9")
+        {
+            return true;
+        }
+
+        if (variant.Length < 4 || variant[0] != 'v' || variant[1] is not ('8' or '9') || variant[2] != '.')
+        {
+            return false;
+        }
+
+        var minor = variant[3..];
+        return minor.Length <= 2 && minor[0] != '0' && minor.All(char.IsAsciiDigit);
     }
 
     // containerd platforms/database.go normalizeArch, restricted to what images are built for.
@@ -157,12 +217,19 @@ public readonly record struct Platform
     {
         switch (arch)
         {
-            case "i386" or "i686" or "x86":
+            case "i386":
+                return ("386", null);
+            case "i686" or "x86":
                 return ("386", variant);
             case "x86_64" or "x86-64" or "amd64":
                 return ("amd64", variant is "v1" ? null : variant);
             case "aarch64" or "arm64":
-                return ("arm64", variant is "8" or "v8" ? null : variant);
+                return ("arm64", variant switch
+                {
+                    "8" or "v8" or "v8.0" => null,
+                    "9" or "9.0" or "v9.0" => "v9",
+                    _ => variant,
+                });
             case "armhf":
                 return ("arm", "v7");
             case "armel":
@@ -193,5 +260,18 @@ public readonly record struct Platform
     /// <summary>Converts a platform string, such as <c>linux/arm64</c>, to a <see cref="Platform"/>.</summary>
     /// <param name="value">The platform text.</param>
     /// <exception cref="ArgumentException">The text is <see langword="null"/>, empty or not a platform (see <see cref="Parse"/>).</exception>
-    public static implicit operator Platform(string value) => Parse(value);
+    /// <remarks>
+    /// A conversion cannot know which setting the string was given for, so its message says that a
+    /// string given for a platform setting (<c>Platforms</c>, <c>RequiredPlatforms</c>,
+    /// <c>NodePlatforms</c>, <c>ExpectedPlatforms</c>…) was not a platform; the line of the build
+    /// script in the exception's stack trace names the setting. <see cref="Parse"/> does the same
+    /// without the conversion's wording.
+    /// </remarks>
+    public static implicit operator Platform(string value)
+    {
+        var error = TryParseCore(value, out var platform);
+        return error is null
+            ? platform
+            : throw new ArgumentException($"A string given for a platform setting (Platforms, RequiredPlatforms, NodePlatforms, ExpectedPlatforms or another list of Platform) is not a platform (a conversion cannot tell which setting it was given for: the build script line in the stack trace shows it). {error}", nameof(value));
+    }
 }

@@ -65,6 +65,22 @@ public sealed class RegistryAccess
         {
             problems.Add($"{alias}: RequestTimeout is invalid; expected a positive time, found {RequestTimeout}. Set the timeout of one request (default 30 s).");
         }
+
+        problems.AddRange(InsecureRegistryProblems().Select(p => $"{alias}: {p}"));
+    }
+
+    /// <summary>Checks <see cref="InsecureRegistries"/>: each entry a registry host, with an optional port.</summary>
+    /// <returns>One message per bad entry (without the alias prefix).</returns>
+    internal IEnumerable<string> InsecureRegistryProblems()
+    {
+        for (var i = 0; i < InsecureRegistries.Count; i++)
+        {
+            var entry = InsecureRegistries[i];
+            if (string.IsNullOrWhiteSpace(entry) || ImageReference.TryParseCore(entry + "/probe", out var reference) is not null || !string.Equals(reference!.Registry, entry, StringComparison.OrdinalIgnoreCase))
+            {
+                yield return $"InsecureRegistries[{i}] {(entry is null ? "null" : $"'{entry}'")} is not a registry host; expected a host with an optional port, such as 'registry.local:5000', '127.0.0.1:5000' or 'localhost:5000' (no scheme, no path).";
+            }
+        }
     }
 
     /// <summary>Copies these access settings (an alias never writes to the settings it is given: it fills a copy).</summary>

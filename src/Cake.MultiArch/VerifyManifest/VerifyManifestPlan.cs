@@ -194,16 +194,10 @@ internal static class VerifyManifestPlan
         }
 
         CheckTimeout(settings.Registry.RequestTimeout, nameof(settings.Registry.RequestTimeout), "TimeSpan.FromSeconds(30)", problems);
+        problems.AddRange(settings.Registry.InsecureRegistryProblems());
         CheckTimeout(settings.Registry.ReadIdleTimeout, nameof(settings.Registry.ReadIdleTimeout), "TimeSpan.FromSeconds(30)", problems);
         CheckTimeout(settings.Registry.LayerTimeout, nameof(settings.Registry.LayerTimeout), "TimeSpan.FromMinutes(30)", problems);
 
-        foreach (var registry in settings.Registry.InsecureRegistries)
-        {
-            if (string.IsNullOrWhiteSpace(registry) || registry.Contains("://", StringComparison.Ordinal) || registry.Contains('/', StringComparison.Ordinal) || registry != registry.Trim())
-            {
-                problems.Add($"InsecureRegistries holds {(registry is null ? "null" : $"'{registry}'")}; expected a host with an optional port, such as 'registry.local:5000' (no scheme, path or spaces).");
-            }
-        }
 
         foreach (var path in settings.IgnoredPaths)
         {

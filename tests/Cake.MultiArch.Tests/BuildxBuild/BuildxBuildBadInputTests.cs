@@ -22,7 +22,7 @@ public sealed class BuildxBuildBadInputTests
         new("WithPlatform(no arguments)", (h, s) => s.WithPlatform(Array.Empty<string>()), "WithPlatform got no platform for Platforms;", "found []."),
         new("WithPlatform(a null among values)", (h, s) => s.WithPlatform("linux/amd64", null!), "WithPlatform got no platform for Platforms;", "found ['linux/amd64', null]."),
         new("WithPlatform(unknown architecture)", (h, s) => s.WithPlatform("linux/arm65"), "WithPlatform got an invalid value for Platforms: Platform 'linux/arm65' has an unknown architecture 'arm65'."),
-        new("WithPlatform(no os)", (h, s) => s.WithPlatform("arm64"), "WithPlatform got an invalid value for Platforms: Platform 'arm64' has no operating system;", "such as 'linux/arm64'"),
+        new("WithPlatform(no os)", (h, s) => s.WithPlatform("arm65"), "WithPlatform got an invalid value for Platforms: Platform 'arm65' is neither an architecture nor an operating system;", "such as 'linux/arm64'"),
         new("WithPlatform(four parts)", (h, s) => s.WithPlatform("linux/arm64/v8/x"), "Platform 'linux/arm64/v8/x' is not of the form os/architecture[/variant]."),
         new("WithPlatform(empty part)", (h, s) => s.WithPlatform("linux//arm64"), "Platform 'linux//arm64' is not of the form os/architecture[/variant]."),
         new("WithPlatform(unknown os)", (h, s) => s.WithPlatform("darwin/arm64"), "Platform 'darwin/arm64' has an unknown operating system 'darwin';"),
@@ -62,6 +62,9 @@ public sealed class BuildxBuildBadInputTests
         new("null output", (h, s) => s.Outputs.Add(null!), "BuildxBuild: Outputs holds null at position 1;"),
         new("null cache-from", (h, s) => s.CacheFrom.Add(null!), "BuildxBuild: CacheFrom holds null at position 1;"),
         new("null cache-to", (h, s) => s.WithCacheTo(CacheEntry.Inline()).CacheTo.Add(null!), "BuildxBuild: CacheTo holds null at position 2;"),
+        new("registry cache-from that is no image", (h, s) => s.CacheFrom.Add(CacheEntry.Registry("not an image")), "BuildxBuild: CacheFrom entry 1 (type=registry) has the ref 'not an image', which is not an image reference: ", "Expected the image that holds the cache, such as 'registry.example.com/app:buildcache'."),
+        new("registry cache-to with upper case", (h, s) => s.WithCacheTo(CacheEntry.Inline()).CacheTo.Add(CacheEntry.Registry("Registry.Example.com/App:cache")), "BuildxBuild: CacheTo entry 2 (type=registry) has the ref 'Registry.Example.com/App:cache', which is not an image reference: "),
+        new("registry cache without a ref", (h, s) => s.CacheFrom.Add(new CacheEntry(CacheType.Registry)), "BuildxBuild: CacheFrom entry 1 (type=registry) has the ref '', which is not an image reference: An image reference is empty."),
 
         // Context and Dockerfile
         new("missing context", (h, s) => s.WithContext("nope"), "BuildxBuild: Context 'nope' does not exist (looked at '"),

@@ -31,6 +31,16 @@ public sealed class EnsureBuilderBadInputTests
         Ensure("docker driver, context name with a dash first", s => { s.Driver = BuilderDriver.Docker; s.Name = "-ctx"; }, "EnsureBuilder: Name '-ctx' is not a docker context name; expected a letter or digit, then letters, digits, '_', '.', '+' or '-' (docker's rule), such as 'default'"),
         Ensure("docker driver, one-letter context name", s => { s.Driver = BuilderDriver.Docker; s.Name = "a"; }, "EnsureBuilder: Name 'a' is not a docker context name;"),
 
+        // Platforms no parser made (default(Platform)) once reached buildx as "cannot build ;" (issue 16)
+        Ensure("default platform in RequiredPlatforms", s => s.RequiredPlatforms.Add(default), "EnsureBuilder: RequiredPlatforms[0] is an empty platform (default(Platform)); expected a platform made by Platform.Parse or a string such as 'linux/arm64', found an uninitialised value. Use one of 'linux/386',"),
+        Ensure("default platform in RequiredPlatforms, Automatic", s => { s.Automatic = true; s.RequiredPlatforms.Add("linux/arm64"); s.RequiredPlatforms.Add(default); }, "EnsureBuilder: RequiredPlatforms[1] is an empty platform (default(Platform));"),
+        Ensure("default platform in NodePlatforms", s => s.NodePlatforms.Add(default), "EnsureBuilder: NodePlatforms[0] is an empty platform (default(Platform));"),
+        Ensure("default platform in NodePlatforms, Automatic", s => { s.Automatic = true; s.NodePlatforms.Add(default); }, "EnsureBuilder: NodePlatforms[0] is an empty platform (default(Platform));"),
+
+        // DriverOptions["image"] is the BuildKit image the builder pulls: an image reference
+        Ensure("driver image that is no reference", s => s.DriverOptions["image"] = "Not An Image!", "EnsureBuilder: DriverOptions['image'] 'Not An Image!' is not an image reference (", "expected the BuildKit image the builder runs, such as 'mirror.example.com/moby/buildkit:buildx-stable-1'."),
+        Ensure("driver image with upper case", s => s.DriverOptions["image"] = "Moby/BuildKit:latest", "EnsureBuilder: DriverOptions['image'] 'Moby/BuildKit:latest' is not an image reference ("),
+
         // The engine's own builder: never created, recreated, removed or changed
         Ensure("Recreate on default", s => { s.Name = "default"; s.Recreate = true; }, "EnsureBuilder: Recreate = true for 'default', the docker engine's own builder; expected Recreate = false: EnsureBuilder never creates, recreates or removes the engine's builder."),
         Ensure("Recreate with the docker driver", s => { s.Name = "desktop-linux"; s.Driver = BuilderDriver.Docker; s.Recreate = true; }, "EnsureBuilder: Recreate = true for 'desktop-linux', the docker engine's own builder;"),

@@ -91,6 +91,19 @@ public sealed class DeepVerificationEngineTests(RegistryBed bed) : IDisposable
             Copy(Deep("arm64/busybox"), Path.Combine(ctx, "busybox"));
             File.WriteAllText(Path.Combine(ctx, "start.sh"), "#!/bin/bash\nexec /bin/busybox httpd -f\n");
         });
+        foreach (var (name, newline) in new[] { ("script-crlf", "\r\n"), ("script-lf", "\n") })
+        {
+            // A start script as a Windows checkout leaves it (CRLF), and the same script with LF.
+            Build(work, name, "linux/arm64", Scratch + "COPY libc6/lib/ /lib/\nCOPY busybox/ /\nCOPY shell/ /\nCOPY --chmod=755 start.sh /app/start.sh\nENTRYPOINT [\"/app/start.sh\"]\n", ctx =>
+            {
+                Copy(Deep("arm64/libc6"), Path.Combine(ctx, "libc6"));
+                Copy(Deep("arm64/busybox"), Path.Combine(ctx, "busybox"));
+                Directory.CreateDirectory(Path.Combine(ctx, "shell", "bin"));
+                File.CreateSymbolicLink(Path.Combine(ctx, "shell", "bin", "sh"), "busybox");
+                File.WriteAllText(Path.Combine(ctx, "start.sh"), "#!/bin/sh" + newline + "exec /bin/busybox httpd -f" + newline);
+            });
+        }
+
         Build(work, "whiteout", "linux/arm64", Scratch + "COPY static/ /\nCOPY app/ /app/\nRUN [\"/bin/busybox\", \"rm\", \"/app/hello\", \"/app/foreign\"]\nENTRYPOINT [\"/app/hello\"]\n", ctx =>
         {
             Copy(Deep("arm64/busybox-static"), Path.Combine(ctx, "static"));
@@ -240,6 +253,34 @@ public sealed class DeepVerificationEngineTests(RegistryBed bed) : IDisposable
             $"VerifyManifest: {Image("script")} failed 1 check:" + System.Environment.NewLine +
             $"  - linux/arm64: Entrypoint: the entry point /app/start.sh is a script for '/bin/bash', which does not exist (layer {Short(layers[2])}). Fix: install bash in the final stage, or change the script's #! line to an interpreter the image has",
             error!.Message);
+    }
+
+    [Fact]
+    public async Task Should_Fail_A_Script_Entry_Point_With_Windows_Line_Endings_And_Name_The_Fix()
+    {
+        // Given: /app/start.sh starts with "#!/bin/sh\r\n"; /bin/sh (busybox) is in the image
+        await RequireImagesAsync();
+        var layers = await LayersAsync("script-crlf", "arm64");
+
+        // When
+        var (_, error, _) = Verify(Image("script-crlf"), "linux/arm64");
+
+        // Then
+        Assert.Equal(
+            $"VerifyManifest: {Image("script-crlf")} failed 1 check:" + System.Environment.NewLine +
+            $"  - linux/arm64: Entrypoint: the entry point /app/start.sh is a script whose #! line ends in a carriage return: the file has Windows line endings (CRLF), and the kernel looks for an interpreter named '/bin/sh\\r' ('exec /app/start.sh: no such file or directory') (layer {Short(layers[3])}). Fix: give the script Unix line endings (LF): add '*.sh text eol=lf' to .gitattributes and run 'git add --renormalize .', or convert it in the Dockerfile (RUN dos2unix /app/start.sh, or sed -i 's/\\r$//' /app/start.sh)",
+            error!.Message);
+    }
+
+    [Fact]
+    public async Task Should_Pass_The_Same_Script_With_Unix_Line_Endings()
+    {
+        await RequireImagesAsync();
+
+        var (report, error, _) = Verify(Image("script-lf"), "linux/arm64");
+
+        Assert.Null(error);
+        Assert.Equal("[\"/app/start.sh\"] → /app/start.sh (script; /bin/sh)", Assert.Single(report!.Platforms).Entrypoint!.ToString());
     }
 
     [Fact]

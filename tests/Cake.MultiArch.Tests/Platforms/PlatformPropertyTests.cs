@@ -51,6 +51,36 @@ public sealed class PlatformPropertyTests
         }
 
         [Fact]
+        public void Should_Round_Trip_Any_Arm64_Version_And_Keep_The_Arm64_Facts()
+        {
+            Gen.Int[8, 9].Select(Gen.Int[0, 99], Gen.Bool, Gen.OneOf("arm64", "aarch64", "ARM64"), (major, minor, plain, arch) => (Text: $"linux/{arch}/v{major}" + (plain ? string.Empty : $".{minor}"), Major: major, Minor: plain ? 0 : minor))
+                .Sample(iter: 2000, assert: t =>
+                {
+                    // When
+                    var platform = Platform.Parse(t.Text);
+
+                    // Then: v8 and v8.0 are plain arm64, v9.0 is v9, the others are kept
+                    var expected = (t.Major, t.Minor) switch
+                    {
+                        (8, 0) => "linux/arm64",
+                        (_, 0) => $"linux/arm64/v{t.Major}",
+                        _ => $"linux/arm64/v{t.Major}.{t.Minor}",
+                    };
+                    Assert.Equal(expected, platform.ToString());
+                    Assert.Equal(platform, Platform.Parse(platform.ToString()));
+                    Assert.Equal(Platform.Parse("linux/arm64").Info.ElfMachine, platform.Info.ElfMachine);
+                    Assert.Equal(Platform.Parse("linux/arm64").Info.QemuName, platform.Info.QemuName);
+                });
+        }
+
+        [Fact]
+        public void Should_Read_A_Single_Architecture_As_The_Linux_Platform()
+        {
+            Gen.OneOf(Platform.Supported.Select(p => p.ToString()["linux/".Length..]).Where(a => !a.Contains('/', StringComparison.Ordinal)).Concat(Aliases).ToArray())
+                .Sample(iter: 500, assert: arch => Assert.Equal(Platform.Parse("linux/" + arch), Platform.Parse(arch)));
+        }
+
+        [Fact]
         public void Should_Only_Ever_Throw_ArgumentException_For_Any_Text()
         {
             NearPlatform.Sample(iter: 2000, assert: text =>
@@ -62,7 +92,9 @@ public sealed class PlatformPropertyTests
                 // Then: a known platform that round-trips, or the documented exception, naming the accepted values.
                 if (error is null)
                 {
-                    Assert.Contains(parsed, Platform.Supported.Select(p => p).Concat(Platform.Supported.Select(p => Platform.Parse(p.ToString().Replace("linux", "windows", StringComparison.Ordinal)))).Concat(Platform.Supported.Select(p => Platform.Parse(p.ToString().Replace("linux", "freebsd", StringComparison.Ordinal)))));
+                    // a known OS and a known architecture with a known variant or an Arm version
+                    Assert.Contains(parsed.Os, new[] { "linux", "windows", "freebsd" });
+                    Assert.Contains(Platform.Supported, p => p.Info == parsed.Info || (p.Architecture == parsed.Architecture && parsed.Architecture is "arm64" or "arm" && p.Info == parsed.Info with { Variant = p.Variant }));
                     Assert.Equal(parsed, Platform.Parse(parsed.ToString()));
                 }
                 else

@@ -68,17 +68,82 @@ public sealed class PlatformTests
             Assert.Equal(variant, platform.Variant);
         }
 
-        [Fact]
-        public void Should_Reject_One_Part_Input_With_A_Suggestion()
+        // As buildx (docker buildx build --platform arm64): one part is an architecture on the build
+        // machine's OS (linux), or an OS on the build machine's architecture.
+        [Theory]
+        [InlineData("arm64", "linux/arm64")]
+        [InlineData("aarch64", "linux/arm64")]
+        [InlineData("x86_64", "linux/amd64")]
+        [InlineData("amd64", "linux/amd64")]
+        [InlineData("arm", "linux/arm/v7")]
+        [InlineData("armhf", "linux/arm/v7")]
+        [InlineData("armel", "linux/arm/v6")]
+        [InlineData("i386", "linux/386")]
+        [InlineData("riscv64", "linux/riscv64")]
+        [InlineData(" ARM64 ", "linux/arm64")]
+        public void Should_Take_An_Architecture_Alone_As_The_Build_Machines_Os(string input, string expected)
         {
-            var ex = Assert.Throws<ArgumentException>(() => Platform.Parse("arm64"));
-            Assert.StartsWith("Platform 'arm64' has no operating system; expected os/architecture[/variant] such as 'linux/arm64'. Accepted: 'linux/386', 'linux/amd64', 'linux/amd64/v2', 'linux/amd64/v3', 'linux/amd64/v4', 'linux/arm/v5', 'linux/arm/v6', 'linux/arm/v7', 'linux/arm64', 'linux/ppc64le', 'linux/s390x', 'linux/riscv64', 'linux/loong64', 'linux/mips64le'.", ex.Message);
+            // Given / When
+            var platform = Platform.Parse(input);
+
+            // Then
+            Assert.Equal(expected, platform.ToString());
+            Assert.Equal(Platform.Parse(expected), platform);
+        }
+
+        [Theory]
+        [InlineData("linux")]
+        [InlineData("windows")]
+        [InlineData("FreeBSD")]
+        public void Should_Take_An_Os_Alone_As_The_Build_Machines_Architecture(string input)
+        {
+            // Given / When
+            var platform = Platform.Parse(input);
+
+            // Then
+            Assert.Equal(input.ToLowerInvariant(), platform.Os);
+            Assert.Equal(Platform.Host.ToString()[("linux".Length)..], platform.ToString()[input.Length..]);
+        }
+
+        // containerd's Arm versions (database.go normalizeArch): v8 and v8.0 are plain arm64, 9 / 9.0 / v9.0 are v9.
+        [Theory]
+        [InlineData("linux/arm64/v8.2", "linux/arm64/v8.2")]
+        [InlineData("linux/arm64/V8.2", "linux/arm64/v8.2")]
+        [InlineData("linux/aarch64/v8.1", "linux/arm64/v8.1")]
+        [InlineData("linux/arm64/v8.0", "linux/arm64")]
+        [InlineData("linux/arm64/v9", "linux/arm64/v9")]
+        [InlineData("linux/arm64/9", "linux/arm64/v9")]
+        [InlineData("linux/arm64/9.0", "linux/arm64/v9")]
+        [InlineData("linux/arm64/v9.0", "linux/arm64/v9")]
+        [InlineData("linux/arm64/v9.5", "linux/arm64/v9.5")]
+        [InlineData("linux/arm/v8", "linux/arm/v8")]
+        [InlineData("linux/arm/8", "linux/arm/v8")]
+        [InlineData("linux/i386/v7", "linux/386")]
+        public void Should_Keep_Arm_Versions(string input, string expected)
+        {
+            // Given / When
+            var platform = Platform.Parse(input);
+
+            // Then: printed normalised, the facts of the architecture kept, distinct from the plain value
+            Assert.Equal(expected, platform.ToString());
+            Assert.Equal(Platform.Parse(expected.Split('/')[0] + "/" + expected.Split('/')[1]).Info.QemuName, platform.Info.QemuName);
+            Assert.Equal(platform, Platform.Parse(platform.ToString()));
+        }
+
+        [Fact]
+        public void Should_Tell_Arm64_Versions_Apart()
+        {
+            Assert.NotEqual(Platform.Parse("linux/arm64/v9"), Platform.Parse("linux/arm64"));
+            Assert.NotEqual(Platform.Parse("linux/arm64/v8.2"), Platform.Parse("linux/arm64/v8.1"));
+            Assert.Equal(Platform.Parse("linux/arm64/v9"), Platform.Parse("linux/aarch64/9.0"));
+            Assert.DoesNotContain(Platform.Parse("linux/arm64/v9"), Platform.Supported);
         }
 
         [Theory]
         [InlineData("linux/sparc64", "Platform 'linux/sparc64' has an unknown architecture 'sparc64'. Accepted: ")]
         [InlineData("plan9/amd64", "Platform 'plan9/amd64' has an unknown operating system 'plan9'; expected one of 'linux', 'windows', 'freebsd'.")]
         [InlineData("linux/arm/v9", "Platform 'linux/arm/v9' has an unknown variant 'v9' for architecture 'arm'. Accepted: ")]
+        [InlineData("sparc64", "Platform 'sparc64' is neither an architecture nor an operating system; expected os/architecture[/variant] such as 'linux/arm64', or an architecture alone such as 'arm64' (meaning linux/arm64). Accepted: 'linux/386', 'linux/amd64', 'linux/amd64/v2', 'linux/amd64/v3', 'linux/amd64/v4', 'linux/arm/v5', 'linux/arm/v6', 'linux/arm/v7', 'linux/arm64', 'linux/ppc64le', 'linux/s390x', 'linux/riscv64', 'linux/loong64', 'linux/mips64le'.")]
         [InlineData("linux//arm64", "Platform 'linux//arm64' is not of the form os/architecture[/variant]. Accepted: ")]
         [InlineData("linux/arm/v7/x", "Platform 'linux/arm/v7/x' is not of the form os/architecture[/variant]. Accepted: ")]
         [InlineData("", "A platform is empty; expected os/architecture[/variant], one of ")]

@@ -99,6 +99,8 @@ public sealed class VerifyManifestBadInputTests : IDisposable
         // Numbers and time limits
         ["MaxOffendersShown -1"] = Setting((s, _) => s.MaxOffendersShown = -1, "VerifyManifest: MaxOffendersShown is -1; expected 0 or more (0 counts the offending files without naming them)."),
         ["MaxOffendersShown int.MinValue"] = Setting((s, _) => s.MaxOffendersShown = int.MinValue, "VerifyManifest: MaxOffendersShown is -2147483648; expected 0 or more"),
+        ["InsecureRegistries ::::"] = Setting((s, _) => s.Registry.InsecureRegistries.Add("::::"), "VerifyManifest: InsecureRegistries[0] '::::' is not a registry host; expected a host with an optional port, such as 'registry.local:5000', '127.0.0.1:5000' or 'localhost:5000' (no scheme, no path)."),
+        ["InsecureRegistries second entry with a scheme"] = Setting((s, _) => { s.Registry.InsecureRegistries.Add("127.0.0.1:5000"); s.Registry.InsecureRegistries.Add("http://registry.local:5000"); }, "VerifyManifest: InsecureRegistries[1] 'http://registry.local:5000' is not a registry host;"),
         ["MaxAttempts 0"] = Setting((s, _) => s.Registry.MaxAttempts = 0, "VerifyManifest: MaxAttempts is 0; expected 1 or more (1 tries each request once)."),
         ["MaxAttempts -3"] = Setting((s, _) => s.Registry.MaxAttempts = -3, "VerifyManifest: MaxAttempts is -3; expected 1 or more"),
         ["RequestTimeout zero"] = Setting((s, _) => s.Registry.RequestTimeout = TimeSpan.Zero, "VerifyManifest: RequestTimeout is 00:00:00; expected a positive time span of at most 1 day, such as TimeSpan.FromSeconds(30)."),
@@ -110,11 +112,11 @@ public sealed class VerifyManifestBadInputTests : IDisposable
         ["LayerTimeout two days"] = Setting((s, _) => s.Registry.LayerTimeout = TimeSpan.FromDays(2), "VerifyManifest: LayerTimeout is 2.00:00:00; expected a positive time span of at most 1 day"),
 
         // InsecureRegistries and IgnoredPaths
-        ["InsecureRegistries with a scheme"] = Setting((s, _) => s.Registry.InsecureRegistries.Add("http://10.0.0.5:5000"), "VerifyManifest: InsecureRegistries holds 'http://10.0.0.5:5000'; expected a host with an optional port, such as 'registry.local:5000' (no scheme, path or spaces)."),
-        ["InsecureRegistries empty entry"] = Setting((s, _) => s.Registry.InsecureRegistries.Add(string.Empty), "VerifyManifest: InsecureRegistries holds ''; expected a host with an optional port"),
-        ["InsecureRegistries null entry"] = Setting((s, _) => s.Registry.InsecureRegistries.Add(null!), "VerifyManifest: InsecureRegistries holds null; expected a host with an optional port"),
-        ["InsecureRegistries leading space"] = Setting((s, _) => s.Registry.InsecureRegistries.Add(" r.local:5000"), "VerifyManifest: InsecureRegistries holds ' r.local:5000'; expected a host with an optional port"),
-        ["InsecureRegistries with a path"] = Setting((s, _) => s.Registry.InsecureRegistries.Add("r.local:5000/team"), "VerifyManifest: InsecureRegistries holds 'r.local:5000/team'; expected a host with an optional port"),
+        ["InsecureRegistries with a scheme"] = Setting((s, _) => s.Registry.InsecureRegistries.Add("http://10.0.0.5:5000"), "VerifyManifest: InsecureRegistries[0] 'http://10.0.0.5:5000' is not a registry host; expected a host with an optional port, such as 'registry.local:5000', '127.0.0.1:5000' or 'localhost:5000' (no scheme, no path)."),
+        ["InsecureRegistries empty entry"] = Setting((s, _) => s.Registry.InsecureRegistries.Add(string.Empty), "VerifyManifest: InsecureRegistries[0] '' is not a registry host; expected a host with an optional port"),
+        ["InsecureRegistries null entry"] = Setting((s, _) => s.Registry.InsecureRegistries.Add(null!), "VerifyManifest: InsecureRegistries[0] null is not a registry host; expected a host with an optional port"),
+        ["InsecureRegistries leading space"] = Setting((s, _) => s.Registry.InsecureRegistries.Add(" r.local:5000"), "VerifyManifest: InsecureRegistries[0] ' r.local:5000' is not a registry host; expected a host with an optional port"),
+        ["InsecureRegistries with a path"] = Setting((s, _) => s.Registry.InsecureRegistries.Add("r.local:5000/team"), "VerifyManifest: InsecureRegistries[0] 'r.local:5000/team' is not a registry host; expected a host with an optional port"),
         ["IgnoredPaths relative"] = Setting((s, _) => s.IgnoredPaths.Add("usr/libexec/qemu"), "VerifyManifest: IgnoredPaths holds 'usr/libexec/qemu'; expected an absolute path in the image, such as '/usr/libexec/qemu'."),
         ["IgnoredPaths empty entry"] = Setting((s, _) => s.IgnoredPaths.Add(string.Empty), "VerifyManifest: IgnoredPaths holds ''; expected an absolute path in the image"),
 

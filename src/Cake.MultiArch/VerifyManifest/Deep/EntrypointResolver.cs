@@ -32,6 +32,12 @@ internal sealed class EntrypointResolver(ImageTree tree, ContainerConfig config)
             return new EntrypointResolution(command, null, [], null, null, null);
         }
 
+        if (command[0].EndsWith('\r'))
+        {
+            findings.Add(Finding(Visible(command[0]), null, $"the entry point '{Visible(command[0])}' ends in a carriage return: the Dockerfile or the file its ENTRYPOINT/CMD came from has Windows line endings (CRLF), and the runtime looks for a program named with the \\r", "give the file Unix line endings (LF): add 'Dockerfile text eol=lf' (and '*.sh text eol=lf') to .gitattributes and run 'git add --renormalize .', or write the command in JSON form without the carriage return"));
+            return new EntrypointResolution(command, null, [], null, null, null);
+        }
+
         var shellForm = command.Count >= 3 && Shells.Contains(System.IO.Path.GetFileName(command[0])) && command[1] == "-c";
         var (node, links, error) = Find(command[0]);
         if (node is null)
@@ -93,40 +99,61 @@ internal sealed class EntrypointResolver(ImageTree tree, ContainerConfig config)
 
         if (node.Content?.Shebang is { } shebang)
         {
-            var parts = shebang.Split([' ', '\t'], 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var interpreter = parts.Length > 0 ? parts[0] : string.Empty;
-            var resolved = tree.Resolve(interpreter);
-            if (resolved.Node is not { Kind: TreeNodeKind.File })
-            {
-                findings.Add(Finding(path, node, $"{what} {path} is a script for '{interpreter}', which {Why(resolved, interpreter)}", $"install {System.IO.Path.GetFileName(interpreter)} in the final stage, or change the script's #! line to an interpreter the image has"));
-                return ("script", shebang);
-            }
-
-            if (resolved.Node.Content?.Elf is not null)
-            {
-                Reached.Add(resolved.Node);
-            }
-
-            if (System.IO.Path.GetFileName(interpreter) == "env" && parts.Length > 1)
-            {
-                var program = parts[1].Split(' ', 2)[0];
-                var (target, _, error) = Find(program);
-                if (target is null)
-                {
-                    findings.Add(Finding(path, node, $"{what} {path} is a script for '{program}' (through {interpreter}), which {error}", $"install {program} in the final stage, or change the script's #! line"));
-                }
-                else if (target.Content?.Elf is not null)
-                {
-                    Reached.Add(target);
-                }
-            }
-
-            return ("script", shebang);
+            CheckScript(node, what, shebang, findings);
+            return ("script", Visible(shebang));
         }
 
         findings.Add(Finding(path, node, $"{what} {path} is neither an ELF binary nor a #! script (the runtime says 'exec format error')", "point Entrypoint/Cmd at a program, or add a #! line to the script"));
         return ("unknown format", null);
     }
+
+    private void CheckScript(TreeNode node, string what, string shebang, List<DeepFinding> findings)
+    {
+        var path = node.Path;
+        var parts = shebang.Split([' ', '\t'], 2, StringSplitOptions.RemoveEmptyEntries);
+        var interpreter = parts.Length > 0 ? parts[0] : string.Empty;
+        if (shebang.EndsWith('\r'))
+        {
+            var program = System.IO.Path.GetFileName(interpreter) == "env" && parts.Length > 1 ? parts[1].TrimStart(' ', '\t').Split([' ', '\t'], 2)[0] : null;
+            var effect = interpreter.EndsWith('\r') ? $"the kernel looks for an interpreter named '{Visible(interpreter)}' ('exec {path}: no such file or directory')"
+                : program is not null && program.EndsWith('\r') ? $"{interpreter} looks for a program named '{Visible(program)}' (no such file or directory)"
+                : $"{interpreter} is given a stray '\\r' as its last argument";
+            findings.Add(Finding(path, node, $"{what} {path} is a script whose #! line ends in a carriage return: the file has Windows line endings (CRLF), and {effect}", CrlfFix(path)));
+            return;
+        }
+
+        var resolved = tree.Resolve(interpreter);
+        if (resolved.Node is not { Kind: TreeNodeKind.File })
+        {
+            findings.Add(Finding(path, node, $"{what} {path} is a script for '{interpreter}', which {Why(resolved, interpreter)}", $"install {System.IO.Path.GetFileName(interpreter)} in the final stage, or change the script's #! line to an interpreter the image has"));
+            return;
+        }
+
+        if (resolved.Node.Content?.Elf is not null)
+        {
+            Reached.Add(resolved.Node);
+        }
+
+        if (System.IO.Path.GetFileName(interpreter) == "env" && parts.Length > 1)
+        {
+            var program = parts[1].TrimStart(' ', '\t').Split([' ', '\t'], 2)[0];
+            var (target, _, error) = Find(program);
+            if (target is null)
+            {
+                findings.Add(Finding(path, node, $"{what} {path} is a script for '{program}' (through {interpreter}), which {error}", $"install {program} in the final stage, or change the script's #! line"));
+            }
+            else if (target.Content?.Elf is not null)
+            {
+                Reached.Add(target);
+            }
+        }
+    }
+
+    private static string CrlfFix(string path) =>
+        $"give the script Unix line endings (LF): add '*.sh text eol=lf' to .gitattributes and run 'git add --renormalize .', or convert it in the Dockerfile (RUN dos2unix {path}, or sed -i 's/\\r$//' {path})";
+
+    // A carriage return shown as \r, so that a message or a summary line stays one readable line.
+    private static string Visible(string text) => text.Replace("\r", "\\r", StringComparison.Ordinal);
 
     private (TreeNode? Node, IReadOnlyList<string> Links, string Error) Find(string program)
     {

@@ -243,7 +243,8 @@ internal sealed class ImageTreeBuilder
         if (head.StartsWith("#!"u8))
         {
             var end = head.IndexOf((byte)'\n');
-            return new FileContent(null, Encoding.UTF8.GetString(head[2..(end < 0 ? head.Length : end)]).Trim(), null);
+            // As the kernel reads it: spaces and tabs around it go, a carriage return stays (CRLF files).
+            return new FileContent(null, Encoding.UTF8.GetString(head[2..(end < 0 ? head.Length : end)]).Trim(' ', '\t'), null);
         }
 
         return config ? new FileContent(null, null, Encoding.UTF8.GetString(head)) : null;

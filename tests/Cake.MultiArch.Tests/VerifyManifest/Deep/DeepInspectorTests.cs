@@ -81,6 +81,73 @@ public sealed class DeepInspectorTests
             Assert.Equal("[\"start.sh\"] → /usr/local/bin/start.sh (script; /bin/bash -e)", result.Entrypoint!.ToString());
         }
 
+        [Theory]
+        [InlineData("#!/bin/sh\r\nexec /app/server\r\n", "the kernel looks for an interpreter named '/bin/sh\\r' ('exec /app/start.sh: no such file or directory')", "script; /bin/sh\\r")]
+        [InlineData("#!/bin/sh\r\n", "the kernel looks for an interpreter named '/bin/sh\\r' ('exec /app/start.sh: no such file or directory')", "script; /bin/sh\\r")]
+        [InlineData("#! /bin/dash\r\necho hi\r\n", "the kernel looks for an interpreter named '/bin/dash\\r' ('exec /app/start.sh: no such file or directory')", "script; /bin/dash\\r")]
+        [InlineData("#!/bin/sh -e\r\n", "/bin/sh is given a stray '\\r' as its last argument", "script; /bin/sh -e\\r")]
+        [InlineData("#!/bin/sh \t\r\n", "/bin/sh is given a stray '\\r' as its last argument", "script; /bin/sh \t\\r")]
+        public async Task Should_Report_A_Script_With_Windows_Line_Endings_And_The_Fix(string script, string effect, string kind)
+        {
+            RequireAmd64Host();
+
+            // Given: /app/start.sh checked out with CRLF line endings; /bin/sh is in the image
+            var tree = await TarLayer.MergeAsync(GlibcBase(), new TarLayer().Text("app/start.sh", script));
+
+            // When
+            var result = TarLayer.Inspect(tree, Amd64, Config(entrypoint: "[\"/app/start.sh\"]"));
+
+            // Then
+            var finding = Assert.Single(result.Findings);
+            Assert.Equal(DeepCheck.Entrypoint, finding.Check);
+            Assert.Equal(TarLayer.Digest(1), finding.LayerDigest);
+            Assert.Equal($"the entry point /app/start.sh is a script whose #! line ends in a carriage return: the file has Windows line endings (CRLF), and {effect}", finding.Message);
+            Assert.Equal("give the script Unix line endings (LF): add '*.sh text eol=lf' to .gitattributes and run 'git add --renormalize .', or convert it in the Dockerfile (RUN dos2unix /app/start.sh, or sed -i 's/\\r$//' /app/start.sh)", finding.Fix);
+            Assert.Equal($"[\"/app/start.sh\"] → /app/start.sh ({kind})", result.Entrypoint!.ToString());
+        }
+
+        [Fact]
+        public async Task Should_Report_An_Env_Script_With_Windows_Line_Endings()
+        {
+            RequireAmd64Host();
+
+            // Given: #!/usr/bin/env sh with CRLF; env and sh are in the image
+            var tree = await TarLayer.MergeAsync(GlibcBase(), new TarLayer().File("usr/bin/env", Shell).Text("app/start.sh", "#!/usr/bin/env sh\r\nexec true\r\n"));
+
+            // When
+            var result = TarLayer.Inspect(tree, Amd64, Config(entrypoint: "[\"/app/start.sh\"]"));
+
+            // Then
+            Assert.Equal(
+                "Entrypoint: the entry point /app/start.sh is a script whose #! line ends in a carriage return: the file has Windows line endings (CRLF), and /usr/bin/env looks for a program named 'sh\\r' (no such file or directory) (layer sha256:222222222222). Fix: give the script Unix line endings (LF): add '*.sh text eol=lf' to .gitattributes and run 'git add --renormalize .', or convert it in the Dockerfile (RUN dos2unix /app/start.sh, or sed -i 's/\\r$//' /app/start.sh)",
+                Assert.Single(result.Findings).ToString());
+        }
+
+        [Fact]
+        public async Task Should_Pass_The_Same_Script_With_Unix_Line_Endings()
+        {
+            RequireAmd64Host();
+            var tree = await TarLayer.MergeAsync(GlibcBase(), new TarLayer().Text("app/start.sh", "#!/bin/sh\nexec /bin/sh\n"));
+
+            var result = TarLayer.Inspect(tree, Amd64, Config(entrypoint: "[\"/app/start.sh\"]"));
+
+            Assert.Empty(result.Findings);
+            Assert.Equal("[\"/app/start.sh\"] → /app/start.sh (script; /bin/sh)", result.Entrypoint!.ToString());
+        }
+
+        [Fact]
+        public async Task Should_Report_An_Entry_Point_Name_Ending_In_A_Carriage_Return()
+        {
+            RequireAmd64Host();
+            var tree = await TarLayer.MergeAsync(GlibcBase(), new TarLayer().Text("app/start.sh", "#!/bin/sh\n"));
+
+            var result = TarLayer.Inspect(tree, Amd64, Config(entrypoint: "[\"/app/start.sh\\r\"]"));
+
+            Assert.Equal(
+                "Entrypoint: the entry point '/app/start.sh\\r' ends in a carriage return: the Dockerfile or the file its ENTRYPOINT/CMD came from has Windows line endings (CRLF), and the runtime looks for a program named with the \\r. Fix: give the file Unix line endings (LF): add 'Dockerfile text eol=lf' (and '*.sh text eol=lf') to .gitattributes and run 'git add --renormalize .', or write the command in JSON form without the carriage return",
+                Assert.Single(result.Findings).ToString());
+        }
+
         [Fact]
         public async Task Should_Report_An_Entry_Point_That_Is_Not_Executable()
         {
