@@ -124,6 +124,12 @@ public sealed class BuildxBuildResult
         return new BuildxBuildResult(digest, names, mediaType, size, Text(root, "buildx.build.ref", "buildx.build.ref"), platforms, (requestedPlatforms ?? []).ToArray(), root);
     }
 
+    /// <summary>Returns a copy with the image names the build pushed, for metadata that names none (a builder of several nodes).</summary>
+    /// <param name="names">The names.</param>
+    /// <returns>The copy.</returns>
+    internal BuildxBuildResult WithImageNames(IReadOnlyList<string> names) =>
+        new(Digest, names, MediaType, Size, BuildRef, Platforms, RequestedPlatforms, Metadata) { Summary = Summary };
+
     /// <summary>Returns a copy that carries a build summary.</summary>
     /// <param name="summary">The summary, or <see langword="null"/>.</param>
     /// <returns>The copy.</returns>

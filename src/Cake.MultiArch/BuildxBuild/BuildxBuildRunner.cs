@@ -143,7 +143,15 @@ public sealed class BuildxBuildRunner : DockerRunner<BuildxBuildSettings>
             json = reader.ReadToEnd();
         }
 
-        return BuildxBuildResult.Parse(json, metadataFile.FullPath, settings.Platforms);
+        var result = BuildxBuildResult.Parse(json, metadataFile.FullPath, settings.Platforms);
+
+        // A builder of several nodes writes only containerimage.digest (buildx 0.13.1): no image.name,
+        // no descriptor. The names are the ones this build pushed, so take them from the settings.
+        var pushed = settings.Outputs.Where(o => o.Type == BuildOutputType.Image && o.Push == true).SelectMany(o => o.Names)
+            .Concat(settings.Push ? settings.Tags : [])
+            .Distinct(StringComparer.Ordinal)
+            .ToArray();
+        return result.ImageNames.Count == 0 && result.Digest is not null && pushed.Length > 0 ? result.WithImageNames(pushed) : result;
     }
 
     /// <summary>

@@ -372,7 +372,7 @@ internal static class EnsureBuilderPlan
             }
         }
 
-        if (!string.IsNullOrWhiteSpace(settings.BuildkitdFlags) && first?.DaemonFlags is { } flags && Normalise(flags) != Normalise(settings.BuildkitdFlags))
+        if (!string.IsNullOrWhiteSpace(settings.BuildkitdFlags) && first?.DaemonFlags is { } flags && WithoutHostEntitlement(settings, Normalise(flags)) != Normalise(settings.BuildkitdFlags))
         {
             differences.Add($"BuildKit daemon flags are '{flags}', the settings want '{settings.BuildkitdFlags}'");
         }
@@ -391,6 +391,19 @@ internal static class EnsureBuilderPlan
         {
             args.AppendSwitchQuoted("--driver-opt", BuilderNames.DriverOption(key, value));
         }
+    }
+
+    /// <summary>
+    /// Drops the <c>--allow-insecure-entitlement network.host</c> that buildx (0.13) adds to the daemon
+    /// flags of a docker-container node with <c>network=host</c>, unless the settings ask for it themselves.
+    /// </summary>
+    private static string WithoutHostEntitlement(EnsureBuilderSettings settings, string flags)
+    {
+        const string Added = "--allow-insecure-entitlement network.host";
+        var hostNetwork = settings.DriverOptions.TryGetValue("network", out var network) && network == "host";
+        return hostNetwork && !Normalise(settings.BuildkitdFlags!).Contains(Added, StringComparison.Ordinal)
+            ? Normalise(flags.Replace(Added, string.Empty, StringComparison.Ordinal))
+            : flags;
     }
 
     private static string Normalise(string flags) => string.Join(' ', flags.Replace('=', ' ').Split(' ', StringSplitOptions.RemoveEmptyEntries));

@@ -25,6 +25,41 @@ public sealed class BuildxBuildProcessTests
         Assert.True(result.IsIndex);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Should_Name_The_Pushed_Image_From_The_Settings_When_A_Multi_Node_Builder_Writes_Only_The_Digest(bool pushByDigestOutput)
+    {
+        // Given: the metadata buildx 0.13.1 wrote for a two-node remote builder (Fixtures/Data/drivers/; no image.name, no descriptor)
+        using var harness = new BuildxHarness();
+        harness.Docker.On("buildx build", metadataFixture: TestPaths.Fixture("drivers/meta-multinode-push-by-digest.json"));
+        var settings = harness.NewSettings().WithPlatform("linux/amd64", "linux/arm64");
+        if (pushByDigestOutput)
+        {
+            settings.WithOutput(new BuildOutput(BuildOutputType.Image) { Names = { "127.0.0.1:5000/tb/nodes" }, Push = true, PushByDigest = true, NameCanonical = true });
+        }
+        else
+        {
+            settings.WithTag("127.0.0.1:5000/tb/nodes").WithPush();
+        }
+
+        // When
+        var result = harness.Cake.Context.BuildxBuild(settings);
+
+        // Then
+        Assert.Equal("sha256:f398bdc7828adb3ed61ddd720391c6b216e2bbae006e53a6f3009d31ebcb23d6", result.Digest);
+        Assert.Equal(["127.0.0.1:5000/tb/nodes"], result.ImageNames);
+    }
+
+    [Fact]
+    public void Should_Name_No_Image_When_The_Metadata_Names_None_And_Nothing_Was_Pushed()
+    {
+        using var harness = new BuildxHarness();
+        harness.Docker.On("buildx build", metadataFixture: TestPaths.Fixture("drivers/meta-multinode-push-by-digest.json"));
+        var result = harness.Cake.Context.BuildxBuild(harness.NewSettings().WithPlatform("linux/amd64", "linux/arm64").WithTag("127.0.0.1:5000/tb/nodes"));
+        Assert.Empty(result.ImageNames);
+    }
+
     [Fact]
     public void Should_Stream_Buildx_Progress_Into_The_Log()
     {

@@ -4,7 +4,13 @@ using Cake.MultiArch.Tests.Fixtures;
 
 namespace Cake.MultiArch.Tests.EnsureBuilder;
 
-/// <summary>A failed create leaves nothing behind: the half-made builder is removed and the previous builder is current again.</summary>
+/// <summary>
+/// A failed create leaves nothing behind: the half-made builder is removed and the previous builder
+/// is current again. Replayed through a fake docker for the failures this machine cannot produce on
+/// demand (a Docker Hub pull of moby/buildkit, a removal that fails); the real ones (no Docker Hub,
+/// a stand-in image that does not exist, a node in error, a duplicate endpoint) run in
+/// Integration/BuilderEngineTests and Integration/BuilderDriversEngineTests.
+/// </summary>
 public sealed class EnsureBuilderCreateFailureTests : IDisposable
 {
     private const string Missing = "ERROR: no builder \"multiarch\" found\n";

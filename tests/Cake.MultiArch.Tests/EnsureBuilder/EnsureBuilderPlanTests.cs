@@ -42,4 +42,30 @@ public sealed class EnsureBuilderPlanTests
             Assert.Empty(problems);
         }
     }
+
+    public sealed class TheDifferencesMethod
+    {
+        [Theory]
+        [InlineData("host", "--debug", "")]
+        [InlineData("host", "--debug --allow-insecure-entitlement network.host", "")]
+        [InlineData(null, "--debug", "BuildKit daemon flags are '--debug --allow-insecure-entitlement=network.host', the settings want '--debug'")]
+        [InlineData("host", "--debug --oci-worker-gc=false", "BuildKit daemon flags are '--debug --allow-insecure-entitlement=network.host', the settings want '--debug --oci-worker-gc=false'")]
+        public void Should_Ignore_The_Entitlement_Buildx_Adds_For_The_Host_Network_Only(string? network, string flags, string expected)
+        {
+            // Given: buildx 0.13.1's inspect of a docker-container builder created with network=host and --buildkitd-flags '--debug'
+            var builder = Cake.MultiArch.Docker.BuildxInspectParser.Parse(TestPaths.ReadOutput("drivers/buildx-inspect-docker-container-host-flags.txt"));
+            var settings = new EnsureBuilderSettings { Name = builder.Name, BuildkitdFlags = flags };
+            settings.DriverOptions["image"] = "cake-multiarch/buildkit:engine";
+            if (network is not null)
+            {
+                settings.DriverOptions["network"] = network;
+            }
+
+            // When
+            var differences = EnsureBuilderPlan.Differences(settings, builder);
+
+            // Then
+            Assert.Equal(expected.Length == 0 ? [] : [expected], differences.Where(d => d.StartsWith("BuildKit", StringComparison.Ordinal)));
+        }
+    }
 }

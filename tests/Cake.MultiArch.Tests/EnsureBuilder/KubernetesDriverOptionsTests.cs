@@ -3,7 +3,7 @@ using Cake.MultiArch.Tests.Fixtures;
 
 namespace Cake.MultiArch.Tests.EnsureBuilder;
 
-/// <summary>Scale-out builders: typed kubernetes options and native nodes per architecture, as argv through a fake docker (no cluster here).</summary>
+/// <summary>Scale-out builders: typed kubernetes options and native nodes per architecture, as argv through a fake docker: argv-only because there is no kubernetes cluster here (issue 20 made the docker-container and remote drivers real, not this one).</summary>
 public sealed class KubernetesDriverOptionsTests
 {
     public sealed class TheToDriverOptionsMethod
