@@ -68,7 +68,7 @@ public sealed class RegisterQemuRunnerTests : IDisposable
         var ex = Assert.Throws<CakeException>(() => Runner().Run(Settings("linux/arm64", "linux/s390x", "linux/386")));
 
         // Then
-        Assert.Equal(["run", "--privileged", "--rm", "tonistiigi/binfmt:latest", "--install", "s390x"], _docker.Calls.Single());
+        Assert.Equal(["run", "--privileged", "--rm", "tonistiigi/binfmt:qemu-v10.2.3-68@sha256:400a4873b838d1b89194d982c45e5fb3cda4593fbfd7e08a02e76b03b21166f0", "--install", "s390x"], _docker.Calls.Single());
         Assert.Equal(
             "RegisterQemu: linux/s390x (qemu-s390x) is still not registered with the F flag after the container registration. The installer said:" + System.Environment.NewLine +
             "  installing: s390x qemu-s390x: operation not permitted",
