@@ -119,6 +119,7 @@ public sealed class EnsureBuilderRunner : DockerRunner<EnsureBuilderSettings>
         }
 
         EnsureBuilderMessages.CheckPlatforms(settings, builder, engine: false);
+        EmulationCheck.Verify(settings, builder, Environment, Log);
         var why = reason ?? $"builder '{name}' ({builder.Driver}) named by the settings";
         return Finish(builder, changed, why);
     }
@@ -261,6 +262,7 @@ public sealed class EnsureBuilderRunner : DockerRunner<EnsureBuilderSettings>
         }
 
         EnsureBuilderMessages.CheckPlatforms(settings, builder, engine: true);
+        EmulationCheck.Verify(settings, builder, Environment, Log);
         UseIfAsked(settings, name);
         var why = several
             ? $"'{name}' is the docker engine's own builder; it builds {PlatformList.Format(settings.RequiredPlatforms)} in one build (containerd image store)"

@@ -129,6 +129,16 @@ public sealed class EnsureBuilderSettings : DockerSettings
     /// <summary>Gets or sets a value indicating whether the builder is started now (<c>--bootstrap</c>), so that its platforms are known. Default: <see langword="true"/>.</summary>
     public bool Bootstrap { get; set; } = true;
 
+    /// <summary>
+    /// Gets or sets a value indicating whether a required platform that this machine emulates is
+    /// proven to run before the builder's platform list is trusted: when the builder's nodes are on
+    /// this machine (the engine's own builder, or docker-container on a local engine), RegisterQemu's
+    /// self-test runs a tiny program of each such platform through the kernel. A platform the builder
+    /// lists but the kernel cannot run (dockerd keeps platforms it detected until it restarts) is an
+    /// error. Turn it off only when the engine runs elsewhere than this kernel. Default: <see langword="true"/>.
+    /// </summary>
+    public bool VerifyEmulation { get; set; } = true;
+
     /// <summary>Gets the platforms the build needs; EnsureBuilder fails, naming the missing ones, when the builder's nodes do not cover them.</summary>
     public IList<Platform> RequiredPlatforms { get; } = new List<Platform>();
 

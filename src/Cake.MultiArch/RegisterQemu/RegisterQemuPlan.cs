@@ -49,6 +49,26 @@ internal static class RegisterQemuPlan
             }
         }
 
+        if (settings.Mode == QemuRegistrationMode.Container && settings.RequirePinnedImage && MutableImage(settings) is { } mutable)
+        {
+            problems.Add(mutable + " RequirePinnedImage is set, so this is an error.");
+        }
+
+        if (settings.SelfTestImage is not null && (string.IsNullOrWhiteSpace(settings.SelfTestImage) || ImageReference.TryParseCore(settings.SelfTestImage, out _) is not null))
+        {
+            problems.Add($"SelfTestImage '{settings.SelfTestImage}' is not an image reference; expected an image with 'true' for the emulated platforms, such as 'busybox:1.36', or null to skip the container run.");
+        }
+
+        if (settings.CheckOnly && (settings.Reset || settings.MountBinfmtMisc))
+        {
+            problems.Add($"CheckOnly is set with {(settings.Reset ? "Reset" : "MountBinfmtMisc")} = true; expected CheckOnly alone: it changes nothing, so it cannot also {(settings.Reset ? "remove entries" : "mount binfmt_misc")}. Drop one of them.");
+        }
+
+        if (!settings.SelfTest && settings.SelfTestImage is not null)
+        {
+            problems.Add("SelfTestImage is set but SelfTest is false; expected SelfTest = true with it (the container run is part of the self-test). Set SelfTest = true or drop SelfTestImage.");
+        }
+
         AbsolutePath(problems, "BinfmtMiscPath", settings.BinfmtMiscPath, $"the folder where binfmt_misc is mounted, such as '{BinfmtTable.DefaultPath}'");
         if (settings.Mode == QemuRegistrationMode.Host)
         {
@@ -63,6 +83,14 @@ internal static class RegisterQemuPlan
 
         return problems;
     }
+
+    /// <summary>Tells whether the installer image is mutable (no digest), with how to pin it.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <returns>The warning, or <see langword="null"/> when the image is pinned by digest (or not parseable: that is a problem of its own).</returns>
+    public static string? MutableImage(RegisterQemuSettings settings) =>
+        ImageReference.TryParseCore(settings.Image, out var reference) is null && reference!.Digest is null
+            ? $"Image '{settings.Image}' is a mutable reference (no @sha256: digest): the QEMU it installs can change under you between two builds (tonistiigi/binfmt:latest jumped from QEMU 7.0.0 to 9.2.0 in 2025 and broke arm64 builds). Pin it by digest, e.g. '{RegisterQemuSettings.DefaultImage}' (see docs/qemu.md); 'docker buildx imagetools inspect {settings.Image}' shows the digest of the tag you use."
+            : null;
 
     /// <summary>Builds QEMU's own registration (magic and mask of <c>qemu-binfmt-conf.sh</c>) for an emulator.</summary>
     /// <param name="qemuName">The entry name, such as <c>qemu-aarch64</c>.</param>

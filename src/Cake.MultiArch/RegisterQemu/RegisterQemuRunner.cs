@@ -68,6 +68,18 @@ public sealed class RegisterQemuRunner : DockerRunner<RegisterQemuSettings>
             Log.Information("RegisterQemu: Platforms is empty: checking every platform the addin knows that this host does not run natively ({0}).", PlatformList.Format(emulated));
         }
 
+        var warnings = new List<string>();
+        if (settings.Mode == QemuRegistrationMode.Container && RegisterQemuPlan.MutableImage(settings) is { } mutable)
+        {
+            Log.Warning("RegisterQemu: " + mutable);
+            warnings.Add(mutable);
+        }
+
+        if (settings.CheckOnly)
+        {
+            return Doctor(settings, wanted, warnings);
+        }
+
         EnsureMounted(settings);
         using var gate = BinfmtLock.Acquire(Host.LockPath, Host.LockTimeout, Log);
         var table = ReadEnabled(settings);
@@ -96,7 +108,7 @@ public sealed class RegisterQemuRunner : DockerRunner<RegisterQemuSettings>
         if (missing.Length == 0)
         {
             Log.Information("RegisterQemu: every wanted platform already has an enabled binfmt_misc entry with the F flag: nothing to do.");
-            return Report(wanted, table, expected, new HashSet<string>(StringComparer.Ordinal));
+            return Prove(settings, Report(wanted, table, expected, new HashSet<string>(StringComparer.Ordinal)), table, warnings);
         }
 
         Log.Information("RegisterQemu: registering {0} ({1} mode)…", PlatformList.Format(missing), settings.Mode.ToString().ToLowerInvariant());
@@ -121,7 +133,97 @@ public sealed class RegisterQemuRunner : DockerRunner<RegisterQemuSettings>
             throw new CakeException("RegisterQemu: " + string.Join(" ", wrong.Prepend(message).Where(m => m.Length > 0)) + said);
         }
 
-        return result;
+        return Prove(settings, result, after, warnings);
+    }
+
+    /// <summary>The doctor (CheckOnly): reads the table and runs the self-test, changing nothing and failing on nothing found.</summary>
+    private RegisterQemuResult Doctor(RegisterQemuSettings settings, IReadOnlyList<Platform> wanted, List<string> warnings)
+    {
+        var mounted = BinfmtTable.IsMounted(settings.BinfmtMiscPath);
+        var table = mounted ? BinfmtTable.Read(settings.BinfmtMiscPath) : null;
+        var lines = wanted.Select(p =>
+        {
+            if (IsNative(p))
+            {
+                return new QemuPlatformStatus(p, QemuPlatformState.Native, null, null, null);
+            }
+
+            var entry = table?.Entries.GetValueOrDefault(p.Info.QemuName);
+            var ready = table is not null && IsReady(table, p);
+            return new QemuPlatformStatus(p, ready ? QemuPlatformState.AlreadyRegistered : QemuPlatformState.Failed, entry?.Name ?? p.Info.QemuName, entry?.Interpreter, entry?.Flags);
+        }).ToArray();
+        if (!mounted)
+        {
+            warnings.Add($"binfmt_misc is not mounted at '{settings.BinfmtMiscPath}': no emulator can be registered there (RegisterQemu mounts it when CheckOnly is false).");
+        }
+        else if (!table!.Enabled)
+        {
+            warnings.Add($"binfmt_misc at '{settings.BinfmtMiscPath}' is disabled: no handler runs (echo 1 > {settings.BinfmtMiscPath}/status).");
+        }
+
+        return Prove(settings, new RegisterQemuResult(lines), table, warnings);
+    }
+
+    /// <summary>Runs the self-test (unless turned off, or the table is not the kernel's), adds the versions and warnings, logs the table, and fails on a platform that does not run (unless CheckOnly).</summary>
+    private RegisterQemuResult Prove(RegisterQemuSettings settings, RegisterQemuResult result, BinfmtTable? table, List<string> warnings)
+    {
+        var lines = result.Platforms;
+        if (!settings.SelfTest)
+        {
+            Log.Verbose("RegisterQemu: SelfTest = false: the platforms were not run.");
+        }
+        else if (table is null || !Host.IsKernelTable(settings.BinfmtMiscPath))
+        {
+            warnings.Add($"the self-test did not run: '{settings.BinfmtMiscPath}' is not a mounted binfmt_misc, so programs the kernel runs say nothing about it.");
+        }
+        else
+        {
+            var proved = Host.SelfTest.Run(lines.Select(l => (l.Platform, l.State != QemuPlatformState.Native)).ToArray(), table);
+            proved = proved.Select(r => settings.SelfTestImage is null || !r.Emulated || !r.Passed ? r : RunImage(settings, r)).ToArray();
+            lines = lines.Zip(proved, (line, test) => line with { SelfTest = test }).ToArray();
+            warnings.AddRange(proved.SelectMany(r => r.Warnings).Distinct());
+        }
+
+        var kernel = Host.KernelRelease();
+        var report = result with { Platforms = lines, Warnings = warnings, KernelRelease = kernel, Table = QemuReportTable.Format(settings, kernel, table, lines, warnings) };
+        foreach (var row in report.Table.Split('\n'))
+        {
+            Log.Information("RegisterQemu: {0}", row);
+        }
+
+        foreach (var warning in warnings.Distinct())
+        {
+            Log.Warning("RegisterQemu: warning: {0}", warning);
+        }
+
+        var failed = lines.Where(l => l.SelfTest is { Passed: false }).ToArray();
+        if (failed.Length > 0 && !settings.CheckOnly)
+        {
+            throw new CakeException(string.Join(System.Environment.NewLine, failed.Select(f => $"RegisterQemu: the self-test failed for {f.Platform}: {f.SelfTest!.Reason} Fix: {f.SelfTest.Fix}")));
+        }
+
+        return report;
+    }
+
+    /// <summary>Runs <c>docker run --rm --platform P IMAGE true</c> for an emulated platform (SelfTestImage), which proves the engine's side.</summary>
+    private QemuSelfTestResult RunImage(RegisterQemuSettings settings, QemuSelfTestResult test)
+    {
+        var args = new ProcessArgumentBuilder().Append("run").Append("--rm").Append("--platform").Append(test.Platform.ToString()).AppendQuoted(settings.SelfTestImage!).Append("true");
+        try
+        {
+            RunDocker(settings, args, new DockerRunOptions($"docker run --platform {test.Platform} {settings.SelfTestImage} true"));
+            return test with { ImagePassed = true, Reason = test.Reason + $" 'docker run --platform {test.Platform} {settings.SelfTestImage} true' ran." };
+        }
+        catch (CakeException ex)
+        {
+            return test with
+            {
+                ImagePassed = false,
+                Passed = false,
+                Reason = test.Reason + $" But the engine could not run a {test.Platform} container of '{settings.SelfTestImage}': {ex.Message}",
+                Fix = $"check that '{settings.SelfTestImage}' has a {test.Platform} variant and can be pulled, and restart the docker engine if it was started before the emulator was registered.",
+            };
+        }
     }
 
     private void RefuseMismatches(RegisterQemuSettings settings, BinfmtTable table, IReadOnlyDictionary<string, Platform> byName, IReadOnlyDictionary<string, BinfmtRegistration> expected)
@@ -184,12 +286,6 @@ public sealed class RegisterQemuRunner : DockerRunner<RegisterQemuSettings>
                 : QemuPlatformState.AlreadyRegistered;
             return new QemuPlatformStatus(p, state, name, entry?.Interpreter, entry?.Flags);
         }).ToArray();
-
-        Log.Information("RegisterQemu: {0,-16} {1,-18} {2,-16} {3,-6} {4}", "PLATFORM", "STATE", "ENTRY", "FLAGS", "INTERPRETER");
-        foreach (var line in lines)
-        {
-            Log.Information("RegisterQemu: {0,-16} {1,-18} {2,-16} {3,-6} {4}", line.Platform, line.State, line.EntryName ?? "-", line.Flags ?? "-", line.Interpreter ?? "-");
-        }
 
         return new RegisterQemuResult(lines);
     }

@@ -36,8 +36,12 @@ public enum QemuInstallerStyle
 /// <summary>Settings for <c>RegisterQemu</c>.</summary>
 public sealed class RegisterQemuSettings : DockerSettings
 {
-    /// <summary>The default installer image (docker/setup-qemu-action's default).</summary>
-    public const string DefaultImage = "tonistiigi/binfmt:latest";
+    /// <summary>
+    /// The default installer image: tonistiigi/binfmt's QEMU 10.2.3 release, pinned by digest (the
+    /// newest release, with every fix docs/qemu.md lists). A mutable tag such as <c>:latest</c>
+    /// changes the QEMU that builds a release under the team's feet.
+    /// </summary>
+    public const string DefaultImage = "tonistiigi/binfmt:qemu-v10.2.3-68@sha256:400a4873b838d1b89194d982c45e5fb3cda4593fbfd7e08a02e76b03b21166f0";
 
     /// <summary>
     /// Gets the platforms to emulate (<c>linux/…</c> only; platforms the host runs natively are
@@ -53,9 +57,10 @@ public sealed class RegisterQemuSettings : DockerSettings
     public QemuRegistrationMode Mode { get; set; } = QemuRegistrationMode.Container;
 
     /// <summary>
-    /// Gets or sets the installer image for container mode. Default: <c>tonistiigi/binfmt:latest</c>.
-    /// Pin it (<c>tonistiigi/binfmt:qemu-v10.2.3</c>) or use a mirror
-    /// (<c>hub.example.com/tonistiigi/binfmt:qemu-v10.2.3</c>) where Docker Hub is out of reach.
+    /// Gets or sets the installer image for container mode. Default: <see cref="DefaultImage"/>
+    /// (pinned by digest). A reference without <c>@sha256:</c> is mutable and logs a warning (an
+    /// error with <see cref="RequirePinnedImage"/>); use a mirror
+    /// (<c>hub.example.com/tonistiigi/binfmt:qemu-v10.2.3-68@sha256:…</c>) where Docker Hub is out of reach.
     /// </summary>
     public string Image { get; set; } = DefaultImage;
 
@@ -105,4 +110,35 @@ public sealed class RegisterQemuSettings : DockerSettings
     /// registration file for a platform. Default: <c>/usr/bin</c>.
     /// </summary>
     public string HostInterpreterDirectory { get; set; } = "/usr/bin";
+
+    /// <summary>
+    /// Gets or sets a value indicating whether a mutable <see cref="Image"/> (a tag without
+    /// <c>@sha256:</c>) is an error instead of a warning. Default: <see langword="false"/>.
+    /// </summary>
+    public bool RequirePinnedImage { get; set; }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether each foreign platform is proven to run after the
+    /// registration (and on a call that changes nothing): a tiny static program of that
+    /// architecture is run through the kernel, directly and (as root) inside an empty root, which
+    /// proves the F flag; the emulator's QEMU version is read and checked against the versions known
+    /// to break builds. A platform that fails is an error naming the reason and the fix.
+    /// Default: <see langword="true"/>.
+    /// </summary>
+    public bool SelfTest { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets an image the self-test also runs for each emulated platform
+    /// (<c>docker run --rm --platform P IMAGE true</c>), which proves the engine's side. The image
+    /// must have <c>true</c> for those platforms (busybox, alpine, debian). Default: <see langword="null"/> (not run).
+    /// </summary>
+    public string? SelfTestImage { get; set; }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether RegisterQemu only reports (the doctor): it mounts,
+    /// registers and removes nothing, and reports the kernel, the mount, each platform's entry,
+    /// flags, interpreter, QEMU version and self-test as a table in the log and in
+    /// <see cref="RegisterQemuResult.Table"/>, without failing on what it finds. Default: <see langword="false"/>.
+    /// </summary>
+    public bool CheckOnly { get; set; }
 }

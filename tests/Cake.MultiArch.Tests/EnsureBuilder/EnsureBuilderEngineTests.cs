@@ -181,7 +181,8 @@ public sealed class EnsureBuilderEngineTests : IDisposable
             .On(Info, stdout: store == "classic" ? BuilderData.Overlay2 : BuilderData.Containerd)
             .On("buildx inspect --bootstrap -- multiarch", stdout: TestPaths.ReadFixture("buildx/buildx-inspect-docker-container.txt").Replace("tbcontainer", "multiarch", StringComparison.Ordinal))
             .On("buildx use -- multiarch");
-        var settings = Both(new EnsureBuilderSettings { Automatic = true });
+        // The replayed builder lists s390x (another machine's); this kernel does not run it, which VerifyEmulation would rightly refuse.
+        var settings = Both(new EnsureBuilderSettings { Automatic = true, VerifyEmulation = false });
         if (extra is not null)
         {
             settings.RequiredPlatforms.Add(extra);

@@ -94,10 +94,35 @@ public sealed class EnsureBuilderRunnerTests : IDisposable
     {
         _docker.On("buildx inspect", stdout: Named("buildx/buildx-inspect-docker-container.txt", "multiarch"))
             .On("buildx use");
-        var builder = Run(new EnsureBuilderSettings { DriverOptions = { ["image"] = "moby/buildkit:buildx-stable-1" }, RequiredPlatforms = { "linux/arm64", "linux/riscv64" } });
+        // The replayed builder lists riscv64 (another machine's); this kernel does not run it, which VerifyEmulation would rightly refuse.
+        var builder = Run(new EnsureBuilderSettings { DriverOptions = { ["image"] = "moby/buildkit:buildx-stable-1" }, RequiredPlatforms = { "linux/arm64", "linux/riscv64" }, VerifyEmulation = false });
         Assert.Equal([["buildx", "inspect", "--bootstrap", "--", "multiarch"], ["buildx", "use", "--", "multiarch"]], _docker.Calls.Select(c => c.ToArray()));
         Assert.Equal("running", builder.Nodes[0].Status);
         Assert.Contains(_cake.Log.Lines, l => l.Text == "EnsureBuilder: builder 'multiarch' (docker-container) already matches the settings; nothing changed:");
+    }
+
+    [Fact]
+    public void Should_Refuse_A_Listed_Platform_This_Kernel_Cannot_Run()
+    {
+        // Given: the builder lists linux/riscv64 (as dockerd keeps doing after the handler is removed), and this kernel has no riscv64 handler.
+        TestBed.RequireKernel();
+        if (File.Exists(Path.Combine(TestBed.Binfmt, "qemu-riscv64")))
+        {
+            TestPaths.SkipOrFail("qemu-riscv64 is registered on this machine; the test needs it missing");
+        }
+
+        _docker.On("buildx inspect", stdout: Named("buildx/buildx-inspect-docker-container.txt", "multiarch"))
+            .On("buildx use");
+
+        // When
+        var ex = Assert.Throws<CakeException>(() => Run(new EnsureBuilderSettings { DriverOptions = { ["image"] = "moby/buildkit:buildx-stable-1" }, RequiredPlatforms = { "linux/arm64", "linux/riscv64" } }));
+
+        // Then: both facts and both fixes; arm64 (registered) passed.
+        Assert.Equal(
+            "EnsureBuilder: builder 'multiarch' lists linux/riscv64, but this machine's kernel cannot run linux/riscv64 programs: no enabled binfmt_misc handler matches linux/riscv64 programs (no qemu-* entry): the kernel refused the program (exec format error, ENOEXEC). "
+            + "Fix: register an emulator for it: RegisterQemu with Platforms = linux/riscv64. Or, if the emulator was removed after the builder started, recreate the builder (Recreate = true).",
+            ex.Message);
+        Assert.Equal([["buildx", "inspect", "--bootstrap", "--", "multiarch"], ["buildx", "use", "--", "multiarch"]], _docker.Calls.Select(c => c.ToArray()));
     }
 
     [Fact]

@@ -31,6 +31,14 @@ public sealed class RegisterQemuBadInputTests
         ["image with an empty tag"] = (b => b.Settings.Image = "tonistiigi/binfmt:", ["Image is not an image reference: Image reference 'tonistiigi/binfmt:' has an invalid tag ''"]),
         ["image with a short digest"] = (b => b.Settings.Image = "tonistiigi/binfmt@sha256:abc", ["Image is not an image reference: Image reference 'tonistiigi/binfmt@sha256:abc' has an invalid digest 'sha256:abc'"]),
         ["image with spaces"] = (b => b.Settings.Image = " tonistiigi/binfmt", ["Image is not an image reference: Image reference ' tonistiigi/binfmt' has leading or trailing white space."]),
+        ["mutable tag with RequirePinnedImage"] = (b => { b.Settings.Image = "tonistiigi/binfmt:latest"; b.Settings.RequirePinnedImage = true; }, ["RegisterQemu: Image 'tonistiigi/binfmt:latest' is a mutable reference (no @sha256: digest): the QEMU it installs can change under you between two builds", "Pin it by digest, e.g. 'tonistiigi/binfmt:qemu-v10.2.3-68@sha256:400a4873b838d1b89194d982c45e5fb3cda4593fbfd7e08a02e76b03b21166f0' (see docs/qemu.md); 'docker buildx imagetools inspect tonistiigi/binfmt:latest' shows the digest of the tag you use. RequirePinnedImage is set, so this is an error."]),
+        ["version tag with RequirePinnedImage"] = (b => { b.Settings.Image = "tonistiigi/binfmt:qemu-v10.2.3-68"; b.Settings.RequirePinnedImage = true; }, ["RegisterQemu: Image 'tonistiigi/binfmt:qemu-v10.2.3-68' is a mutable reference (no @sha256: digest)", "RequirePinnedImage is set, so this is an error."]),
+        ["untagged image with RequirePinnedImage"] = (b => { b.Settings.Image = "hub.example.com/tonistiigi/binfmt"; b.Settings.RequirePinnedImage = true; }, ["RegisterQemu: Image 'hub.example.com/tonistiigi/binfmt' is a mutable reference"]),
+        ["self-test image with upper case"] = (b => b.Settings.SelfTestImage = "Busybox:1", ["RegisterQemu: SelfTestImage 'Busybox:1' is not an image reference; expected an image with 'true' for the emulated platforms, such as 'busybox:1.36', or null to skip the container run."]),
+        ["blank self-test image"] = (b => b.Settings.SelfTestImage = "  ", ["RegisterQemu: SelfTestImage '  ' is not an image reference;"]),
+        ["self-test image without self-test"] = (b => { b.Settings.SelfTestImage = "busybox:1.36"; b.Settings.SelfTest = false; }, ["RegisterQemu: SelfTestImage is set but SelfTest is false; expected SelfTest = true with it (the container run is part of the self-test). Set SelfTest = true or drop SelfTestImage."]),
+        ["check only with reset"] = (b => { b.Settings.CheckOnly = true; b.Settings.Reset = true; }, ["RegisterQemu: CheckOnly is set with Reset = true; expected CheckOnly alone: it changes nothing, so it cannot also remove entries. Drop one of them."]),
+        ["check only with mount"] = (b => { b.Settings.CheckOnly = true; b.Settings.MountBinfmtMisc = true; }, ["RegisterQemu: CheckOnly is set with MountBinfmtMisc = true; expected CheckOnly alone: it changes nothing, so it cannot also mount binfmt_misc. Drop one of them."]),
         ["empty binfmt_misc path"] = (b => b.Settings.BinfmtMiscPath = string.Empty, ["RegisterQemu: BinfmtMiscPath is empty; expected the folder where binfmt_misc is mounted, such as '/proc/sys/fs/binfmt_misc'."]),
         ["null binfmt_misc path"] = (b => b.Settings.BinfmtMiscPath = null!, ["RegisterQemu: BinfmtMiscPath is empty;"]),
         ["relative binfmt_misc path"] = (b => b.Settings.BinfmtMiscPath = "proc/sys/fs/binfmt_misc", ["RegisterQemu: BinfmtMiscPath 'proc/sys/fs/binfmt_misc' is not an absolute path; expected the folder where binfmt_misc is mounted, such as '/proc/sys/fs/binfmt_misc'."]),
@@ -94,7 +102,7 @@ public sealed class RegisterQemuBadInputTests
     }
 
     private static string Describe(RegisterQemuSettings s) =>
-        $"{PlatformList.Format(s.Platforms)}|{s.Image}|{s.BinfmtMiscPath}|{s.Mode}|{s.Reset}|{s.ResetAllQemu}|{s.MountBinfmtMisc}|{s.HostConfigDirectory}|{s.HostInterpreterDirectory}";
+        $"{PlatformList.Format(s.Platforms)}|{s.Image}|{s.BinfmtMiscPath}|{s.Mode}|{s.Reset}|{s.ResetAllQemu}|{s.MountBinfmtMisc}|{s.HostConfigDirectory}|{s.HostInterpreterDirectory}|{s.RequirePinnedImage}|{s.SelfTest}|{s.SelfTestImage}|{s.CheckOnly}";
 
     private static string[] KernelListing() =>
         Directory.Exists(TestBed.Binfmt) ? Directory.GetFileSystemEntries(TestBed.Binfmt).Order().ToArray() : [];

@@ -26,6 +26,25 @@ public sealed class RegisterQemuRunnerTests : IDisposable
             LockPath = _dir.Combine("binfmt.lock"),
         });
 
+    [Fact]
+    public void Should_Run_One_Container_Per_Emulated_Platform_With_Self_Test_Image()
+    {
+        // Given: the fixture table is the test bed's (qemu-aarch64, POF), so the kernel really runs the arm64 program; docker is fake.
+        TestBed.RequireKernel();
+        _docker.On("run");
+        var runner = Runner();
+        runner.Host.IsKernelTable = _ => true;
+        var settings = Settings("linux/amd64", "linux/arm64");
+        settings.SelfTestImage = "busybox:1.36";
+
+        // When
+        var result = runner.Run(settings);
+
+        // Then: one run for arm64 (amd64 is native), in this order of arguments.
+        Assert.Equal([["run", "--rm", "--platform", "linux/arm64", "busybox:1.36", "true"]], _docker.Calls.Select(c => c.ToArray()));
+        Assert.Equal([null, true], result.Platforms.Select(p => p.SelfTest!.ImagePassed));
+    }
+
     private RegisterQemuSettings Settings(params string[] platforms)
     {
         var settings = new RegisterQemuSettings { BinfmtMiscPath = _binfmt, ToolPath = _docker.Path, HostConfigDirectory = _dir.Combine("binfmt.d"), HostInterpreterDirectory = _dir.Combine("bin") };
@@ -68,7 +87,7 @@ public sealed class RegisterQemuRunnerTests : IDisposable
         var ex = Assert.Throws<CakeException>(() => Runner().Run(Settings("linux/arm64", "linux/s390x", "linux/386")));
 
         // Then
-        Assert.Equal(["run", "--privileged", "--rm", "tonistiigi/binfmt:latest", "--install", "s390x"], _docker.Calls.Single());
+        Assert.Equal(["run", "--privileged", "--rm", "tonistiigi/binfmt:qemu-v10.2.3-68@sha256:400a4873b838d1b89194d982c45e5fb3cda4593fbfd7e08a02e76b03b21166f0", "--install", "s390x"], _docker.Calls.Single());
         Assert.Equal(
             "RegisterQemu: linux/s390x (qemu-s390x) is still not registered with the F flag after the container registration. The installer said:" + System.Environment.NewLine +
             "  installing: s390x qemu-s390x: operation not permitted",

@@ -249,7 +249,7 @@ public sealed class RegisterQemuTableTests : IDisposable
 
             // Then
             Assert.Contains(_t._cake.Log.Lines, l => l.Text == "RegisterQemu: Platforms is empty: checking every platform the addin knows that this host does not run natively (linux/arm/v7,linux/arm64,linux/ppc64le,linux/s390x,linux/riscv64,linux/loong64,linux/mips64le).");
-            Assert.Equal(["run", "--privileged", "--rm", "tonistiigi/binfmt:latest", "--install", "ppc64le,s390x,loong64,mips64le"], _t._docker.Calls.Single());
+            Assert.Equal(["run", "--privileged", "--rm", "tonistiigi/binfmt:qemu-v10.2.3-68@sha256:400a4873b838d1b89194d982c45e5fb3cda4593fbfd7e08a02e76b03b21166f0", "--install", "ppc64le,s390x,loong64,mips64le"], _t._docker.Calls.Single());
         }
 
         [Fact]
