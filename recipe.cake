@@ -6,7 +6,8 @@
 //   RunTarget(Argument("target", "Publish"));
 //
 // Two routes:
-//   one machine:    Publish            build every platform, push by digest, verify (deep), then tag
+//   one machine:    Publish            build every platform, push by digest, verify (deep), sign and verify
+//                                      the signatures (with --sign-key), then tag
 //   native runners: Publish-Platform   one platform per runner: build, push by digest, verify, write a record
 //                   Publish-Merge      (no docker) read the records, merge one index, verify, then tag
 // No tag ever moves before the verification passed.
@@ -29,6 +30,11 @@ public static class MultiArch
     public static string DeepVerify { get; set; } = "true";
     public static string Records { get; set; } = "artifacts/multiarch-records";
     public static Action<BuildxBuildSettings> Configure { get; set; }
+    public static string SignKey { get; set; } = string.Empty;       // empty: no signing
+    public static string SignPublicKey { get; set; } = string.Empty; // empty: the key's path with .pub
+    public static string SignTlog { get; set; } = "true";
+    public static SignImageResult Signed { get; set; }
+    public static VerifySignatureResult SignatureReport { get; set; }
 
     // Set by MultiArch-Validate from the settings above.
     public static string Mode { get; set; } = "Publish";
@@ -199,11 +205,33 @@ void MultiArchValidate()
         }
     }
 
+    // --sign-key: sign the verified digest with cosign before any tag moves (password: MULTIARCH_SIGN_PASSWORD only).
+    var signKey = MultiArchSetting("sign-key", "MULTIARCH_SIGN_KEY", MultiArch.SignKey) ?? string.Empty;
+    var signPublicKey = MultiArchSetting("sign-public-key", "MULTIARCH_SIGN_PUBLIC_KEY", MultiArch.SignPublicKey) ?? string.Empty;
+    var signTlog = MultiArchSetting("sign-tlog", "MULTIARCH_SIGN_TLOG", MultiArch.SignTlog);
+    if (signKey.Length > 0 && !signKey.Contains("://") && !FileExists(signKey))
+    {
+        Problem("sign-key", "MULTIARCH_SIGN_KEY", $"is '{signKey}', which does not exist; expected a cosign private key file, 'env://VARIABLE' or a KMS URI (its password in MULTIARCH_SIGN_PASSWORD), or nothing to publish unsigned.");
+    }
+
+    if (signKey.Length > 0 && signPublicKey.Length == 0 && (signKey.Contains("://") || !signKey.EndsWith(".key")))
+    {
+        Problem("sign-public-key", "MULTIARCH_SIGN_PUBLIC_KEY", $"is not set and cannot be derived from --sign-key '{signKey}'; expected the public key the signatures are verified with, such as 'cosign.pub'.");
+    }
+
+    if (signTlog != "true" && signTlog != "false")
+    {
+        Problem("sign-tlog", "MULTIARCH_SIGN_TLOG", $"is '{signTlog}'; expected 'true' (record signatures in the transparency log) or 'false' (offline or private registries).");
+    }
+
     if (problems.Count > 0)
     {
         throw new CakeException(string.Join(System.Environment.NewLine, problems));
     }
 
+    MultiArch.SignKey = signKey;
+    MultiArch.SignPublicKey = signPublicKey.Length > 0 || signKey.Length == 0 ? signPublicKey : signKey.Substring(0, signKey.Length - 4) + ".pub";
+    MultiArch.SignTlog = signTlog;
     MultiArch.Reference = reference;
     MultiArch.Repository = $"{reference.Registry}/{reference.Repository}";
     MultiArch.AllTags.Clear();
@@ -326,9 +354,54 @@ Task("MultiArch-Verify")
         MultiArch.Report = VerifyManifest(settings);
     });
 
-Task("MultiArch-Promote")
-    .Description("Points the tags at the verified digest (only after the verification passed).")
+RegistryAccess MultiArchSigningRegistry()
+{
+    var access = new RegistryAccess();
+    var host = MultiArch.Reference.Registry;
+    if (host.StartsWith("127.0.0.1:") || host.StartsWith("localhost:") || host == "localhost")
+    {
+        access.InsecureRegistries.Add(host); // loopback registries are plain HTTP
+    }
+
+    return access;
+}
+
+Task("MultiArch-Sign")
+    .Description("Signs the verified digest with cosign (index and every platform), when --sign-key is set.")
     .IsDependentOn("MultiArch-Verify")
+    .WithCriteria(() => MultiArch.SignKey.Length > 0, "no --sign-key (MULTIARCH_SIGN_KEY): publishing unsigned")
+    .Does(() =>
+    {
+        MultiArch.Signed = SignImage(new SignImageSettings
+        {
+            Image = MultiArch.Pushed.Image,
+            Key = MultiArch.SignKey,
+            KeyPassword = EnvironmentVariable("MULTIARCH_SIGN_PASSWORD"),
+            TlogUpload = MultiArch.SignTlog == "true",
+            Registry = MultiArchSigningRegistry(),
+        });
+        Information("MultiArch: {0}", MultiArch.Signed);
+    });
+
+Task("MultiArch-VerifySignature")
+    .Description("Verifies the signatures of the index and every platform before any tag moves.")
+    .IsDependentOn("MultiArch-Sign")
+    .WithCriteria(() => MultiArch.SignKey.Length > 0, "no --sign-key (MULTIARCH_SIGN_KEY): nothing signed")
+    .Does(() =>
+    {
+        MultiArch.SignatureReport = VerifySignature(new VerifySignatureSettings
+        {
+            Image = MultiArch.Pushed.Image,
+            Key = MultiArch.SignPublicKey,
+            IgnoreTlog = MultiArch.SignTlog == "false",
+            Registry = MultiArchSigningRegistry(),
+        });
+        Information("MultiArch: {0}", MultiArch.SignatureReport);
+    });
+
+Task("MultiArch-Promote")
+    .Description("Points the tags at the verified (and, with --sign-key, signed and signature-verified) digest.")
+    .IsDependentOn("MultiArch-VerifySignature")
     .Does(() =>
     {
         var settings = new PromoteImageSettings { Source = MultiArch.Pushed.Image };

@@ -37,6 +37,7 @@ internal sealed class ImagePromoter(ICakeLog log)
         foreach (var target in tags.Select(t => t.WithDigest(manifest.Digest)).DistinctBy(t => (t.Registry, t.Repository)).Where(t => t.Registry != source.Registry || t.Repository != source.Repository))
         {
             await copier.CopyAsync(source, target, manifest, cancellationToken).ConfigureAwait(false);
+            await new SignatureCopier(client, copier, log).CopyAsync(source, target, manifest, alias, cancellationToken).ConfigureAwait(false);
         }
 
         var changes = new List<TagChange>();
