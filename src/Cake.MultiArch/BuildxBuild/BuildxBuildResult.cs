@@ -61,6 +61,9 @@ public sealed class BuildxBuildResult
     /// </summary>
     public BuildSummary? Summary { get; private init; }
 
+    /// <summary>Gets whether the build pushed its image (<see langword="null"/> when unknown: a result not made by BuildxBuild).</summary>
+    internal bool? Pushed { get; private init; }
+
     /// <summary>Gets a value indicating whether the result is an index (OCI index or Docker manifest list), as a multi-platform build yields.</summary>
     public bool IsIndex => MediaType is OciIndexMediaType or DockerManifestListMediaType;
 
@@ -128,13 +131,19 @@ public sealed class BuildxBuildResult
     /// <param name="names">The names.</param>
     /// <returns>The copy.</returns>
     internal BuildxBuildResult WithImageNames(IReadOnlyList<string> names) =>
-        new(Digest, names, MediaType, Size, BuildRef, Platforms, RequestedPlatforms, Metadata) { Summary = Summary };
+        new(Digest, names, MediaType, Size, BuildRef, Platforms, RequestedPlatforms, Metadata) { Summary = Summary, Pushed = Pushed };
 
     /// <summary>Returns a copy that carries a build summary.</summary>
     /// <param name="summary">The summary, or <see langword="null"/>.</param>
     /// <returns>The copy.</returns>
     internal BuildxBuildResult WithSummary(BuildSummary? summary) =>
-        new(Digest, ImageNames, MediaType, Size, BuildRef, Platforms, RequestedPlatforms, Metadata) { Summary = summary };
+        new(Digest, ImageNames, MediaType, Size, BuildRef, Platforms, RequestedPlatforms, Metadata) { Summary = summary, Pushed = Pushed };
+
+    /// <summary>Returns a copy that says whether the build pushed its image.</summary>
+    /// <param name="pushed">Whether it pushed.</param>
+    /// <returns>The copy.</returns>
+    internal BuildxBuildResult WithPushed(bool pushed) =>
+        new(Digest, ImageNames, MediaType, Size, BuildRef, Platforms, RequestedPlatforms, Metadata) { Summary = Summary, Pushed = pushed };
 
     /// <inheritdoc />
     public override string ToString() =>

@@ -111,7 +111,8 @@ public sealed class BuildxBuildRunner : DockerRunner<BuildxBuildSettings>
         }
 
         var summary = progressReader?.Summarize();
-        var result = ReadMetadata(settings, metadataFile)?.WithSummary(summary);
+        var pushes = settings.Push || settings.Outputs.Any(o => o.Type == BuildOutputType.Registry || (o.Type == BuildOutputType.Image && o.Push == true));
+        var result = ReadMetadata(settings, metadataFile)?.WithSummary(summary).WithPushed(pushes);
         if (result is null)
         {
             LogSummary(summary);

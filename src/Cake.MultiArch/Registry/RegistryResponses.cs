@@ -11,6 +11,9 @@ internal static class RegistryResponses
     /// <summary>How much of an error body is read (a registry error is a few hundred bytes; a 404 page may be 200 MB).</summary>
     internal const int MaxErrorBodyBytes = 64 * 1024;
 
+    /// <summary>The header every registry of the distribution API sends (<c>registry/2.0</c>); a plain web server does not.</summary>
+    internal const string ApiVersionHeader = "Docker-Distribution-API-Version";
+
     /// <summary>Makes the error for a refused request: <c>METHOD URI returned STATUS: registry error codes</c>, and a hint for 401 and 404.</summary>
     /// <param name="method">The method.</param>
     /// <param name="uri">The address.</param>
@@ -39,6 +42,8 @@ internal static class RegistryResponses
             HttpStatusCode.Unauthorized => credential is { } c
                 ? $" The credential for '{repository.Registry}' (user '{c.Username}') was refused."
                 : $" No credential is set for '{repository.Registry}': set Username/Password, or docker login.",
+            HttpStatusCode.NotFound when codes.Length == 0 && !response.Headers.Contains(ApiVersionHeader) =>
+                $" '{repository.Registry}' answered like a web server, not a container registry (no {ApiVersionHeader} header, no registry error in the body); expected the OCI distribution API under /v2/. Check the registry's address (host and port) in '{repository}'.",
             HttpStatusCode.NotFound => $" Check the repository and tag of '{repository}'.",
             _ => string.Empty,
         };

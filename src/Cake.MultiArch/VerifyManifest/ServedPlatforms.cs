@@ -140,7 +140,15 @@ internal sealed class ServedPlatforms
 
         foreach (var group in Entries.GroupBy(e => e.Platform).Where(g => g.Count() > 1))
         {
-            problems.Add($"{group.Key}: the index lists it {group.Count()} times ({string.Join(", ", group.Select(e => e.Descriptor.Digest))}); expected each platform once. A client pulls the first and never the others: push the index again with each platform once.");
+            problems.Add($"{group.Key}: the index lists it {group.Count()} times ({DigestList(group.Select(e => e.Descriptor.Digest).ToArray())}); expected each platform once. A client pulls the first and never the others: push the index again with each platform once.");
         }
     }
+
+    /// <summary>How many digests a problem names before it only counts the rest (an index of 999 entries must not make a 73 KB message).</summary>
+    internal const int DigestsShown = 5;
+
+    private static string DigestList(IReadOnlyList<string?> digests) =>
+        digests.Count <= DigestsShown
+            ? string.Join(", ", digests)
+            : $"{string.Join(", ", digests.Take(DigestsShown))} and {digests.Count - DigestsShown} more";
 }

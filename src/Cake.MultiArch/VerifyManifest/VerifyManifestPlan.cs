@@ -96,6 +96,12 @@ internal static class VerifyManifestPlan
 
     private static string? BuildImage(BuildxBuildResult build, List<string> problems)
     {
+        if (build.Pushed == false)
+        {
+            problems.Add($"the build result {build} was never pushed (the build loaded or exported it), so no registry serves it; expected a pushed build. Push it (BuildxBuildSettings.Push, or an image output with Push), or verify a pushed image by name (VerifyManifestSettings.Image).");
+            return null;
+        }
+
         var name = build.ImageNames.FirstOrDefault();
         if (name is null)
         {

@@ -249,6 +249,27 @@ public sealed class RegistryClientFaultTests : IDisposable
             Assert.Equal(6, _t._registry.Requests.Count);
         }
 
+        [Theory]
+        [InlineData("text/html", "<html><body>Not Found</body></html>", false)]
+        [InlineData("text/plain", "404 page not found", false)]
+        [InlineData("application/json", "", true)]
+        public async Task Should_Tell_A_Web_Server_From_A_Registry_When_A_Manifest_Is_Not_Found(string contentType, string body, bool registryHeader)
+        {
+            // Given: a 404 with no registry error code, from a web server (no API header) or from a registry
+            (string, string)[] headers = registryHeader ? [("Docker-Distribution-API-Version", "registry/2.0")] : [];
+            _t._registry.Fault(_ => FaultReply.Status(404, contentType, System.Text.Encoding.UTF8.GetBytes(body), headers));
+            using var client = _t.Client();
+
+            // When
+            var ex = await FailsWithin(Bound, () => client.GetManifestAsync(_t.Repo, "1", TestContext.Current.CancellationToken));
+
+            // Then
+            var hint = registryHeader
+                ? $"Check the repository and tag of '{_t._registry.Host}/fault/app:1'."
+                : $"'{_t._registry.Host}' answered like a web server, not a container registry (no Docker-Distribution-API-Version header, no registry error in the body); expected the OCI distribution API under /v2/. Check the registry's address (host and port) in '{_t._registry.Host}/fault/app:1'.";
+            Assert.Equal($"GET {_t.Url("/v2/fault/app/manifests/1")} returned 404 Not Found. {hint}", ex.Message);
+        }
+
         [Fact]
         public async Task Should_Read_At_Most_64_KiB_Of_A_200_MB_Error_Body()
         {
@@ -260,7 +281,7 @@ public sealed class RegistryClientFaultTests : IDisposable
             var ex = await FailsWithin(Bound, () => client.GetManifestAsync(_t.Repo, "1", TestContext.Current.CancellationToken));
 
             // Then
-            Assert.Equal($"GET {_t.Url("/v2/fault/app/manifests/1")} returned 404 Not Found. Check the repository and tag of '{_t._registry.Host}/fault/app:1'.", ex.Message);
+            Assert.Equal($"GET {_t.Url("/v2/fault/app/manifests/1")} returned 404 Not Found. '{_t._registry.Host}' answered like a web server, not a container registry (no Docker-Distribution-API-Version header, no registry error in the body); expected the OCI distribution API under /v2/. Check the registry's address (host and port) in '{_t._registry.Host}/fault/app:1'.", ex.Message);
             Assert.True(_t._registry.BytesSent < 50L * 1024 * 1024, $"the server sent {_t._registry.BytesSent} bytes: the client read the whole body");
         }
 

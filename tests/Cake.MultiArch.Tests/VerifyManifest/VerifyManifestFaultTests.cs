@@ -247,6 +247,26 @@ public sealed class VerifyManifestFaultTests : IDisposable
                 ex.Message);
         }
 
+        [Fact]
+        public void Should_Name_The_First_Digests_And_Count_The_Rest_When_An_Index_Lists_A_Platform_999_Times()
+        {
+            // Given: an index of 999 arm64 entries (the red-team case that made a 73 KB message)
+            var first = _t._registry.PushManifest("many/app", "arm64", ScriptLayer);
+            var second = _t._registry.PushManifest("many/app", "arm64", FaultRegistry.Layer("#!/bin/sh\necho other\n"u8.ToArray()));
+            var digests = Enumerable.Range(0, 999).Select(i => i % 2 == 0 ? first : second).ToArray();
+            var entries = string.Join(",", digests.Select(d => $"{{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"{d.Digest}\",\"size\":{d.Size},\"platform\":{{\"architecture\":\"arm64\",\"os\":\"linux\"}}}}"));
+            _t._registry.PutManifest("many/app", "1", MediaTypes.OciIndex, Encoding.UTF8.GetBytes($"{{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[{entries}]}}"));
+
+            // When
+            var ex = Assert.Throws<CakeException>(() => _t.Runner.Run(Settings(_t.Image("many/app:1"), "linux/arm64")));
+
+            // Then: five digests, then a count
+            Assert.Equal(
+                $"VerifyManifest: {_t.Image("many/app:1")} failed 1 check:" + System.Environment.NewLine +
+                $"  - linux/arm64: the index lists it 999 times ({first.Digest}, {second.Digest}, {first.Digest}, {second.Digest}, {first.Digest} and 994 more); expected each platform once. A client pulls the first and never the others: push the index again with each platform once.",
+                ex.Message);
+        }
+
         [Theory]
         [InlineData("{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"size\":758,\"platform\":{\"architecture\":\"arm64\",\"os\":\"linux\"}}", "the index entry #1 (linux/arm64) has no digest; expected 'sha256:' followed by 64 hex digits. The index is malformed: push it again.")]
         [InlineData("{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":null,\"size\":758,\"platform\":{\"architecture\":\"arm64\",\"os\":\"linux\"}}", "the index entry #1 (linux/arm64) has no digest; expected 'sha256:' followed by 64 hex digits. The index is malformed: push it again.")]
