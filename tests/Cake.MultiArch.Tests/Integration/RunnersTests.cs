@@ -16,6 +16,9 @@ using Cake.MultiArch.PushOciLayout;
 using Cake.MultiArch.ReadPushedImage;
 using Cake.MultiArch.RegisterQemu;
 using Cake.MultiArch.RemoveBuilder;
+using Cake.MultiArch.SignImage;
+using Cake.MultiArch.VerifySignature;
+using Cake.MultiArch.Tests.SignImage;
 using Cake.MultiArch.Tests.Fixtures;
 using Cake.MultiArch.VerifyManifest;
 using Cake.MultiArch.WritePublishRecord;
@@ -93,6 +96,25 @@ public sealed class RunnersTests(RegistryBed bed)
 
     private static readonly Dictionary<string, Func<RunnersTests, TestCakeContext, TempDirectory, Task<string>>> Runs = new()
     {
+        [nameof(SignImageRunner)] = async (t, c, _) =>
+        {
+            using var s = await SigningRegistryTests.Signing.SetUpAsync(t.Bed);
+            var settings = new SignImageSettings { Image = s.Image, Key = System.IO.Path.Combine(s.Folder, "cosign.key"), KeyPassword = s.Password, TlogUpload = false };
+            settings.Registry.InsecureRegistries.Add("127.0.0.1:5000");
+            var result = new SignImageRunner(c.FileSystem, c.Environment, c.ProcessRunner, c.Tools, c.Log.Log).Run(settings);
+            Assert.Equal(3, result.Manifests.Count);
+            return result.ToString()!;
+        },
+        [nameof(VerifySignatureRunner)] = async (t, c, _) =>
+        {
+            using var s = await SigningRegistryTests.Signing.SetUpAsync(t.Bed);
+            s.Sign(s.Image);
+            var settings = new VerifySignatureSettings { Image = s.Image, Key = System.IO.Path.Combine(s.Folder, "cosign.pub"), IgnoreTlog = true };
+            settings.Registry.InsecureRegistries.Add("127.0.0.1:5000");
+            var result = new VerifySignatureRunner(c.FileSystem, c.Environment, c.ProcessRunner, c.Tools, c.Log.Log).Run(settings);
+            Assert.All(result.Manifests, m => Assert.Equal(1, m.Signatures));
+            return result.ToString()!;
+        },
         [nameof(RegisterQemuRunner)] = (_, c, _) =>
         {
             var result = new RegisterQemuRunner(c.FileSystem, c.Environment, c.ProcessRunner, c.Tools, c.Log.Log).Run(new RegisterQemuSettings { Platforms = { Platform.Host } });

@@ -118,17 +118,7 @@ public sealed class SigningRegistryTests
             Assert.Null(await s.HeadAsync(s.Repository, s.Index.Replace(':', '-') + ".sig"));
         }
 
-        private async Task<Signing> SetUpAsync()
-        {
-            bed.Require();
-            Signing.Require();
-            var (index, amd64, arm64) = await _t.GoodDigestsAsync();
-            var repository = $"{Registry}/cma-signed-{PublishedImages.Suffix()}";
-            new PromoteImageRunner(new RecordingLog().Log).Run(new PromoteImageSettings { Source = $"{bed.Open}/cma/good@{index}", Tags = { repository + ":source" } });
-            var signing = new Signing(repository, index, amd64, arm64);
-            signing.GenerateKeyPair("cosign");
-            return signing;
-        }
+        private Task<Signing> SetUpAsync() => Signing.SetUpAsync(bed, _t);
     }
 
     /// <summary>One test's key pair, context and image on the test bed's registry.</summary>
@@ -146,9 +136,25 @@ public sealed class SigningRegistryTests
 
         public string Image => $"{repository}@{index}";
 
+        /// <summary>Gets the folder that holds the key pair (cosign.key, cosign.pub).</summary>
+        public string Folder => _dir.Path;
+
         public string Password { get; } = "key-pass-" + Guid.NewGuid().ToString("N");
 
         public TestCakeContext Context => field ??= new TestCakeContext(_dir.Path);
+
+        /// <summary>Pushes the known-good two-platform index to a repository of its own on the test bed's registry and makes a key pair.</summary>
+        public static async Task<Signing> SetUpAsync(RegistryBed bed, PublishedImages? images = null)
+        {
+            bed.Require();
+            Require();
+            var (index, amd64, arm64) = await (images ?? new PublishedImages(bed)).GoodDigestsAsync();
+            var repository = $"{Registry}/cma-signed-{PublishedImages.Suffix()}";
+            new PromoteImageRunner(new RecordingLog().Log).Run(new PromoteImageSettings { Source = $"{bed.Open}/cma/good@{index}", Tags = { repository + ":source" } });
+            var signing = new Signing(repository, index, amd64, arm64);
+            signing.GenerateKeyPair("cosign");
+            return signing;
+        }
 
         public static void Require()
         {
