@@ -206,15 +206,16 @@ public sealed class BuilderDriversEngineTests(EngineBed bed) : IDisposable
     [Fact]
     public void Should_Choose_The_Named_Docker_Container_Builder_When_Automatic_And_The_Engine_Builder_Lacks_A_Platform()
     {
-        // Given: linux/riscv64, which the engine's builder does not list here (no riscv64 emulator),
-        // given to the docker-container node by hand (--platform); the build copies files only
+        // Given: linux/arm/v7, which the engine's builder does not list here although the kernel runs it
+        // (qemu-arm is registered; so EnsureBuilder's emulation check passes), given to the
+        // docker-container node by hand (--platform)
         RequireDrivers(bed);
         var offered = Docker("buildx", "inspect", "default").Output;
-        Assert.DoesNotContain("linux/riscv64", offered, StringComparison.Ordinal);
+        Assert.DoesNotContain("linux/arm/v7", offered, StringComparison.Ordinal);
         var name = "auto-" + _suffix;
         var settings = StandIn(name);
         settings.Automatic = true;
-        foreach (var platform in new[] { "linux/amd64", "linux/arm64", "linux/riscv64" })
+        foreach (var platform in new[] { "linux/amd64", "linux/arm64", "linux/arm/v7" })
         {
             settings.RequiredPlatforms.Add(platform);
             settings.NodePlatforms.Add(platform);
@@ -227,9 +228,9 @@ public sealed class BuilderDriversEngineTests(EngineBed bed) : IDisposable
 
         // Then
         Assert.Equal((name, "docker-container"), (builder.Name, builder.Driver));
-        Assert.StartsWith("Automatic: not the docker engine's own builder, because it cannot build linux/riscv64 (it offers linux/amd64,", builder.Reason, StringComparison.Ordinal);
+        Assert.StartsWith("Automatic: not the docker engine's own builder, because it cannot build linux/arm/v7 (it offers linux/amd64,", builder.Reason, StringComparison.Ordinal);
         Assert.EndsWith($"); using the docker-container builder '{name}'", builder.Reason, StringComparison.Ordinal);
-        Assert.Equal([Platform.Parse("linux/amd64"), Platform.Parse("linux/arm64"), Platform.Parse("linux/riscv64")], builder.Nodes.Single().Platforms.Take(3));
+        Assert.Equal([Platform.Parse("linux/amd64"), Platform.Parse("linux/arm64"), Platform.Parse("linux/arm/v7")], builder.Nodes.Single().Platforms.Take(3));
         Assert.Equal(name, Current);
     }
 
