@@ -47,7 +47,11 @@ internal sealed class QemuSelfTest
         try
         {
             var root = IsRoot();
-            var tasks = platforms.Select(p => Task.Run(() => Test(folder.FullName, p.Platform, p.Emulated, table, root))).ToArray();
+
+            // Every program is written (and closed) before any is started: a file still open for
+            // writing in one thread while another thread forks makes exec fail with ETXTBSY.
+            var paths = platforms.Select(p => Write(folder.FullName, p.Platform)).ToArray();
+            var tasks = platforms.Select((p, i) => Task.Run(() => Test(folder.FullName, paths[i], p.Platform, p.Emulated, table, root))).ToArray();
             Task.WaitAll(tasks);
             return tasks.Select(t => t.Result).ToArray();
         }
@@ -57,20 +61,32 @@ internal sealed class QemuSelfTest
         }
     }
 
-    private QemuSelfTestResult Test(string folder, Platform platform, bool emulated, BinfmtTable? table, bool root)
+    /// <summary>Writes a platform's program into the folder, or returns <see langword="null"/> when there is none for it.</summary>
+    private string? Write(string folder, Platform platform)
     {
         if (!Programs.TryGetValue(platform.Architecture, out var bytes))
         {
-            return new QemuSelfTestResult { Platform = platform, Emulated = emulated, Reason = $"no self-test program for {platform}; it was not checked.", Fix = "Check it with a container: SelfTestImage." };
+            return null;
         }
 
-        var name = $"exit42-{platform.Architecture}-{Guid.NewGuid():N}";
-        var path = Path.Combine(folder, name);
+        var path = Path.Combine(folder, $"exit42-{platform.Architecture}-{Guid.NewGuid():N}");
         File.WriteAllBytes(path, bytes);
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         }
+
+        return path;
+    }
+
+    private QemuSelfTestResult Test(string folder, string? path, Platform platform, bool emulated, BinfmtTable? table, bool root)
+    {
+        if (path is null)
+        {
+            return new QemuSelfTestResult { Platform = platform, Emulated = emulated, Reason = $"no self-test program for {platform}; it was not checked.", Fix = "Check it with a container: SelfTestImage." };
+        }
+
+        var name = Path.GetFileName(path);
 
         // As root the run inside an empty root comes first: exit 42 there also proves the host run
         // (one process fewer); only when it fails does the direct run classify why.
@@ -101,6 +117,26 @@ internal sealed class QemuSelfTest
     /// <param name="version">Whether to set <c>QEMU_VERSION=1</c> (QEMU then prints its version and exits 0).</param>
     /// <returns>The answer.</returns>
     internal ExecAnswer Exec(string file, IReadOnlyList<string> arguments, bool version)
+    {
+        // Another thread of this process (Cake's or a test host's) that forks while it holds a file
+        // open for writing makes exec fail with ETXTBSY ("Text file busy") for a moment: try again.
+        var answer = ExecOnce(file, arguments, version);
+        for (var attempt = 1; attempt < 5 && IsTextFileBusy(answer); attempt++)
+        {
+            Thread.Sleep(20 * attempt);
+            answer = ExecOnce(file, arguments, version);
+        }
+
+        return answer;
+    }
+
+    private static bool IsTextFileBusy(ExecAnswer answer) =>
+        answer.Errno == TextFileBusy || (answer.ExitCode == 126 && answer.Output.Contains("Text file busy", StringComparison.Ordinal));
+
+    /// <summary>ETXTBSY on Linux.</summary>
+    private const int TextFileBusy = 26;
+
+    private ExecAnswer ExecOnce(string file, IReadOnlyList<string> arguments, bool version)
     {
         var start = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)
