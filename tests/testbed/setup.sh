@@ -167,9 +167,12 @@ fi
 log "ready ($TESTBED)"
 
 # ---------------------------------------------------------------------------------------------
-# Engine block (examples/hello, the engine tests and tests/benchmark/engine.sh): a PERSISTENT
-# registry on 127.0.0.1:5000 (storage under $TESTBED/registry; started only when nothing answers
-# there) holding a two-platform busybox base image, 127.0.0.1:5000/testbed/busybox:1, made from
+# Engine block (examples/hello, the engine tests and tests/benchmark/engine.sh): a registry on
+# 127.0.0.1:5000 (started only when nothing answers there; in-memory storage, so it lives as long
+# as its process: Debian's registry 2.8 writes a tag's link file in place, and dockerd's
+# containerd-store push PUTs the same tag several times at once, so a HEAD racing those writes
+# reads a half-written link and answers 500 "invalid checksum digest format" — about one push in
+# 25 here; the in-memory driver writes under a lock) holding a two-platform busybox base image, 127.0.0.1:5000/testbed/busybox:1, made from
 # the busybox-static packages (amd64: /bin/busybox, arm64: $TESTBED/arm64/bin/busybox), because
 # base images cannot be pulled from Docker Hub here. Idempotent: each step checks first.
 TESTBED_REGISTRY=${TESTBED_REGISTRY:-127.0.0.1:5000}
@@ -180,14 +183,12 @@ if ! command -v curl >/dev/null 2>&1; then
 fi
 if ! curl -sf "http://$TESTBED_REGISTRY/v2/" >/dev/null 2>&1; then
   log "starting the test-bed registry on $TESTBED_REGISTRY"
-  mkdir -p "$TESTBED/registry"
   cat > "$TESTBED/registry.yml" <<REG
 version: 0.1
 log:
   level: warn
 storage:
-  filesystem:
-    rootdirectory: $TESTBED/registry
+  inmemory: {}
   delete:
     enabled: true
 http:

@@ -58,8 +58,7 @@ public sealed class EngineBed : IAsyncLifetime
             log:
               level: warn
             storage:
-              filesystem:
-                rootdirectory: {_dir.Combine("registry")}
+              inmemory:
             http:
               addr: 127.0.0.1:{port}
             """);
