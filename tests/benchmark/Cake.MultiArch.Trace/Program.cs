@@ -1,0 +1,101 @@
+// Where a cold `dotnet cake` run's first use of the addin goes, from an EventPipe trace written with
+// the runtime's JIT, loader and type-load events (../trace.sh sets them up):
+//   dotnet run -- TRACE.nettrace [TOP]
+// The window opens when the compiled script's first method is JIT-compiled (Roslyn names the script's
+// class Submission#0; Cake has then started and compiled the script) and closes at the trace's end:
+// what is left is the script's tasks, i.e. the addin's first use, and Cake's shut-down.
+using Microsoft.Diagnostics.Tracing;
+
+var file = args.Length > 0 ? args[0] : throw new ArgumentException("usage: Cake.MultiArch.Trace TRACE.nettrace [TOP]");
+var top = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 15;
+var trace = Trace.Read(file);
+trace.Print(top);
+
+internal sealed record Jitted(string Name, double Start, double Ms);
+
+internal sealed record Loaded(string Name, double Start, double Ms);
+
+internal sealed class Trace
+{
+    private readonly List<Jitted> _jitted = [];
+    private readonly List<Loaded> _types = [];
+    private readonly List<(string Name, double At)> _assemblies = [];
+    private double _end;
+
+    public static Trace Read(string file)
+    {
+        var trace = new Trace();
+        var jitStarts = new Dictionary<long, (string Name, double At)>();
+        var typeStarts = new Dictionary<(int Thread, long Id), double>();
+        using var source = new EventPipeEventSource(file);
+        source.Clr.MethodJittingStarted += e => jitStarts[e.MethodID] = ($"{e.MethodNamespace}.{e.MethodName}", e.TimeStampRelativeMSec);
+        source.Clr.MethodLoadVerbose += e =>
+        {
+            if (jitStarts.Remove(e.MethodID, out var start))
+            {
+                trace._jitted.Add(new Jitted(start.Name, start.At, e.TimeStampRelativeMSec - start.At));
+            }
+        };
+        source.Clr.TypeLoadStart += e => typeStarts[(e.ThreadID, e.TypeLoadStartID)] = e.TimeStampRelativeMSec;
+        source.Clr.TypeLoadStop += e =>
+        {
+            if (typeStarts.Remove((e.ThreadID, e.TypeLoadStartID), out var at))
+            {
+                trace._types.Add(new Loaded(e.TypeName, at, e.TimeStampRelativeMSec - at));
+            }
+        };
+        source.Clr.LoaderAssemblyLoad += e => trace._assemblies.Add((e.FullyQualifiedAssemblyName.Split(',')[0], e.TimeStampRelativeMSec));
+        source.AllEvents += e => trace._end = Math.Max(trace._end, e.TimeStampRelativeMSec);
+        source.Process();
+        return trace;
+    }
+
+    public void Print(int top)
+    {
+        var first = _jitted.FirstOrDefault(j => j.Name.StartsWith("Submission#", StringComparison.Ordinal));
+        if (first is null)
+        {
+            Console.WriteLine("no method of a compiled Cake script (Submission#0) was JIT-compiled in this trace");
+            return;
+        }
+
+        var from = first.Start;
+        var jitted = _jitted.Where(j => j.Start >= from).ToList();
+        var types = _types.Where(t => t.Start >= from).ToList();
+        var assemblies = _assemblies.Where(a => a.At >= from).Select(a => a.Name).ToList();
+        Console.WriteLine($"trace: {_end:F0} ms in all; the script's window (its first method JIT-compiled → end): {_end - from:F0} ms");
+        Console.WriteLine($"JIT in the window: {jitted.Count} methods, {jitted.Sum(j => j.Ms):F0} ms (in the whole run: {_jitted.Count} methods, {_jitted.Sum(j => j.Ms):F0} ms)");
+        Console.WriteLine($"type loads in the window: {types.Count}, {types.Sum(t => t.Ms):F0} ms (nested loads counted in their parent too)");
+        Console.WriteLine($"assemblies loaded in the window: {assemblies.Count} (in the whole run: {_assemblies.Count}): {string.Join(", ", assemblies)}");
+        Console.WriteLine();
+        Console.WriteLine("| JIT time by namespace (window) | methods | ms |");
+        Console.WriteLine("| --- | --- | --- |");
+        foreach (var group in jitted.GroupBy(j => Namespace(j.Name)).OrderByDescending(g => g.Sum(j => j.Ms)).Take(top))
+        {
+            Console.WriteLine($"| {group.Key} | {group.Count()} | {group.Sum(j => j.Ms):F1} |");
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("| costliest methods to JIT (window) | ms |");
+        Console.WriteLine("| --- | --- |");
+        foreach (var method in jitted.OrderByDescending(j => j.Ms).Take(top))
+        {
+            Console.WriteLine($"| {method.Name} | {method.Ms:F1} |");
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("| costliest type loads (window) | ms |");
+        Console.WriteLine("| --- | --- |");
+        foreach (var type in types.OrderByDescending(t => t.Ms).Take(top))
+        {
+            Console.WriteLine($"| {type.Name} | {type.Ms:F1} |");
+        }
+    }
+
+    // The first three segments of a type's namespace: System.Text.Json, Cake.MultiArch.Registry, …
+    private static string Namespace(string method)
+    {
+        var parts = method.Split('.');
+        return string.Join('.', parts.Take(Math.Min(3, Math.Max(1, parts.Length - 2))));
+    }
+}
