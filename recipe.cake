@@ -9,8 +9,9 @@
 //   one machine:    Publish            build every platform, push by digest, verify (deep), sign and verify
 //                                      the signatures (with --sign-key), then tag
 //   native runners: Publish-Platform   one platform per runner: build, push by digest, verify, write a record
-//                   Publish-Merge      (no docker) read the records, merge one index, verify, then tag
-// No tag ever moves before the verification passed.
+//                   Publish-Merge      (no docker) read the records, merge one index pushed by digest only,
+//                                      verify it, sign and verify the signatures (with --sign-key), then tag
+// No tag ever moves before the verification (and, with --sign-key, the signatures' verification) passed.
 //
 // Every setting comes from (first found): the argument, the environment variable, the value the
 // script set on MultiArch, the default. See the README's table. Every argument is checked before
@@ -340,19 +341,33 @@ Task("MultiArch-Build")
         Information("MultiArch: pushed {0} by digest", MultiArch.Pushed);
     });
 
+void MultiArchVerify()
+{
+    var settings = new VerifyManifestSettings { Image = MultiArch.Pushed.Image, Deep = MultiArch.Deep, Strict = true };
+    foreach (var platform in MultiArch.PlatformValues)
+    {
+        settings.ExpectedPlatforms.Add(platform);
+    }
+
+    MultiArch.Report = VerifyManifest(settings);
+}
+
+// The digest the signing and promotion steps work on: the one MultiArch-Verify (Publish) or
+// MultiArch-VerifyMerged (Publish-Merge) verified; nothing else is ever signed or tagged.
+string MultiArchVerifiedImage(string task)
+{
+    if (MultiArch.Pushed == null || MultiArch.Report == null || !MultiArch.Report.Passed || MultiArch.Report.Digest != MultiArch.Pushed.Digest)
+    {
+        throw new CakeException($"Recipe: {task} has no verified digest; expected it to run after MultiArch-Verify (target Publish) or MultiArch-VerifyMerged (target Publish-Merge), found {(MultiArch.Pushed == null ? "nothing pushed" : MultiArch.Pushed.Image + " unverified")}. Depend on one of those targets.");
+    }
+
+    return MultiArch.Pushed.Image;
+}
+
 Task("MultiArch-Verify")
     .Description("Proves the pushed digest serves exactly the platforms (deep: with the right binaries).")
     .IsDependentOn("MultiArch-Build")
-    .Does(() =>
-    {
-        var settings = new VerifyManifestSettings { Image = MultiArch.Pushed.Image, Deep = MultiArch.Deep, Strict = true };
-        foreach (var platform in MultiArch.PlatformValues)
-        {
-            settings.ExpectedPlatforms.Add(platform);
-        }
-
-        MultiArch.Report = VerifyManifest(settings);
-    });
+    .Does(() => MultiArchVerify());
 
 RegistryAccess MultiArchSigningRegistry()
 {
@@ -368,13 +383,13 @@ RegistryAccess MultiArchSigningRegistry()
 
 Task("MultiArch-Sign")
     .Description("Signs the verified digest with cosign (index and every platform), when --sign-key is set.")
-    .IsDependentOn("MultiArch-Verify")
+    .IsDependentOn("MultiArch-Validate")
     .WithCriteria(() => MultiArch.SignKey.Length > 0, "no --sign-key (MULTIARCH_SIGN_KEY): publishing unsigned")
     .Does(() =>
     {
         MultiArch.Signed = SignImage(new SignImageSettings
         {
-            Image = MultiArch.Pushed.Image,
+            Image = MultiArchVerifiedImage("MultiArch-Sign"),
             Key = MultiArch.SignKey,
             KeyPassword = EnvironmentVariable("MULTIARCH_SIGN_PASSWORD"),
             TlogUpload = MultiArch.SignTlog == "true",
@@ -391,7 +406,7 @@ Task("MultiArch-VerifySignature")
     {
         MultiArch.SignatureReport = VerifySignature(new VerifySignatureSettings
         {
-            Image = MultiArch.Pushed.Image,
+            Image = MultiArchVerifiedImage("MultiArch-VerifySignature"),
             Key = MultiArch.SignPublicKey,
             IgnoreTlog = MultiArch.SignTlog == "false",
             Registry = MultiArchSigningRegistry(),
@@ -404,7 +419,7 @@ Task("MultiArch-Promote")
     .IsDependentOn("MultiArch-VerifySignature")
     .Does(() =>
     {
-        var settings = new PromoteImageSettings { Source = MultiArch.Pushed.Image };
+        var settings = new PromoteImageSettings { Source = MultiArchVerifiedImage("MultiArch-Promote") };
         foreach (var tag in MultiArch.AllTags)
         {
             settings.Tags.Add(tag);
@@ -424,29 +439,32 @@ Task("MultiArch-Record")
     });
 
 Task("MultiArch-Merge")
-    .Description("Merges the per-platform records into one index, verifies it, then points the tags at it (no docker).")
+    .Description("Merges the per-platform records into one index pushed by digest only (no tag, no docker).")
     .IsDependentOn("MultiArch-Validate")
     .Does(() =>
     {
-        var settings = new MergeImagesSettings { Repository = MultiArch.Repository, RecordsDirectory = MultiArch.Records, Deep = MultiArch.Deep };
+        // No Tags: MergeImages pushes the index by digest only; verified, signed and promoted by the next tasks.
+        var settings = new MergeImagesSettings { Repository = MultiArch.Repository, RecordsDirectory = MultiArch.Records, Verify = false };
         foreach (var platform in MultiArch.PlatformValues)
         {
             settings.ExpectedPlatforms.Add(platform);
         }
 
-        foreach (var tag in MultiArch.AllTags)
-        {
-            settings.Tags.Add(tag);
-        }
-
         MultiArch.Merge = MergeImages(settings);
+        MultiArch.Pushed = new PushedImage(MultiArch.Merge.Image, MultiArch.Merge.Digest, MultiArch.Merge.Platforms);
     });
+
+Task("MultiArch-VerifyMerged")
+    .Description("Proves the merged index serves exactly the platforms (deep: with the right binaries).")
+    .IsDependentOn("MultiArch-Merge")
+    .Does(() => MultiArchVerify());
 
 Task("MultiArch-Mode-Platform").Does(() => MultiArch.Mode = "Publish-Platform");
 Task("MultiArch-Mode-Merge").Does(() => MultiArch.Mode = "Publish-Merge");
 
 Task("Publish")
-    .Description("One machine: build every platform, push by digest, verify (deep), then tag.")
+    .Description("One machine: build every platform, push by digest, verify (deep), sign and verify the signatures (--sign-key), then tag.")
+    .IsDependentOn("MultiArch-Verify")
     .IsDependentOn("MultiArch-Promote");
 
 Task("Publish-Platform")
@@ -455,6 +473,7 @@ Task("Publish-Platform")
     .IsDependentOn("MultiArch-Record");
 
 Task("Publish-Merge")
-    .Description("The merge job (no docker): records → one index → verify → tag.")
+    .Description("The merge job (no docker): records → one index by digest → verify → sign and verify the signatures (--sign-key) → tag.")
     .IsDependentOn("MultiArch-Mode-Merge")
-    .IsDependentOn("MultiArch-Merge");
+    .IsDependentOn("MultiArch-VerifyMerged")
+    .IsDependentOn("MultiArch-Promote");

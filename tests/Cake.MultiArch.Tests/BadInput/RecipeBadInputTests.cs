@@ -17,6 +17,13 @@ public sealed class RecipeBadInputTests
         return dir;
     });
 
+    private static Dictionary<string, string> WithFakeDocker(FakeDocker docker) => new()
+    {
+        ["PATH"] = docker.BinDir + ":" + Environment.GetEnvironmentVariable("PATH"),
+        ["CAKE_SETTINGS_ENABLESCRIPTCACHE"] = "true",
+        ["MULTIARCH_IMAGE"] = string.Empty,
+    };
+
     public static TheoryData<string, string[], string> Cases => new()
     {
         { "no image", ["--platforms=linux/amd64"], "Recipe: --image (or MULTIARCH_IMAGE) is not set; expected the tag to publish, such as 'registry.example.com/team/app:1.0', found nothing. Pass --image=…, set MULTIARCH_IMAGE, or set MultiArch.Image in the script." },
@@ -44,12 +51,7 @@ public sealed class RecipeBadInputTests
         using var docker = new FakeDocker();
         docker.On("never-matched"); // writes the fake, which records any call
         var project = Project.Value;
-        var environment = new Dictionary<string, string>
-        {
-            ["PATH"] = docker.BinDir + ":" + Environment.GetEnvironmentVariable("PATH"),
-            ["CAKE_SETTINGS_ENABLESCRIPTCACHE"] = "true",
-            ["MULTIARCH_IMAGE"] = string.Empty,
-        };
+        var environment = WithFakeDocker(docker);
 
         // When
         var (exitCode, output) = TestBed.RunIn("dotnet", TestPaths.RepositoryRoot, environment, ["tool", "run", "dotnet-cake", project.Combine("build.cake"), $"--context={project.Combine("app")}", .. arguments]);
@@ -58,6 +60,25 @@ public sealed class RecipeBadInputTests
         Assert.True(exitCode != 0, name + ": " + output);
         Assert.Contains("An error occurred when executing task 'MultiArch-Validate'.", output, StringComparison.Ordinal);
         Assert.Contains(message, output, StringComparison.Ordinal);
+        Assert.Empty(docker.Calls);
+    }
+
+    [Fact]
+    public void Should_Refuse_To_Tag_When_The_Promotion_Runs_Without_A_Verified_Digest()
+    {
+        // Given: a script that asks for the promotion alone (no build, no merge, no verification)
+        using var docker = new FakeDocker();
+        docker.On("never-matched");
+        var project = Project.Value;
+        var environment = WithFakeDocker(docker);
+
+        // When
+        var (exitCode, output) = TestBed.RunIn("dotnet", TestPaths.RepositoryRoot, environment, "tool", "run", "dotnet-cake", project.Combine("build.cake"), $"--context={project.Combine("app")}", "--target=MultiArch-Promote", "--image=127.0.0.1:5000/a/b:1");
+
+        // Then
+        Assert.True(exitCode != 0, output);
+        Assert.Contains("An error occurred when executing task 'MultiArch-Promote'.", output, StringComparison.Ordinal);
+        Assert.Contains("Recipe: MultiArch-Promote has no verified digest; expected it to run after MultiArch-Verify (target Publish) or MultiArch-VerifyMerged (target Publish-Merge), found nothing pushed. Depend on one of those targets.", output, StringComparison.Ordinal);
         Assert.Empty(docker.Calls);
     }
 }
