@@ -29,6 +29,7 @@ public static class MultiArch
     public static string QemuMode { get; set; } = "container";
     public static string QemuImage { get; set; } = RegisterQemuSettings.DefaultImage;
     public static string DeepVerify { get; set; } = "true";
+    public static string AttestationChecks { get; set; } = string.Empty; // empty: attestations counted, not checked
     public static string Records { get; set; } = "artifacts/multiarch-records";
     public static Action<BuildxBuildSettings> Configure { get; set; }
     public static string SignKey { get; set; } = string.Empty;       // empty: no signing
@@ -44,6 +45,7 @@ public static class MultiArch
     public static List<string> AllTags { get; } = new List<string>();
     public static List<Platform> PlatformValues { get; } = new List<Platform>();
     public static bool Deep { get; set; }
+    public static List<string> AttestationCheckValues { get; } = new List<string>();
     public static bool UseLayout { get; set; }
 
     // Results.
@@ -152,6 +154,25 @@ void MultiArchValidate()
         Problem("deep-verify", "MULTIARCH_DEEP_VERIFY", $"is '{deepText}'; expected 'true' or 'false'.");
     }
 
+    // --attestation-checks: VerifyManifest's attestation checks, run on the digest before it is signed or tagged.
+    var attestationText = MultiArchSetting("attestation-checks", "MULTIARCH_ATTESTATION_CHECKS", MultiArch.AttestationChecks) ?? string.Empty;
+    var attestationChecks = new List<string>();
+    foreach (var id in attestationText.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+    {
+        if (!AttestationCheck.All.Contains(id))
+        {
+            Problem("attestation-checks", "MULTIARCH_ATTESTATION_CHECKS", $"has '{id}', which is not an attestation check; expected a comma list of {string.Join(", ", AttestationCheck.All)} (PascalCase), or nothing.");
+        }
+        else if (attestationChecks.Contains(id))
+        {
+            Problem("attestation-checks", "MULTIARCH_ATTESTATION_CHECKS", $"lists '{id}' more than once; expected each check once. Remove the repeat.");
+        }
+        else
+        {
+            attestationChecks.Add(id);
+        }
+    }
+
     // --records: where Publish-Platform writes and Publish-Merge reads the records.
     var records = MultiArchSetting("records", "MULTIARCH_RECORDS", MultiArch.Records);
     if (string.IsNullOrWhiteSpace(records))
@@ -240,6 +261,8 @@ void MultiArchValidate()
     MultiArch.PlatformValues.Clear();
     MultiArch.PlatformValues.AddRange(platforms);
     MultiArch.Deep = deep;
+    MultiArch.AttestationCheckValues.Clear();
+    MultiArch.AttestationCheckValues.AddRange(attestationChecks);
     MultiArch.Records = records;
     MultiArch.Context = context;
     MultiArch.File = file;
@@ -313,7 +336,8 @@ Task("MultiArch-Build")
         if (layout != null)
         {
             // buildx's docker driver cannot push by digest: write an OCI layout, the addin pushes it by digest.
-            var output = new BuildOutput(BuildOutputType.Oci) { Destination = new DirectoryPath(layout) };
+            // The name fills the subject of each platform's provenance statement (BuildKit leaves it empty without one).
+            var output = new BuildOutput(BuildOutputType.Oci) { Destination = new DirectoryPath(layout), Names = { MultiArch.Repository } };
             output.Attributes["tar"] = "false";
             settings.Outputs.Add(output);
         }
@@ -347,6 +371,11 @@ void MultiArchVerify()
     foreach (var platform in MultiArch.PlatformValues)
     {
         settings.ExpectedPlatforms.Add(platform);
+    }
+
+    foreach (var check in MultiArch.AttestationCheckValues)
+    {
+        settings.AttestationChecks.Add(check);
     }
 
     MultiArch.Report = VerifyManifest(settings);

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Cake.MultiArch.Platforms;
 using Cake.MultiArch.PromoteImage;
@@ -81,16 +82,20 @@ public sealed class RecipeSigningEngineTests(RegistryBed bed) : IDisposable
         return client.HeadManifestAsync(reference, reference.Tag!).GetAwaiter().GetResult()?.Digest;
     }
 
-    /// <summary>Copies the test bed's known-good two-platform index into <paramref name="repository"/> (children included) and writes one publish record per platform, as two Publish-Platform jobs would.</summary>
-    private async Task<string> RecordsAsync(string repository)
+    /// <summary>Copies the test bed's known-good two-platform index (or, <paramref name="attested"/>, its copy with an attestation manifest on arm64) into <paramref name="repository"/> (children included) and writes one publish record per platform, as two Publish-Platform jobs would.</summary>
+    private async Task<string> RecordsAsync(string repository, bool attested = false)
     {
-        var (index, amd64, arm64) = await new PublishedImages(bed).GoodDigestsAsync();
-        new PromoteImageRunner(new RecordingLog().Log).Run(new PromoteImageSettings { Source = $"{bed.Open}/cma/good@{index}", Tags = { repository + ":platforms" } });
+        var (_, amd64, arm64) = await new PublishedImages(bed).GoodDigestsAsync();
+        var (source, tag) = attested ? ("cma/attested", "1") : ("cma/good", "oci");
+        var (_, index) = await bed.GetAsync(bed.Open, $"{source}/manifests/{tag}", MediaTypes.OciIndex);
+        new PromoteImageRunner(new RecordingLog().Log).Run(new PromoteImageSettings { Source = $"{bed.Open}/{source}@sha256:{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(index))}", Tags = { repository + ":platforms" } });
+        var attestation = JsonNode.Parse(index)!["manifests"]!.AsArray().SingleOrDefault(m => (string?)m!["annotations"]?["vnd.docker.reference.digest"] == arm64)?["digest"]!.GetValue<string>();
+        Assert.Equal(attested, attestation is not null);
         var records = _dir.Combine("records");
         Directory.CreateDirectory(records);
-        foreach (var (platform, digest) in new[] { (Platform.Parse("linux/amd64"), amd64), (Platform.Parse("linux/arm64"), arm64) })
+        foreach (var (platform, digest, attestationDigest) in new[] { (Platform.Parse("linux/amd64"), amd64, (string?)null), (Platform.Parse("linux/arm64"), arm64, attestation) })
         {
-            File.WriteAllText(Path.Combine(records, PublishRecord.FileNameFor(platform)), new PublishRecord(repository, platform, digest, null, "default", DateTimeOffset.UtcNow).ToJson());
+            File.WriteAllText(Path.Combine(records, PublishRecord.FileNameFor(platform)), new PublishRecord(repository, platform, digest, attestationDigest, "default", DateTimeOffset.UtcNow).ToJson());
         }
 
         return records;
@@ -120,6 +125,19 @@ public sealed class RecipeSigningEngineTests(RegistryBed bed) : IDisposable
         Assert.DoesNotContain(wrong, output, StringComparison.Ordinal);
     }
 
+    /// <summary>Asserts a run stopped at the verification task: the digest failed it, nothing was signed (no cosign signature tag for it in the registry), nothing promoted, no tag.</summary>
+    private static async Task AssertStoppedBeforeSigningAsync(string output, string repository, string task)
+    {
+        var failed = Regex.Match(output, $@"VerifyManifest: {Regex.Escape(repository)}@(sha256:[0-9a-f]{{64}}) failed \d+ checks?:");
+        Assert.True(failed.Success, output);
+        Assert.Contains($"An error occurred when executing task '{task}'.", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("SignImage: ", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("PromoteImage: ", output, StringComparison.Ordinal);
+        using var client = new RegistryAccess().CreateClient();
+        Assert.Null(await client.HeadManifestAsync(ImageReference.Parse(repository + ":1.0"), failed.Groups[1].Value.Replace(':', '-') + ".sig"));
+        Assert.Null(TagDigest($"{repository}:1.0"));
+    }
+
     private static void AssertInOrder(string output, string[] texts)
     {
         var at = 0;
@@ -133,7 +151,7 @@ public sealed class RecipeSigningEngineTests(RegistryBed bed) : IDisposable
 
     private static string Verified(string output, string repository)
     {
-        var verified = Regex.Match(output, $@"VerifyManifest: {Regex.Escape(repository)}@(sha256:[0-9a-f]{{64}}) serves linux/amd64,linux/arm64, binaries checked\.");
+        var verified = Regex.Match(output, $@"VerifyManifest: {Regex.Escape(repository)}@(sha256:[0-9a-f]{{64}}) serves linux/amd64,linux/arm64, binaries checked(, attestations checked \([A-Za-z, ]+\))?\.");
         Assert.True(verified.Success, output);
         return verified.Groups[1].Value;
     }
@@ -145,7 +163,7 @@ public sealed class RecipeSigningEngineTests(RegistryBed bed) : IDisposable
         var script = SetUp("signed", out var repository);
 
         // When
-        var (exitCode, output) = Cake(script, _password, "--target=Publish", "--platforms=linux/amd64,linux/arm64", $"--image={repository}:1.0", "--tags=latest", $"--context={_dir.Combine("app")}");
+        var (exitCode, output) = Cake(script, _password, "--target=Publish", "--platforms=linux/amd64,linux/arm64", $"--image={repository}:1.0", "--tags=latest", $"--context={_dir.Combine("app")}", "--attestation-checks=Provenance,AttestationSubject");
 
         // Then
         Assert.True(exitCode == 0, output);
@@ -153,7 +171,7 @@ public sealed class RecipeSigningEngineTests(RegistryBed bed) : IDisposable
         AssertInOrder(
             output,
             [
-                $"VerifyManifest: {repository}@{digest} serves",
+                $"VerifyManifest: {repository}@{digest} serves linux/amd64,linux/arm64, binaries checked, attestations checked (Provenance, AttestationSubject).",
                 .. SignedThenVerified(digest),
                 $"PromoteImage: {repository}:1.0: (none) -> {digest} (created)",
                 $"PromoteImage: {repository}:latest: (none) -> {digest} (created)",
@@ -200,6 +218,38 @@ public sealed class RecipeSigningEngineTests(RegistryBed bed) : IDisposable
         Assert.DoesNotContain("PromoteImage: ", output, StringComparison.Ordinal);
         Assert.Equal(good, TagDigest($"{repository}:1.0"));
         Assert.DoesNotContain(_password, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_Sign_Nothing_And_Move_No_Tag_When_An_Attestation_Check_Fails()
+    {
+        // Given: the recipe's build makes provenance, no SBOM
+        var script = SetUp("nosbom", out var repository);
+
+        // When
+        var (exitCode, output) = Cake(script, _password, "--target=Publish", "--platforms=linux/amd64,linux/arm64", $"--image={repository}:1.0", $"--context={_dir.Combine("app")}", "--attestation-checks=Sbom");
+
+        // Then
+        Assert.NotEqual(0, exitCode);
+        await AssertStoppedBeforeSigningAsync(output, repository, "MultiArch-Verify");
+        Assert.Matches(@"linux/arm64: Sbom: ", output);
+    }
+
+    [Fact]
+    public async Task Should_Sign_Nothing_And_Move_No_Tag_When_The_Merged_Index_Fails_The_Provenance_Check()
+    {
+        // Given: records of the test bed's attested image, whose only attestation manifest (on arm64) holds a provenance statement with no subject
+        var script = SetUp("merge-noprov", out var repository);
+        var records = await RecordsAsync(repository, attested: true);
+
+        // When
+        var (exitCode, output) = Cake(script, _password, "--target=Publish-Merge", "--platforms=linux/amd64,linux/arm64", $"--image={repository}:1.0", $"--records={records}", "--attestation-checks=Provenance");
+
+        // Then
+        Assert.NotEqual(0, exitCode);
+        await AssertStoppedBeforeSigningAsync(output, repository, "MultiArch-VerifyMerged");
+        Assert.Matches(@"linux/amd64: Provenance: ", output);
+        Assert.Matches(@"linux/arm64: Provenance: ", output);
     }
 
     [Fact]
