@@ -9,8 +9,9 @@
 //   one machine:    Publish            build every platform, push by digest, verify (deep), sign and verify
 //                                      the signatures (with --sign-key), then tag
 //   native runners: Publish-Platform   one platform per runner: build, push by digest, verify, write a record
-//                   Publish-Merge      (no docker) read the records, merge one index, verify, then tag
-// No tag ever moves before the verification passed.
+//                   Publish-Merge      (no docker) read the records, merge one index pushed by digest only,
+//                                      verify it, sign and verify the signatures (with --sign-key), then tag
+// No tag ever moves before the verification (and, with --sign-key, the signatures' verification) passed.
 //
 // Every setting comes from (first found): the argument, the environment variable, the value the
 // script set on MultiArch, the default. See the README's table. Every argument is checked before
@@ -28,6 +29,7 @@ public static class MultiArch
     public static string QemuMode { get; set; } = "container";
     public static string QemuImage { get; set; } = RegisterQemuSettings.DefaultImage;
     public static string DeepVerify { get; set; } = "true";
+    public static string AttestationChecks { get; set; } = string.Empty; // empty: attestations counted, not checked
     public static string Records { get; set; } = "artifacts/multiarch-records";
     public static Action<BuildxBuildSettings> Configure { get; set; }
     public static string SignKey { get; set; } = string.Empty;       // empty: no signing
@@ -43,6 +45,7 @@ public static class MultiArch
     public static List<string> AllTags { get; } = new List<string>();
     public static List<Platform> PlatformValues { get; } = new List<Platform>();
     public static bool Deep { get; set; }
+    public static List<string> AttestationCheckValues { get; } = new List<string>();
     public static bool UseLayout { get; set; }
 
     // Results.
@@ -151,6 +154,25 @@ void MultiArchValidate()
         Problem("deep-verify", "MULTIARCH_DEEP_VERIFY", $"is '{deepText}'; expected 'true' or 'false'.");
     }
 
+    // --attestation-checks: VerifyManifest's attestation checks, run on the digest before it is signed or tagged.
+    var attestationText = MultiArchSetting("attestation-checks", "MULTIARCH_ATTESTATION_CHECKS", MultiArch.AttestationChecks) ?? string.Empty;
+    var attestationChecks = new List<string>();
+    foreach (var id in attestationText.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+    {
+        if (!AttestationCheck.All.Contains(id))
+        {
+            Problem("attestation-checks", "MULTIARCH_ATTESTATION_CHECKS", $"has '{id}', which is not an attestation check; expected a comma list of {string.Join(", ", AttestationCheck.All)} (PascalCase), or nothing.");
+        }
+        else if (attestationChecks.Contains(id))
+        {
+            Problem("attestation-checks", "MULTIARCH_ATTESTATION_CHECKS", $"lists '{id}' more than once; expected each check once. Remove the repeat.");
+        }
+        else
+        {
+            attestationChecks.Add(id);
+        }
+    }
+
     // --records: where Publish-Platform writes and Publish-Merge reads the records.
     var records = MultiArchSetting("records", "MULTIARCH_RECORDS", MultiArch.Records);
     if (string.IsNullOrWhiteSpace(records))
@@ -239,6 +261,8 @@ void MultiArchValidate()
     MultiArch.PlatformValues.Clear();
     MultiArch.PlatformValues.AddRange(platforms);
     MultiArch.Deep = deep;
+    MultiArch.AttestationCheckValues.Clear();
+    MultiArch.AttestationCheckValues.AddRange(attestationChecks);
     MultiArch.Records = records;
     MultiArch.Context = context;
     MultiArch.File = file;
@@ -312,7 +336,8 @@ Task("MultiArch-Build")
         if (layout != null)
         {
             // buildx's docker driver cannot push by digest: write an OCI layout, the addin pushes it by digest.
-            var output = new BuildOutput(BuildOutputType.Oci) { Destination = new DirectoryPath(layout) };
+            // The name fills the subject of each platform's provenance statement (BuildKit leaves it empty without one).
+            var output = new BuildOutput(BuildOutputType.Oci) { Destination = new DirectoryPath(layout), Names = { MultiArch.Repository } };
             output.Attributes["tar"] = "false";
             settings.Outputs.Add(output);
         }
@@ -340,19 +365,38 @@ Task("MultiArch-Build")
         Information("MultiArch: pushed {0} by digest", MultiArch.Pushed);
     });
 
+void MultiArchVerify()
+{
+    var settings = new VerifyManifestSettings { Image = MultiArch.Pushed.Image, Deep = MultiArch.Deep, Strict = true };
+    foreach (var platform in MultiArch.PlatformValues)
+    {
+        settings.ExpectedPlatforms.Add(platform);
+    }
+
+    foreach (var check in MultiArch.AttestationCheckValues)
+    {
+        settings.AttestationChecks.Add(check);
+    }
+
+    MultiArch.Report = VerifyManifest(settings);
+}
+
+// The digest the signing and promotion steps work on: the one MultiArch-Verify (Publish) or
+// MultiArch-VerifyMerged (Publish-Merge) verified; nothing else is ever signed or tagged.
+string MultiArchVerifiedImage(string task)
+{
+    if (MultiArch.Pushed == null || MultiArch.Report == null || !MultiArch.Report.Passed || MultiArch.Report.Digest != MultiArch.Pushed.Digest)
+    {
+        throw new CakeException($"Recipe: {task} has no verified digest; expected it to run after MultiArch-Verify (target Publish) or MultiArch-VerifyMerged (target Publish-Merge), found {(MultiArch.Pushed == null ? "nothing pushed" : MultiArch.Pushed.Image + " unverified")}. Depend on one of those targets.");
+    }
+
+    return MultiArch.Pushed.Image;
+}
+
 Task("MultiArch-Verify")
     .Description("Proves the pushed digest serves exactly the platforms (deep: with the right binaries).")
     .IsDependentOn("MultiArch-Build")
-    .Does(() =>
-    {
-        var settings = new VerifyManifestSettings { Image = MultiArch.Pushed.Image, Deep = MultiArch.Deep, Strict = true };
-        foreach (var platform in MultiArch.PlatformValues)
-        {
-            settings.ExpectedPlatforms.Add(platform);
-        }
-
-        MultiArch.Report = VerifyManifest(settings);
-    });
+    .Does(() => MultiArchVerify());
 
 RegistryAccess MultiArchSigningRegistry()
 {
@@ -368,13 +412,13 @@ RegistryAccess MultiArchSigningRegistry()
 
 Task("MultiArch-Sign")
     .Description("Signs the verified digest with cosign (index and every platform), when --sign-key is set.")
-    .IsDependentOn("MultiArch-Verify")
+    .IsDependentOn("MultiArch-Validate")
     .WithCriteria(() => MultiArch.SignKey.Length > 0, "no --sign-key (MULTIARCH_SIGN_KEY): publishing unsigned")
     .Does(() =>
     {
         MultiArch.Signed = SignImage(new SignImageSettings
         {
-            Image = MultiArch.Pushed.Image,
+            Image = MultiArchVerifiedImage("MultiArch-Sign"),
             Key = MultiArch.SignKey,
             KeyPassword = EnvironmentVariable("MULTIARCH_SIGN_PASSWORD"),
             TlogUpload = MultiArch.SignTlog == "true",
@@ -391,7 +435,7 @@ Task("MultiArch-VerifySignature")
     {
         MultiArch.SignatureReport = VerifySignature(new VerifySignatureSettings
         {
-            Image = MultiArch.Pushed.Image,
+            Image = MultiArchVerifiedImage("MultiArch-VerifySignature"),
             Key = MultiArch.SignPublicKey,
             IgnoreTlog = MultiArch.SignTlog == "false",
             Registry = MultiArchSigningRegistry(),
@@ -404,7 +448,7 @@ Task("MultiArch-Promote")
     .IsDependentOn("MultiArch-VerifySignature")
     .Does(() =>
     {
-        var settings = new PromoteImageSettings { Source = MultiArch.Pushed.Image };
+        var settings = new PromoteImageSettings { Source = MultiArchVerifiedImage("MultiArch-Promote") };
         foreach (var tag in MultiArch.AllTags)
         {
             settings.Tags.Add(tag);
@@ -424,29 +468,32 @@ Task("MultiArch-Record")
     });
 
 Task("MultiArch-Merge")
-    .Description("Merges the per-platform records into one index, verifies it, then points the tags at it (no docker).")
+    .Description("Merges the per-platform records into one index pushed by digest only (no tag, no docker).")
     .IsDependentOn("MultiArch-Validate")
     .Does(() =>
     {
-        var settings = new MergeImagesSettings { Repository = MultiArch.Repository, RecordsDirectory = MultiArch.Records, Deep = MultiArch.Deep };
+        // No Tags: MergeImages pushes the index by digest only; verified, signed and promoted by the next tasks.
+        var settings = new MergeImagesSettings { Repository = MultiArch.Repository, RecordsDirectory = MultiArch.Records, Verify = false };
         foreach (var platform in MultiArch.PlatformValues)
         {
             settings.ExpectedPlatforms.Add(platform);
         }
 
-        foreach (var tag in MultiArch.AllTags)
-        {
-            settings.Tags.Add(tag);
-        }
-
         MultiArch.Merge = MergeImages(settings);
+        MultiArch.Pushed = new PushedImage(MultiArch.Merge.Image, MultiArch.Merge.Digest, MultiArch.Merge.Platforms);
     });
+
+Task("MultiArch-VerifyMerged")
+    .Description("Proves the merged index serves exactly the platforms (deep: with the right binaries).")
+    .IsDependentOn("MultiArch-Merge")
+    .Does(() => MultiArchVerify());
 
 Task("MultiArch-Mode-Platform").Does(() => MultiArch.Mode = "Publish-Platform");
 Task("MultiArch-Mode-Merge").Does(() => MultiArch.Mode = "Publish-Merge");
 
 Task("Publish")
-    .Description("One machine: build every platform, push by digest, verify (deep), then tag.")
+    .Description("One machine: build every platform, push by digest, verify (deep), sign and verify the signatures (--sign-key), then tag.")
+    .IsDependentOn("MultiArch-Verify")
     .IsDependentOn("MultiArch-Promote");
 
 Task("Publish-Platform")
@@ -455,6 +502,7 @@ Task("Publish-Platform")
     .IsDependentOn("MultiArch-Record");
 
 Task("Publish-Merge")
-    .Description("The merge job (no docker): records → one index → verify → tag.")
+    .Description("The merge job (no docker): records → one index by digest → verify → sign and verify the signatures (--sign-key) → tag.")
     .IsDependentOn("MultiArch-Mode-Merge")
-    .IsDependentOn("MultiArch-Merge");
+    .IsDependentOn("MultiArch-VerifyMerged")
+    .IsDependentOn("MultiArch-Promote");

@@ -17,6 +17,13 @@ public sealed class RecipeBadInputTests
         return dir;
     });
 
+    private static Dictionary<string, string> WithFakeDocker(FakeDocker docker) => new()
+    {
+        ["PATH"] = docker.BinDir + ":" + Environment.GetEnvironmentVariable("PATH"),
+        ["CAKE_SETTINGS_ENABLESCRIPTCACHE"] = "true",
+        ["MULTIARCH_IMAGE"] = string.Empty,
+    };
+
     public static TheoryData<string, string[], string> Cases => new()
     {
         { "no image", ["--platforms=linux/amd64"], "Recipe: --image (or MULTIARCH_IMAGE) is not set; expected the tag to publish, such as 'registry.example.com/team/app:1.0', found nothing. Pass --image=…, set MULTIARCH_IMAGE, or set MultiArch.Image in the script." },
@@ -28,6 +35,8 @@ public sealed class RecipeBadInputTests
         { "image by digest", ["--image=127.0.0.1:5000/a/b@sha256:" + new string('a', 64)], "Recipe: --image (or MULTIARCH_IMAGE) is '127.0.0.1:5000/a/b@sha256:" + new string('a', 64) + "'; expected a tag such as '127.0.0.1:5000/a/b:1.0' (no digest: the recipe pushes by digest itself). Add ':tag' and remove '@sha256:" + new string('a', 64) + "'." },
         { "deep-verify not a bool", ["--image=127.0.0.1:5000/a/b:1", "--deep-verify=maybe"], "Recipe: --deep-verify (or MULTIARCH_DEEP_VERIFY) is 'maybe'; expected 'true' or 'false'." },
         { "qemu-mode unknown", ["--image=127.0.0.1:5000/a/b:1", "--qemu-mode=vm"], "Recipe: --qemu-mode (or MULTIARCH_QEMU_MODE) is 'vm'; expected 'container' (the binfmt installer image) or 'host' (the host's qemu-user-static)." },
+        { "attestation check not an id", ["--image=127.0.0.1:5000/a/b:1", "--attestation-checks=Provenance,sbom"], "Recipe: --attestation-checks (or MULTIARCH_ATTESTATION_CHECKS) has 'sbom', which is not an attestation check; expected a comma list of Provenance, Sbom, AttestationSubject (PascalCase), or nothing." },
+        { "attestation check repeated", ["--image=127.0.0.1:5000/a/b:1", "--attestation-checks=Provenance, Provenance"], "Recipe: --attestation-checks (or MULTIARCH_ATTESTATION_CHECKS) lists 'Provenance' more than once; expected each check once. Remove the repeat." },
         { "sign key missing", ["--image=127.0.0.1:5000/a/b:1", "--sign-key=/nowhere/cosign.key"], "Recipe: --sign-key (or MULTIARCH_SIGN_KEY) is '/nowhere/cosign.key', which does not exist; expected a cosign private key file, 'env://VARIABLE' or a KMS URI (its password in MULTIARCH_SIGN_PASSWORD), or nothing to publish unsigned." },
         { "sign public key not derivable", ["--image=127.0.0.1:5000/a/b:1", "--sign-key=awskms:///alias/release"], "Recipe: --sign-public-key (or MULTIARCH_SIGN_PUBLIC_KEY) is not set and cannot be derived from --sign-key 'awskms:///alias/release'; expected the public key the signatures are verified with, such as 'cosign.pub'." },
         { "sign tlog not a boolean", ["--image=127.0.0.1:5000/a/b:1", "--sign-tlog=no"], "Recipe: --sign-tlog (or MULTIARCH_SIGN_TLOG) is 'no'; expected 'true' (record signatures in the transparency log) or 'false' (offline or private registries)." },
@@ -44,12 +53,7 @@ public sealed class RecipeBadInputTests
         using var docker = new FakeDocker();
         docker.On("never-matched"); // writes the fake, which records any call
         var project = Project.Value;
-        var environment = new Dictionary<string, string>
-        {
-            ["PATH"] = docker.BinDir + ":" + Environment.GetEnvironmentVariable("PATH"),
-            ["CAKE_SETTINGS_ENABLESCRIPTCACHE"] = "true",
-            ["MULTIARCH_IMAGE"] = string.Empty,
-        };
+        var environment = WithFakeDocker(docker);
 
         // When
         var (exitCode, output) = TestBed.RunIn("dotnet", TestPaths.RepositoryRoot, environment, ["tool", "run", "dotnet-cake", project.Combine("build.cake"), $"--context={project.Combine("app")}", .. arguments]);
@@ -58,6 +62,25 @@ public sealed class RecipeBadInputTests
         Assert.True(exitCode != 0, name + ": " + output);
         Assert.Contains("An error occurred when executing task 'MultiArch-Validate'.", output, StringComparison.Ordinal);
         Assert.Contains(message, output, StringComparison.Ordinal);
+        Assert.Empty(docker.Calls);
+    }
+
+    [Fact]
+    public void Should_Refuse_To_Tag_When_The_Promotion_Runs_Without_A_Verified_Digest()
+    {
+        // Given: a script that asks for the promotion alone (no build, no merge, no verification)
+        using var docker = new FakeDocker();
+        docker.On("never-matched");
+        var project = Project.Value;
+        var environment = WithFakeDocker(docker);
+
+        // When
+        var (exitCode, output) = TestBed.RunIn("dotnet", TestPaths.RepositoryRoot, environment, "tool", "run", "dotnet-cake", project.Combine("build.cake"), $"--context={project.Combine("app")}", "--target=MultiArch-Promote", "--image=127.0.0.1:5000/a/b:1");
+
+        // Then
+        Assert.True(exitCode != 0, output);
+        Assert.Contains("An error occurred when executing task 'MultiArch-Promote'.", output, StringComparison.Ordinal);
+        Assert.Contains("Recipe: MultiArch-Promote has no verified digest; expected it to run after MultiArch-Verify (target Publish) or MultiArch-VerifyMerged (target Publish-Merge), found nothing pushed. Depend on one of those targets.", output, StringComparison.Ordinal);
         Assert.Empty(docker.Calls);
     }
 }

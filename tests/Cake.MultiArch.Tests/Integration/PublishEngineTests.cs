@@ -93,7 +93,7 @@ public sealed class PublishEngineTests(RegistryBed bed)
             [$"{amd64Record.Digest} linux/amd64", $"{amd64Record.AttestationDigest} -> {amd64Record.Digest}", $"{arm64Record.Digest} linux/arm64", $"{arm64Record.AttestationDigest} -> {arm64Record.Digest}"],
             entries.Select(e => e!["annotations"]?["vnd.docker.reference.digest"] is { } subject ? $"{e["digest"]} -> {subject}" : $"{e["digest"]} {e["platform"]!["os"]}/{e["platform"]!["architecture"]}"));
         Assert.Contains($"VerifyManifest: {repository}@{digest} serves linux/amd64,linux/arm64, binaries checked.", merge.Output, StringComparison.Ordinal);
-        Assert.Contains($"MergeImages: {repository}:1.0: (none) -> {digest} (created)", merge.Output, StringComparison.Ordinal);
+        Assert.Contains($"PromoteImage: {repository}:1.0: (none) -> {digest} (created)", merge.Output, StringComparison.Ordinal);
         Assert.Equal(digest, TagDigest($"{repository}:latest"));
     }
 

@@ -100,7 +100,7 @@ public sealed class RecipeBuilderDriversEngineTests(RegistryBed bed) : IDisposab
         var arm64Record = PublishRecord.Parse(File.ReadAllText(Path.Combine(records, "linux-arm64.json")), "arm64");
         Assert.Contains($"exporting manifest {arm64Record.Digest}", arm64.Output, StringComparison.Ordinal);
         Assert.Contains($"exporting manifest {amd64Record.Digest}", amd64.Output, StringComparison.Ordinal);
-        var merged = System.Text.RegularExpressions.Regex.Match(merge.Output, @"MergeImages: \S+:1\.0: \(none\) -> (sha256:[0-9a-f]{64}) \(created\)");
+        var merged = System.Text.RegularExpressions.Regex.Match(merge.Output, @"PromoteImage: \S+:1\.0: \(none\) -> (sha256:[0-9a-f]{64}) \(created\)");
         Assert.True(merged.Success, merge.Output);
         Assert.Equal(merged.Groups[1].Value, TagDigest($"{repository}:1.0"));
     }
