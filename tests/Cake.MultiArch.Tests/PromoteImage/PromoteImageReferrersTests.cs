@@ -34,6 +34,8 @@ public sealed class PromoteImageReferrersTests
 
             // Then
             Assert.Equal(3, result.ReferrersCopied);
+            Assert.Equal(0, result.SignatureTagsCopied);
+            Assert.EndsWith(" uploaded; 3 referrers copied)", result.ToString(), StringComparison.Ordinal);
             Assert.Equal(new[] { image.Sbom, image.Scan }.Order(StringComparer.Ordinal), registry.ReferrersOf("dst", image.Index)["manifests"]!.AsArray().Select(m => m!["digest"]!.GetValue<string>()));
             Assert.Equal(image.Arm64Sbom, Assert.Single(registry.ReferrersOf("dst", image.Arm64)["manifests"]!.AsArray())!["digest"]!.GetValue<string>());
             Assert.Equal(registry.Stored($"/v2/src/manifests/{image.Sbom}"), registry.Stored($"/v2/dst/manifests/{image.Sbom}"));
