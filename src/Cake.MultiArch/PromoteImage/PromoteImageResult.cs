@@ -43,7 +43,20 @@ public sealed record PromoteImageResult(
     int BlobsUploaded,
     int ManifestsCopied)
 {
+    /// <summary>Gets how many of cosign's tags (<c>sha256-&lt;hex&gt;.sig</c>, <c>.att</c>, <c>.sbom</c>) of the digest and its manifests were copied into other repositories.</summary>
+    public int SignatureTagsCopied { get; init; }
+
+    /// <summary>
+    /// Gets how many OCI referrers (manifests whose <c>subject</c> is the digest, one of its
+    /// manifests, or a copied referrer) were copied into other repositories: found through the
+    /// source's referrers API or, where it has none, its referrers tag (<c>sha256-&lt;hex&gt;</c>).
+    /// </summary>
+    public int ReferrersCopied { get; init; }
+
     /// <inheritdoc />
     public override string ToString() =>
-        $"{Source} -> {string.Join(", ", Tags.Select(t => t.Tag))} (blobs: {BlobsPresent} present, {BlobsMounted} mounted, {BlobsUploaded} uploaded)";
+        $"{Source} -> {string.Join(", ", Tags.Select(t => t.Tag))} (blobs: {BlobsPresent} present, {BlobsMounted} mounted, {BlobsUploaded} uploaded"
+        + (SignatureTagsCopied > 0 ? $"; {SignatureTagsCopied} signature tag{(SignatureTagsCopied == 1 ? string.Empty : "s")} copied" : string.Empty)
+        + (ReferrersCopied > 0 ? $"; {ReferrersCopied} referrer{(ReferrersCopied == 1 ? string.Empty : "s")} copied" : string.Empty)
+        + ")";
 }

@@ -8,7 +8,8 @@ namespace Cake.MultiArch.Publishing;
 /// <summary>
 /// Puts a digest under tags (PromoteImage, and MergeImages after its verification): the manifest
 /// bytes are copied unchanged into each tag's repository (children first, blobs mounted when the
-/// registry allows it), and a tag already at the digest is left alone.
+/// registry allows it) with cosign's signature tags and the OCI referrers of the digest, and a tag
+/// already at the digest is left alone.
 /// </summary>
 /// <param name="log">The log each tag's change is written to.</param>
 internal sealed class ImagePromoter(ICakeLog log)
@@ -34,10 +35,13 @@ internal sealed class ImagePromoter(ICakeLog log)
         }
 
         var copier = new ImageCopier(client, mount);
+        var signatureTags = 0;
+        var referrers = 0;
         foreach (var target in tags.Select(t => t.WithDigest(manifest.Digest)).DistinctBy(t => (t.Registry, t.Repository)).Where(t => t.Registry != source.Registry || t.Repository != source.Repository))
         {
             await copier.CopyAsync(source, target, manifest, cancellationToken).ConfigureAwait(false);
-            await new SignatureCopier(client, copier, log).CopyAsync(source, target, manifest, alias, cancellationToken).ConfigureAwait(false);
+            signatureTags += await new SignatureCopier(client, copier, log).CopyAsync(source, target, manifest, alias, cancellationToken).ConfigureAwait(false);
+            referrers += await new ReferrerCopier(client, copier, log).CopyAsync(source, target, manifest, alias, cancellationToken).ConfigureAwait(false);
         }
 
         var changes = new List<TagChange>();
@@ -48,7 +52,11 @@ internal sealed class ImagePromoter(ICakeLog log)
             changes.Add(change);
         }
 
-        return new PromoteImageResult(source.ToString(), manifest.Digest, manifest.MediaType, changes, copier.Present, copier.Mounted, copier.Uploaded, copier.Manifests);
+        return new PromoteImageResult(source.ToString(), manifest.Digest, manifest.MediaType, changes, copier.Present, copier.Mounted, copier.Uploaded, copier.Manifests)
+        {
+            SignatureTagsCopied = signatureTags,
+            ReferrersCopied = referrers,
+        };
     }
 
     private static async Task<TagChange> MoveTagAsync(IRegistryWriteClient client, ImageReference tag, ManifestResult manifest, CancellationToken cancellationToken)

@@ -39,4 +39,14 @@ internal interface IRegistryWriteClient : IRegistryClient
     /// <param name="cancellationToken">Cancels the requests.</param>
     /// <returns><see cref="BlobTransfer.Present"/> or <see cref="BlobTransfer.Uploaded"/>.</returns>
     Task<BlobTransfer> UploadBlobAsync(ImageReference repository, string digest, Func<Stream> open, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Lists the referrers of a digest through the referrers API (<c>GET /v2/&lt;name&gt;/referrers/&lt;digest&gt;</c>,
+    /// distribution-spec 1.1), every page.
+    /// </summary>
+    /// <param name="repository">The repository.</param>
+    /// <param name="digest">The subject's digest.</param>
+    /// <param name="cancellationToken">Cancels the requests.</param>
+    /// <returns>The referrers' descriptors, or <see langword="null"/> when the registry does not serve the API (404: use the referrers tag schema).</returns>
+    Task<IReadOnlyList<Descriptor>?> GetReferrersAsync(ImageReference repository, string digest, CancellationToken cancellationToken = default);
 }

@@ -11,6 +11,9 @@ internal sealed class ManifestOperations(RegistryTransport transport)
 {
     private const string PushScope = "pull,push";
 
+    /// <summary>The most pages of one referrers list that are read (a guard against a registry whose Link header loops).</summary>
+    private const int MaxReferrerPages = 100;
+
     /// <summary>Gets a manifest or index by tag or digest and verifies its digest.</summary>
     /// <param name="repository">The repository.</param>
     /// <param name="reference">The tag or digest.</param>
@@ -61,6 +64,50 @@ internal sealed class ManifestOperations(RegistryTransport transport)
         }
     }
 
+    /// <summary>
+    /// Lists the referrers of a digest through the referrers API (distribution-spec 1.1
+    /// "Listing Referrers": <c>GET /v2/&lt;name&gt;/referrers/&lt;digest&gt;</c>), following the
+    /// <c>Link: &lt;…&gt;; rel="next"</c> pages.
+    /// </summary>
+    /// <param name="repository">The repository.</param>
+    /// <param name="digest">The subject's digest.</param>
+    /// <param name="cancellationToken">Cancels the requests.</param>
+    /// <returns>The descriptors of every page, or <see langword="null"/> when the registry answered 404 (it does not serve the API: the spec's signal to use the referrers tag schema).</returns>
+    public async Task<IReadOnlyList<Descriptor>?> ReferrersAsync(ImageReference repository, string digest, CancellationToken cancellationToken)
+    {
+        var uri = transport.BuildUri(repository, "referrers", digest, digestOnly: true);
+        var referrers = new List<Descriptor>();
+        for (var page = 1; uri is not null; page++)
+        {
+            if (page > MaxReferrerPages)
+            {
+                throw new CakeException($"GET {uri}: the referrers list of {digest} in {repository.Registry}/{repository.Repository} goes on past {MaxReferrerPages} pages; expected a last page without a Link header. The registry's pagination loops.");
+            }
+
+            var current = uri;
+            var request = new RegistryRequest(HttpMethod.Get, current, repository, [MediaTypes.OciIndex], $"referrers of '{digest}'");
+            try
+            {
+                (var descriptors, uri) = await transport.SendAsync(request, async (response, token) =>
+                {
+                    using (response)
+                    {
+                        var bytes = await RegistryResponses.ReadLimitedAsync(response, current, transport.Options.MaxDocumentBytes, token).ConfigureAwait(false);
+                        var index = OciJson.ReadIndex(bytes, $"the referrers list of {digest} (GET {current})");
+                        return (index.Manifests, NextPage(response, current));
+                    }
+                }, cancellationToken).ConfigureAwait(false);
+                referrers.AddRange(descriptors);
+            }
+            catch (CakeException ex) when (page == 1 && ex.Data["StatusCode"] is HttpStatusCode.NotFound)
+            {
+                return null;
+            }
+        }
+
+        return referrers;
+    }
+
     /// <summary>Puts manifest bytes under a digest or tag, byte for byte, and checks the digest the registry reports.</summary>
     /// <param name="repository">The repository.</param>
     /// <param name="reference">The digest or tag.</param>
@@ -87,6 +134,29 @@ internal sealed class ManifestOperations(RegistryTransport transport)
         }
 
         return digest;
+    }
+
+    // RFC 8288 Link header, rel="next"; a relative address is resolved against the page's, another host is refused.
+    private static Uri? NextPage(HttpResponseMessage response, Uri current)
+    {
+        if (!response.Headers.TryGetValues("Link", out var links))
+        {
+            return null;
+        }
+
+        foreach (var link in links)
+        {
+            var match = RegistryPatterns.NextLink().Match(link);
+            if (match.Success)
+            {
+                var next = new Uri(current, match.Groups[1].Value);
+                return next.Scheme == current.Scheme && next.Authority == current.Authority
+                    ? next
+                    : throw new CakeException($"GET {current} sent a Link to the next page on another host ({next.GetLeftPart(UriPartial.Authority)}); expected a page of the same registry ({current.GetLeftPart(UriPartial.Authority)}).");
+            }
+        }
+
+        return null;
     }
 
     private static ByteArrayContent Bytes(byte[] bytes, string mediaType)

@@ -64,6 +64,13 @@ internal sealed class RegistryClient : IRegistryWriteClient, IDisposable
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<Descriptor>?> GetReferrersAsync(ImageReference repository, string digest, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(repository);
+        return _manifests.ReferrersAsync(repository, digest, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<byte[]> GetBlobAsync(ImageReference repository, string digest, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(repository);

@@ -29,4 +29,9 @@ internal static partial class RegistryPatterns
     /// <returns>The pattern.</returns>
     [GeneratedRegex("^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$")]
     public static partial Regex PathComponent();
+
+    /// <summary>The next page of an RFC 8288 <c>Link</c> header: <c>&lt;url&gt;; rel="next"</c>.</summary>
+    /// <returns>The pattern; group 1 is the address.</returns>
+    [GeneratedRegex("<([^>]+)>\\s*;\\s*rel=\"?next\"?", RegexOptions.IgnoreCase)]
+    public static partial Regex NextLink();
 }

@@ -97,8 +97,48 @@ public sealed class AliasPageExamplesTests
         Assert.Equal(merged.Groups[1].Value, await TestBedTags.DigestAsync($"{suffix}/app", "2.0"));
     }
 
+    [Fact]
+    public async Task Should_Run_The_Signing_Alias_Examples_When_Their_Pages_Are_Copied()
+    {
+        // Given: registry.example.com/team/app:1.0 as a copy of the test bed's base image, and the
+        // key pair the page names, made by cosign next to the script with the password the page reads
+        RequireTestBed();
+        if (!File.Exists("/usr/bin/cosign"))
+        {
+            TestPaths.SkipOrFail("cosign is not installed (tests/testbed/setup.sh installs cosign 2.5.0 from Debian 13)");
+        }
+
+        var suffix = "docs-" + Guid.NewGuid().ToString("N")[..8];
+        var (copyExit, copyOutput) = TestBed.Run("skopeo", "copy", "--all", "--src-tls-verify=false", "--dest-tls-verify=false", $"docker://{Registry}/testbed/busybox:1", $"docker://{Registry}/{suffix}/app:1.0");
+        Assert.True(copyExit == 0, copyOutput);
+        var digest = await TestBedTags.DigestAsync($"{suffix}/app", "1.0");
+        using var dir = new TempDirectory();
+        var password = "docs-key-" + Guid.NewGuid().ToString("N");
+        var (keyExit, keyOutput) = TestBed.RunIn("/usr/bin/cosign", dir.Path, new Dictionary<string, string> { ["COSIGN_PASSWORD"] = password }, "generate-key-pair");
+        Assert.True(keyExit == 0, keyOutput);
+        var environment = new Dictionary<string, string> { ["COSIGN_KEY_PASSWORD"] = password };
+
+        // When
+        var sign = Run(dir, "SignImage", suffix, environment);
+        var verify = Run(dir, "VerifySignature", suffix);
+
+        // Then: the index and both platforms signed (their .sig tags in the registry), then verified one by one
+        Assert.Contains($"index {digest} -> {digest!.Replace(':', '-')}.sig", sign, StringComparison.Ordinal);
+        Assert.Matches(@"linux/amd64 sha256:[0-9a-f]{64} -> sha256-[0-9a-f]{64}\.sig", sign);
+        Assert.Matches(@"linux/arm64 sha256:[0-9a-f]{64} -> sha256-[0-9a-f]{64}\.sig", sign);
+        using (var client = new Cake.MultiArch.Registry.RegistryAccess().CreateClient())
+        {
+            Assert.NotNull(await client.HeadManifestAsync(Cake.MultiArch.Registry.ImageReference.Parse($"{Registry}/{suffix}/app:1.0"), digest.Replace(':', '-') + ".sig", TestContext.Current.CancellationToken));
+        }
+
+        Assert.Contains($"index {digest}: 1 signature(s) verified", verify, StringComparison.Ordinal);
+        Assert.Matches(@"linux/amd64 sha256:[0-9a-f]{64}: 1 signature\(s\) verified", verify);
+        Assert.Matches(@"linux/arm64 sha256:[0-9a-f]{64}: 1 signature\(s\) verified", verify);
+        Assert.DoesNotContain(password, sign + verify, StringComparison.Ordinal);
+    }
+
     /// <summary>Runs the single csharp block of an alias page as a script of its own, and returns its output (the run must succeed).</summary>
-    private static string Run(TempDirectory dir, string alias, string suffix)
+    private static string Run(TempDirectory dir, string alias, string suffix, IDictionary<string, string>? environment = null)
     {
         var block = Assert.Single(DocBlocks.Read($"docs/aliases/{alias}.md", "csharp"));
         var addin = Path.Combine(AppContext.BaseDirectory, "Cake.MultiArch.dll");
@@ -107,7 +147,7 @@ public sealed class AliasPageExamplesTests
             .Replace("registry.example.com/team/", $"{Registry}/{suffix}/", StringComparison.Ordinal);
         Assert.Contains($"#r \"{addin}\"", script, StringComparison.Ordinal);
         var file = dir.WriteFile(alias + ".cake", script);
-        var (exit, output) = TestBed.RunIn(TimeSpan.FromMinutes(6), "dotnet", TestPaths.RepositoryRoot, new Dictionary<string, string>(), "tool", "run", "dotnet-cake", file);
+        var (exit, output) = TestBed.RunIn(TimeSpan.FromMinutes(6), "dotnet", TestPaths.RepositoryRoot, environment ?? new Dictionary<string, string>(), "tool", "run", "dotnet-cake", file);
         Assert.True(exit == 0, $"docs/aliases/{alias}.md: {output}");
         return output;
     }

@@ -158,6 +158,83 @@ internal sealed class FaultRegistry : IDisposable
         return (PutManifest(repository, tag, Cake.MultiArch.Registry.MediaTypes.OciManifest, bytes), bytes.Length);
     }
 
+    /// <summary>
+    /// Makes the registry writable the way promotion writes: manifest PUTs (by digest or tag,
+    /// answered 201 with Docker-Content-Digest) and cross-repository blob mounts (201). The
+    /// repositories listed serve the referrers API (distribution-spec 1.1: <c>GET
+    /// /v2/&lt;name&gt;/referrers/&lt;digest&gt;</c> lists the manifests pushed there whose
+    /// <c>subject</c> is the digest, and a PUT of such a manifest answers <c>OCI-Subject</c>); the
+    /// others answer that route 404, as Debian's registry 2.8 does.
+    /// </summary>
+    public FaultRegistry AcceptPushes(params string[] referrersApiRepositories) => Fault(request =>
+    {
+        if (request.Method == "PUT" && Split(request.Path, "/manifests/") is var (repository, reference))
+        {
+            var bytes = Encoding.UTF8.GetBytes(request.Body);
+            var digest = PutManifest(repository, reference.StartsWith("sha256:", StringComparison.Ordinal) ? null : reference, request.Headers["Content-Type"], bytes);
+            var subject = JsonNode.Parse(bytes)?["subject"]?["digest"]?.GetValue<string>();
+            return subject is not null && referrersApiRepositories.Contains(repository)
+                ? FaultReply.Status(201, null, null, ("Docker-Content-Digest", digest), ("OCI-Subject", subject))
+                : FaultReply.Status(201, null, null, ("Docker-Content-Digest", digest));
+        }
+
+        if (request.Method == "POST" && request.Path.EndsWith("/blobs/uploads/", StringComparison.Ordinal) && request.Query.Contains("mount=", StringComparison.Ordinal))
+        {
+            var into = request.Path["/v2/".Length..^"/blobs/uploads/".Length];
+            var query = request.Query.Split('&').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => Uri.UnescapeDataString(p[1]));
+            if (!_content.TryGetValue($"/v2/{query["from"]}/blobs/{query["mount"]}", out var blob))
+            {
+                return FaultReply.Status(404);
+            }
+
+            _content[$"/v2/{into}/blobs/{query["mount"]}"] = blob;
+            return FaultReply.Status(201, null, null, ("Location", $"/v2/{into}/blobs/{query["mount"]}"), ("Docker-Content-Digest", query["mount"]));
+        }
+
+        if (request.Method == "GET" && Split(request.Path, "/referrers/") is var (repo, subjectDigest) && referrersApiRepositories.Contains(repo))
+        {
+            return FaultReply.Ok(Cake.MultiArch.Registry.MediaTypes.OciIndex, Encoding.UTF8.GetBytes(ReferrersOf(repo, subjectDigest).ToJsonString()));
+        }
+
+        return null;
+    });
+
+    /// <summary>The referrers list a registry serving the API gives for a digest: every manifest stored in the repository whose <c>subject</c> is it.</summary>
+    public JsonObject ReferrersOf(string repository, string digest)
+    {
+        var manifests = new JsonArray();
+        foreach (var (path, (contentType, body)) in _content.Where(c => c.Key.StartsWith($"/v2/{repository}/manifests/sha256:", StringComparison.Ordinal)).OrderBy(c => c.Key, StringComparer.Ordinal))
+        {
+            var document = JsonNode.Parse(body)!;
+            if (document["subject"]?["digest"]?.GetValue<string>() == digest)
+            {
+                var entry = new JsonObject { ["mediaType"] = contentType, ["digest"] = path[(path.LastIndexOf('/') + 1)..], ["size"] = body.Length };
+                if ((document["artifactType"] ?? document["config"]?["mediaType"])?.GetValue<string>() is { } type)
+                {
+                    entry["artifactType"] = type;
+                }
+
+                if (document["annotations"] is JsonObject annotations)
+                {
+                    entry["annotations"] = annotations.DeepClone();
+                }
+
+                manifests.Add(entry);
+            }
+        }
+
+        return new JsonObject { ["schemaVersion"] = 2, ["mediaType"] = Cake.MultiArch.Registry.MediaTypes.OciIndex, ["manifests"] = manifests };
+    }
+
+    /// <summary>Gets what is stored under a path (<c>/v2/&lt;name&gt;/manifests/&lt;reference&gt;</c>), or <see langword="null"/>.</summary>
+    public byte[]? Stored(string path) => _content.TryGetValue(path, out var content) ? content.Body : null;
+
+    private static (string Repository, string Reference)? Split(string path, string kind)
+    {
+        var at = path.LastIndexOf(kind, StringComparison.Ordinal);
+        return path.StartsWith("/v2/", StringComparison.Ordinal) && at > 4 ? (path[4..at], path[(at + kind.Length)..]) : null;
+    }
+
     /// <summary>Adds a fault: the first rule that answers (non-null) decides the reply.</summary>
     public FaultRegistry Fault(Func<FaultRequest, FaultReply?> rule)
     {
@@ -361,6 +438,7 @@ internal sealed class FaultRegistry : IDisposable
     private static string ReasonPhrase(int code) => code switch
     {
         200 => "OK",
+        201 => "Created",
         301 => "Moved Permanently",
         302 => "Found",
         307 => "Temporary Redirect",

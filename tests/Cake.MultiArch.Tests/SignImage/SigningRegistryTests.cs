@@ -92,11 +92,13 @@ public sealed class SigningRegistryTests
             var log = new RecordingLog();
 
             // When
-            new PromoteImageRunner(log.Log).Run(new PromoteImageSettings { Source = s.Image, Tags = { other + ":1.0" } });
+            var promoted = new PromoteImageRunner(log.Log).Run(new PromoteImageSettings { Source = s.Image, Tags = { other + ":1.0" } });
             var verified = s.Verify($"{other}@{s.Index}", "cosign.pub");
 
             // Then
             Assert.Equal(3, verified.Manifests.Count);
+            Assert.Equal((3, 0), (promoted.SignatureTagsCopied, promoted.ReferrersCopied));
+            Assert.EndsWith("; 3 signature tags copied)", promoted.ToString(), StringComparison.Ordinal);
             Assert.Contains($"PromoteImage: copied {s.Repository}:{s.Index.Replace(':', '-')}.sig to {other}:{s.Index.Replace(':', '-')}.sig", log.All, StringComparison.Ordinal);
         }
 
