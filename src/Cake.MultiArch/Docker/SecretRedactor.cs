@@ -1,4 +1,5 @@
-using System.Text.RegularExpressions;
+using System.Buffers;
+using System.Text;
 
 namespace Cake.MultiArch.Docker;
 
@@ -23,7 +24,8 @@ internal sealed class SecretRedactor
     /// <summary>The shortest line of a multi-line value (after trimming) that is redacted on its own.</summary>
     public const int MinimumLineLength = 4;
 
-    private readonly Regex? _pattern;
+    private readonly string[] _fragments;
+    private readonly SearchValues<string>? _starts;
 
     /// <summary>Initializes a new instance of the <see cref="SecretRedactor"/> class.</summary>
     /// <param name="values">The secret values; <see langword="null"/> and empty ones are ignored.</param>
@@ -59,22 +61,57 @@ internal sealed class SecretRedactor
 
         // One pass, longest fragment first at each position: a line that holds a shorter fragment
         // of the same value is masked whole, and a mask is never searched again.
-        _pattern = fragments.Count == 0
-            ? null
-            : new Regex(string.Join('|', fragments.OrderByDescending(f => f.Length).ThenBy(f => f, StringComparer.Ordinal).Select(Regex.Escape)), RegexOptions.CultureInvariant);
+        _fragments = [.. fragments.OrderByDescending(f => f.Length).ThenBy(f => f, StringComparer.Ordinal)];
+        _starts = _fragments.Length == 0 ? null : SearchValues.Create(_fragments, StringComparison.Ordinal);
     }
 
     /// <summary>Gets a redactor that knows no secrets and returns every text unchanged.</summary>
     public static SecretRedactor None { get; } = new([]);
 
     /// <summary>Gets a value indicating whether this redactor knows no secrets.</summary>
-    public bool IsEmpty => _pattern is null;
+    public bool IsEmpty => _starts is null;
 
     /// <summary>Replaces every secret value, and every line of one, in a text with <see cref="Mask"/>.</summary>
     /// <param name="text">A line a tool printed, or any longer text (an error message, a summary).</param>
     /// <returns>The text without the secrets; <see langword="null"/> stays <see langword="null"/>.</returns>
     public string Redact(string text)
     {
-        return string.IsNullOrEmpty(text) || _pattern is null ? text : _pattern.Replace(text, Mask);
+        if (string.IsNullOrEmpty(text) || _starts is null)
+        {
+            return text;
+        }
+
+        var rest = text.AsSpan();
+        var at = rest.IndexOfAny(_starts);
+        if (at < 0)
+        {
+            return text;
+        }
+
+        var redacted = new StringBuilder(text.Length);
+        while (at >= 0)
+        {
+            redacted.Append(rest[..at]);
+            rest = rest[at..];
+            redacted.Append(Mask);
+            rest = rest[LongestAtStart(rest)..];
+            at = rest.IndexOfAny(_starts);
+        }
+
+        return redacted.Append(rest).ToString();
+    }
+
+    // The fragments are longest first, so the first that starts here is the longest.
+    private int LongestAtStart(ReadOnlySpan<char> text)
+    {
+        foreach (var fragment in _fragments)
+        {
+            if (text.StartsWith(fragment, StringComparison.Ordinal))
+            {
+                return fragment.Length;
+            }
+        }
+
+        throw new InvalidOperationException("SearchValues found a fragment that no fragment starts.");
     }
 }
