@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 
 namespace Cake.MultiArch.Docker;
@@ -24,8 +23,11 @@ internal sealed class SecretRedactor
     /// <summary>The shortest line of a multi-line value (after trimming) that is redacted on its own.</summary>
     public const int MinimumLineLength = 4;
 
+    private const int NotSearched = -2;
+
+    // Longest first; a few per secret. Searched with string.IndexOf, which costs nothing to set up:
+    // a run-time Regex (or SearchValues<string>) took 50-60 ms to build and run on its first call.
     private readonly string[] _fragments;
-    private readonly SearchValues<string>? _starts;
 
     /// <summary>Initializes a new instance of the <see cref="SecretRedactor"/> class.</summary>
     /// <param name="values">The secret values; <see langword="null"/> and empty ones are ignored.</param>
@@ -62,56 +64,63 @@ internal sealed class SecretRedactor
         // One pass, longest fragment first at each position: a line that holds a shorter fragment
         // of the same value is masked whole, and a mask is never searched again.
         _fragments = [.. fragments.OrderByDescending(f => f.Length).ThenBy(f => f, StringComparer.Ordinal)];
-        _starts = _fragments.Length == 0 ? null : SearchValues.Create(_fragments, StringComparison.Ordinal);
     }
 
     /// <summary>Gets a redactor that knows no secrets and returns every text unchanged.</summary>
     public static SecretRedactor None { get; } = new([]);
 
     /// <summary>Gets a value indicating whether this redactor knows no secrets.</summary>
-    public bool IsEmpty => _starts is null;
+    public bool IsEmpty => _fragments.Length == 0;
 
     /// <summary>Replaces every secret value, and every line of one, in a text with <see cref="Mask"/>.</summary>
     /// <param name="text">A line a tool printed, or any longer text (an error message, a summary).</param>
     /// <returns>The text without the secrets; <see langword="null"/> stays <see langword="null"/>.</returns>
     public string Redact(string text)
     {
-        if (string.IsNullOrEmpty(text) || _starts is null)
+        if (string.IsNullOrEmpty(text) || _fragments.Length == 0)
         {
             return text;
         }
 
-        var rest = text.AsSpan();
-        var at = rest.IndexOfAny(_starts);
-        if (at < 0)
+        // Where each fragment next occurs at or after 'from' (-1: nowhere, NotSearched: not yet
+        // looked for); the leftmost wins, the longest at a tie (the first in the list), as the
+        // alternation of a regex would. Each fragment is searched again only once passed.
+        var next = new int[_fragments.Length];
+        Array.Fill(next, NotSearched);
+        var from = 0;
+        StringBuilder? redacted = null;
+        while (true)
         {
-            return text;
-        }
+            var (at, length) = Leftmost(text, from, next);
+            if (at < 0)
+            {
+                return redacted is null ? text : redacted.Append(text, from, text.Length - from).ToString();
+            }
 
-        var redacted = new StringBuilder(text.Length);
-        while (at >= 0)
-        {
-            redacted.Append(rest[..at]);
-            rest = rest[at..];
-            redacted.Append(Mask);
-            rest = rest[LongestAtStart(rest)..];
-            at = rest.IndexOfAny(_starts);
+            redacted ??= new StringBuilder(text.Length);
+            redacted.Append(text, from, at - from).Append(Mask);
+            from = at + length;
         }
-
-        return redacted.Append(rest).ToString();
     }
 
-    // The fragments are longest first, so the first that starts here is the longest.
-    private int LongestAtStart(ReadOnlySpan<char> text)
+    private (int At, int Length) Leftmost(string text, int from, int[] next)
     {
-        foreach (var fragment in _fragments)
+        var at = -1;
+        var length = 0;
+        for (var i = 0; i < _fragments.Length; i++)
         {
-            if (text.StartsWith(fragment, StringComparison.Ordinal))
+            if (next[i] == NotSearched || (next[i] >= 0 && next[i] < from))
             {
-                return fragment.Length;
+                next[i] = text.IndexOf(_fragments[i], from, StringComparison.Ordinal);
+            }
+
+            if (next[i] >= 0 && (at < 0 || next[i] < at))
+            {
+                at = next[i];
+                length = _fragments[i].Length;
             }
         }
 
-        throw new InvalidOperationException("SearchValues found a fragment that no fragment starts.");
+        return (at, length);
     }
 }
