@@ -15,7 +15,7 @@ public sealed class BuildxBuildRunner : DockerRunner<BuildxBuildSettings>
     internal static readonly Version RawJsonVersion = ProgressChoice.RawJsonVersion;
 
     private readonly IBuildxProbe _probe;
-    private readonly IPreflight _preflight;
+    private readonly Func<IPreflight> _preflight;
 
     /// <summary>Initializes a new instance of the <see cref="BuildxBuildRunner"/> class.</summary>
     /// <param name="fileSystem">The file system.</param>
@@ -24,7 +24,7 @@ public sealed class BuildxBuildRunner : DockerRunner<BuildxBuildSettings>
     /// <param name="tools">The tool locator.</param>
     /// <param name="log">The log.</param>
     public BuildxBuildRunner(IFileSystem fileSystem, ICakeEnvironment environment, IProcessRunner processRunner, IToolLocator tools, ICakeLog log)
-        : this(fileSystem, environment, processRunner, tools, log, new BuildxProbe(), new DockerfilePreflight(fileSystem, environment, log))
+        : this(fileSystem, environment, processRunner, tools, log, new BuildxProbe(), () => new DockerfilePreflight(fileSystem, environment, log))
     {
     }
 
@@ -35,8 +35,8 @@ public sealed class BuildxBuildRunner : DockerRunner<BuildxBuildSettings>
     /// <param name="tools">The tool locator.</param>
     /// <param name="log">The log.</param>
     /// <param name="probe">Reads the builder, the engine's image store and the buildx version before the build.</param>
-    /// <param name="preflight">Checks the Dockerfile before the build.</param>
-    internal BuildxBuildRunner(IFileSystem fileSystem, ICakeEnvironment environment, IProcessRunner processRunner, IToolLocator tools, ICakeLog log, IBuildxProbe probe, IPreflight preflight)
+    /// <param name="preflight">Makes the Dockerfile check, called only when a build checks its Dockerfile (nothing of the preflight is built otherwise).</param>
+    internal BuildxBuildRunner(IFileSystem fileSystem, ICakeEnvironment environment, IProcessRunner processRunner, IToolLocator tools, ICakeLog log, IBuildxProbe probe, Func<IPreflight> preflight)
         : base(fileSystem, environment, processRunner, tools, log)
     {
         _probe = probe;
@@ -58,7 +58,7 @@ public sealed class BuildxBuildRunner : DockerRunner<BuildxBuildSettings>
         CheckLoad(settings);
         if (plan.Preflight() is { } preflight)
         {
-            _preflight.Run(preflight.Dockerfile, preflight.Settings, AliasName);
+            _preflight().Run(preflight.Dockerfile, preflight.Settings, AliasName);
         }
 
         NoteEmulation(settings);

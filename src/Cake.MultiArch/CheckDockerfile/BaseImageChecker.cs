@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Cake.Core;
+using Cake.MultiArch.Json;
 using Cake.MultiArch.Platforms;
 using Cake.MultiArch.Registry;
 
@@ -63,7 +64,7 @@ internal static class BaseImageChecker
                 return (served, BaseImageState.Ok, null);
             }
 
-            var config = JsonSerializer.Deserialize<ImageConfig>(await client.GetBlobAsync(reference, top.ToManifest().Config.Digest, cancellationToken).ConfigureAwait(false));
+            var config = JsonSerializer.Deserialize(await client.GetBlobAsync(reference, top.ToManifest().Config.Digest, cancellationToken).ConfigureAwait(false), MultiArchJsonContext.Default.ImageConfig);
             return Platform.TryParse($"{config?.Os}/{config?.Architecture}{(config?.Variant is { Length: > 0 } v ? "/" + v : string.Empty)}", out var single)
                 ? ([single], BaseImageState.Ok, null)
                 : ([], BaseImageState.Unknown, $"its config names platform '{config?.Os}/{config?.Architecture}', which is not one this check knows");

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Cake.MultiArch.Json;
 
 namespace Cake.MultiArch.CheckDockerfile;
 
@@ -16,7 +17,7 @@ internal static partial class CompileCommands
         {
             try
             {
-                script = string.Join(' ', JsonSerializer.Deserialize<string[]>(run.Arguments) ?? []);
+                script = string.Join(' ', JsonSerializer.Deserialize(run.Arguments, MultiArchJsonContext.Default.StringArray) ?? []);
             }
             catch (JsonException)
             {

@@ -4,12 +4,10 @@ using Cake.MultiArch.Registry;
 namespace Cake.MultiArch.Cosign;
 
 /// <summary>The checks both cosign aliases make on their shared settings, before any process starts.</summary>
-internal static class CosignChecks
+internal static partial class CosignChecks
 {
     /// <summary>The key URI schemes cosign reads (besides a file path).</summary>
     public static readonly IReadOnlyList<string> KeySchemes = ["env", "awskms", "gcpkms", "azurekms", "hashivault", "k8s", "gitlab"];
-
-    private static readonly Regex VariableName = new("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
     /// <summary>Checks the image: set, a valid reference, pinned by digest.</summary>
     /// <param name="alias">The alias, for messages.</param>
@@ -72,7 +70,7 @@ internal static class CosignChecks
             return false;
         }
 
-        if (scheme == "env" && !VariableName.IsMatch(rest))
+        if (scheme == "env" && !VariableName().IsMatch(rest))
         {
             problems.Add($"{alias}: Key '{key}' names no environment variable; expected 'env://NAME' with NAME made of letters, digits and '_' (such as 'env://COSIGN_PRIVATE_KEY').");
         }
@@ -126,4 +124,7 @@ internal static class CosignChecks
             arguments.Add("--allow-insecure-registry");
         }
     }
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex VariableName();
 }

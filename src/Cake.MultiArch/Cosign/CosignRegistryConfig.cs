@@ -1,5 +1,7 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using Cake.MultiArch.Json;
 using Cake.MultiArch.Registry;
 
 namespace Cake.MultiArch.Cosign;
@@ -39,14 +41,14 @@ internal sealed class CosignRegistryConfig : IDisposable
                 info.UnixFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
             }
 
-            var auths = new Dictionary<string, object>();
+            var file = new DockerConfigFile();
             if (!string.IsNullOrEmpty(access.Username))
             {
                 var auth = Convert.ToBase64String(Encoding.UTF8.GetBytes(access.Username + ":" + access.Password));
-                auths[registry == ImageReference.DefaultRegistry ? "https://index.docker.io/v1/" : registry] = new Dictionary<string, string> { ["auth"] = auth };
+                file.Auths[registry == ImageReference.DefaultRegistry ? "https://index.docker.io/v1/" : registry] = new Dictionary<string, string> { ["auth"] = auth };
             }
 
-            File.WriteAllText(Path.Combine(folder, "config.json"), JsonSerializer.Serialize(new Dictionary<string, object> { ["auths"] = auths }));
+            File.WriteAllText(Path.Combine(folder, "config.json"), JsonSerializer.Serialize(file, MultiArchJsonContext.Default.DockerConfigFile));
             return new CosignRegistryConfig(folder, new Dictionary<string, string> { ["DOCKER_CONFIG"] = folder });
         }
 
@@ -62,5 +64,13 @@ internal sealed class CosignRegistryConfig : IDisposable
         {
             Directory.Delete(_temporary, true);
         }
+    }
+
+    /// <summary>The docker config cosign is given: <c>{"auths":{"registry":{"auth":"base64(user:password)"}}}</c>.</summary>
+    internal sealed class DockerConfigFile
+    {
+        /// <summary>Gets the credentials by registry.</summary>
+        [JsonPropertyName("auths")]
+        public Dictionary<string, Dictionary<string, string>> Auths { get; } = [];
     }
 }

@@ -12,8 +12,11 @@ namespace Cake.MultiArch.EnsureBuilder;
 /// </summary>
 internal static class EmulationCheck
 {
+    // Made when a builder's emulated platform is first run here, not when the type loads.
+    private static readonly Lazy<QemuSelfTest> SharedSelfTest = new(() => new QemuSelfTest());
+
     /// <summary>Gets the self-test (shared: it only writes to folders of its own).</summary>
-    internal static QemuSelfTest SelfTest { get; } = new();
+    internal static QemuSelfTest SelfTest => SharedSelfTest.Value;
 
     /// <summary>Runs the self-test for the required platforms this machine emulates, when the builder runs on this machine.</summary>
     /// <param name="settings">The settings.</param>

@@ -163,7 +163,7 @@ internal static partial class ImageMetadataPlan
         Regex regex;
         try
         {
-            regex = new Regex(pattern, RegexOptions.None, TimeSpan.FromSeconds(1));
+            regex = UserRegex.Create(pattern);
         }
         catch (ArgumentException e)
         {

@@ -37,7 +37,7 @@ internal sealed partial record MatchExpression(Regex Regex, bool Global)
 
         try
         {
-            return (new MatchExpression(new Regex(body, options, TimeSpan.FromSeconds(1)), global), null);
+            return (new MatchExpression(UserRegex.Create(body, options), global), null);
         }
         catch (ArgumentException e)
         {

@@ -160,7 +160,7 @@ internal static partial class TagRuleEvaluator
 
         if (rule.MatchPattern is { Length: > 0 } matchPattern)
         {
-            var match = new Regex(matchPattern, RegexOptions.None, TimeSpan.FromSeconds(1)).Match(source);
+            var match = UserRegex.Create(matchPattern).Match(source);
             if (match.Success)
             {
                 source = match.Groups[1].Value;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Cake.Core;
+using Cake.MultiArch.Json;
 using Cake.MultiArch.Registry;
 
 namespace Cake.MultiArch.Publishing;
@@ -21,7 +22,7 @@ internal static class OciLayoutPusher
             throw new CakeException($"PushOciLayout: the folder '{layout}' has no index.json; expected an OCI image layout (buildx --output type=oci,dest=…,tar=false).");
         }
 
-        var top = JsonSerializer.Deserialize<ImageIndex>(await File.ReadAllBytesAsync(indexFile, cancellationToken).ConfigureAwait(false))?.Manifests ?? [];
+        var top = JsonSerializer.Deserialize(await File.ReadAllBytesAsync(indexFile, cancellationToken).ConfigureAwait(false), MultiArchJsonContext.Default.ImageIndex)?.Manifests ?? [];
         if (top.Count != 1)
         {
             throw new CakeException($"PushOciLayout: '{indexFile}' lists {top.Count} images; expected exactly 1 (one build's result).");
@@ -36,7 +37,7 @@ internal static class OciLayoutPusher
         var bytes = await File.ReadAllBytesAsync(BlobPath(layout, descriptor.Digest), cancellationToken).ConfigureAwait(false);
         var mediaType = descriptor.MediaType ?? MediaTypes.OciManifest;
         var children = MediaTypes.IsIndex(mediaType)
-            ? JsonSerializer.Deserialize<ImageIndex>(bytes)!.Manifests
+            ? JsonSerializer.Deserialize(bytes, MultiArchJsonContext.Default.ImageIndex)!.Manifests
             : [];
         foreach (var child in children)
         {
@@ -45,7 +46,7 @@ internal static class OciLayoutPusher
 
         if (!MediaTypes.IsIndex(mediaType))
         {
-            var manifest = JsonSerializer.Deserialize<ImageManifest>(bytes)!;
+            var manifest = JsonSerializer.Deserialize(bytes, MultiArchJsonContext.Default.ImageManifest)!;
             foreach (var blob in manifest.Layers.Prepend(manifest.Config))
             {
                 var path = BlobPath(layout, blob.Digest);

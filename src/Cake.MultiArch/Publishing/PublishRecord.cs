@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Cake.Core;
+using Cake.MultiArch.Json;
 using Cake.MultiArch.Platforms;
 using Cake.MultiArch.Registry;
 
@@ -22,13 +23,11 @@ public sealed record PublishRecord(string Repository, Platform Platform, string 
     /// <summary>The value of the record's <c>kind</c> field, which tells a record from any other JSON file.</summary>
     public const string Kind = "cake-multiarch/publish-record/v1";
 
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-
     /// <summary>Renders the record as JSON.</summary>
     /// <returns>The JSON text.</returns>
     public string ToJson() => JsonSerializer.Serialize(
         new Dto { Kind = Kind, Repository = Repository, Platform = Platform.ToString(), Digest = Digest, AttestationDigest = AttestationDigest, Builder = Builder, Time = Time },
-        Indented);
+        MultiArchJsonContext.Indented.Dto);
 
     /// <summary>Parses a record, with errors that name the file.</summary>
     /// <param name="json">The file's text.</param>
@@ -40,7 +39,7 @@ public sealed record PublishRecord(string Repository, Platform Platform, string 
         Dto? dto;
         try
         {
-            dto = JsonSerializer.Deserialize<Dto>(json);
+            dto = JsonSerializer.Deserialize(json, MultiArchJsonContext.Default.Dto);
         }
         catch (JsonException ex)
         {
@@ -86,7 +85,8 @@ public sealed record PublishRecord(string Repository, Platform Platform, string 
     private static CakeException Invalid(string source, string why) =>
         new($"MergeImages: the record '{source}' is not a publish record: {why}; expected the JSON that Publish-Platform (WritePublishRecord) writes. Remove the file from the records folder, or write it again.");
 
-    private sealed class Dto
+    /// <summary>The record as JSON spells it (<see cref="Kind"/> first).</summary>
+    internal sealed class Dto
     {
         [JsonPropertyName("kind")]
         public string? Kind { get; set; }

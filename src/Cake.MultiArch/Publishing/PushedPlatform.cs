@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Cake.Core;
+using Cake.MultiArch.Json;
 using Cake.MultiArch.Platforms;
 using Cake.MultiArch.Registry;
 
@@ -50,7 +51,7 @@ public sealed record PushedPlatform(Platform Platform, string Digest, string? At
     internal static async Task<(Platform Platform, ImageConfig Config)> ConfigPlatformAsync(IRegistryClient client, ImageReference image, ManifestResult manifest, string alias, CancellationToken cancellationToken)
     {
         var configBytes = await client.GetBlobAsync(image, manifest.ToManifest().Config.Digest, cancellationToken).ConfigureAwait(false);
-        var config = JsonSerializer.Deserialize<ImageConfig>(configBytes) ?? new ImageConfig();
+        var config = JsonSerializer.Deserialize(configBytes, MultiArchJsonContext.Default.ImageConfig) ?? new ImageConfig();
         var text = $"{config.Os}/{config.Architecture}{(string.IsNullOrEmpty(config.Variant) ? string.Empty : "/" + config.Variant)}";
         return Platform.TryParseCore(text, out var platform) is { } error
             ? throw new CakeException($"{alias}: the manifest {manifest.Digest} in {image.Registry}/{image.Repository} has config platform '{text}'; expected os/architecture such as linux/arm64. {error}")

@@ -28,8 +28,11 @@ internal sealed record QemuKnownBadEntry(string Id, string Title, string Scope, 
 /// <summary>The QEMU versions known to break builds, read from the embedded <c>QemuKnownBad.json</c>, and the version line parser.</summary>
 internal static class QemuKnownBad
 {
+    // Read from the embedded JSON when a QEMU version is first judged, not when the type loads.
+    private static readonly Lazy<IReadOnlyList<QemuKnownBadEntry>> LoadedEntries = new(Load);
+
     /// <summary>Gets every entry.</summary>
-    public static IReadOnlyList<QemuKnownBadEntry> Entries { get; } = Load();
+    public static IReadOnlyList<QemuKnownBadEntry> Entries => LoadedEntries.Value;
 
     /// <summary>Reads the version from QEMU's <c>--version</c> line (<c>qemu-aarch64 version 7.2.22 (Debian 1:7.2+dfsg-7)</c>).</summary>
     /// <param name="output">What QEMU printed.</param>

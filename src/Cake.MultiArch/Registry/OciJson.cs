@@ -1,5 +1,7 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Cake.Core;
+using Cake.MultiArch.Json;
 
 namespace Cake.MultiArch.Registry;
 
@@ -21,7 +23,7 @@ internal static class OciJson
     /// <exception cref="CakeException">The document is not an index.</exception>
     public static ImageIndex ReadIndex(byte[] bytes, string subject)
     {
-        var index = Read<ImageIndex>(bytes, subject, "an image index", IndexSpec);
+        var index = Read(bytes, MultiArchJsonContext.Default.ImageIndex, subject, "an image index", IndexSpec);
         if (index.Manifests is null)
         {
             throw new CakeException($"{subject} has no 'manifests' list (it is missing or null); expected an array of descriptors ({IndexSpec}).");
@@ -43,7 +45,7 @@ internal static class OciJson
     /// <exception cref="CakeException">The document is not an image manifest.</exception>
     public static ImageManifest ReadManifest(byte[] bytes, string subject)
     {
-        var manifest = Read<ImageManifest>(bytes, subject, "an image manifest", ManifestSpec);
+        var manifest = Read(bytes, MultiArchJsonContext.Default.ImageManifest, subject, "an image manifest", ManifestSpec);
         if (string.IsNullOrEmpty(manifest.Config?.Digest))
         {
             throw new CakeException($"{subject} has no 'config' with a digest (it is missing, null or has no digest); expected a descriptor of the image config ({ManifestSpec}).");
@@ -71,15 +73,15 @@ internal static class OciJson
     /// <param name="subject">What it is, for messages.</param>
     /// <returns>The config.</returns>
     /// <exception cref="CakeException">The document is not an image config.</exception>
-    public static ImageConfig ReadConfig(byte[] bytes, string subject) => Read<ImageConfig>(bytes, subject, "an image config", ConfigSpec);
+    public static ImageConfig ReadConfig(byte[] bytes, string subject) => Read(bytes, MultiArchJsonContext.Default.ImageConfig, subject, "an image config", ConfigSpec);
 
-    private static T Read<T>(byte[] bytes, string subject, string what, string spec)
+    private static T Read<T>(byte[] bytes, JsonTypeInfo<T> type, string subject, string what, string spec)
         where T : class
     {
         T? value;
         try
         {
-            value = JsonSerializer.Deserialize<T>(bytes);
+            value = JsonSerializer.Deserialize(bytes, type);
         }
         catch (JsonException ex)
         {

@@ -34,6 +34,9 @@ internal sealed class RegistryClient : IRegistryWriteClient, IDisposable
         _blobs = new BlobOperations(_transport);
     }
 
+    /// <summary>Gets a value indicating whether the client has made its HTTP client and authenticator: only its first request does.</summary>
+    internal bool IsConnected => _transport.IsConnected;
+
     /// <summary>Gets or sets how the client waits between tries (a seam for tests).</summary>
     internal Func<TimeSpan, CancellationToken, Task> Delay
     {

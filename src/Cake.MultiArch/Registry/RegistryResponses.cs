@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Cake.Core;
+using Cake.MultiArch.Json;
 
 namespace Cake.MultiArch.Registry;
 
@@ -131,7 +132,7 @@ internal static class RegistryResponses
     {
         try
         {
-            var errors = JsonSerializer.Deserialize<RegistryErrors>(body)?.Errors;
+            var errors = JsonSerializer.Deserialize(body, MultiArchJsonContext.Default.RegistryErrors)?.Errors;
             if (errors is { Count: > 0 })
             {
                 return string.Join("; ", errors.Where(e => e is not null).Select(e => $"{e.Code}: {e.Message}"));

@@ -18,19 +18,12 @@ internal sealed class RegistryTransport : IDisposable
     /// <summary>How many redirects one request follows.</summary>
     internal const int MaxRedirects = 5;
 
-    // One connection pool for the whole Cake run (as IHttpClientFactory would): a build that
-    // verifies many tags reuses its connections instead of opening new ones per alias call.
-    private static readonly SocketsHttpHandler SharedHandler = new()
-    {
-        AllowAutoRedirect = false,
-        AutomaticDecompression = DecompressionMethods.None,
-        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        ConnectTimeout = TimeSpan.FromSeconds(10),
-    };
-
-    private readonly HttpClient _http;
     private readonly RegistryClientOptions _options;
-    private readonly RegistryAuthenticator _auth;
+    private readonly HttpMessageHandler? _handler;
+
+    // Made on the first request: a client that is made and never asked (a check that needed no
+    // registry after all, invalid settings) builds no HttpClient, no handler and no authenticator.
+    private readonly Lazy<(HttpClient Http, RegistryAuthenticator Auth)> _connection;
 
     /// <summary>Initializes a new instance of the <see cref="RegistryTransport"/> class.</summary>
     /// <param name="options">The options (validated by the caller).</param>
@@ -38,14 +31,15 @@ internal sealed class RegistryTransport : IDisposable
     public RegistryTransport(RegistryClientOptions options, HttpMessageHandler? handler)
     {
         _options = options;
-        _http = handler is null
-            ? new HttpClient(SharedHandler, disposeHandler: false) { Timeout = System.Threading.Timeout.InfiniteTimeSpan }
-            : new HttpClient(handler, disposeHandler: true) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
-        _auth = new RegistryAuthenticator(_http, options);
+        _handler = handler;
+        _connection = new(Connect);
     }
 
     /// <summary>Gets the options.</summary>
     public RegistryClientOptions Options => _options;
+
+    /// <summary>Gets a value indicating whether the HTTP client has been made (on the first request).</summary>
+    internal bool IsConnected => _connection.IsValueCreated;
 
     /// <summary>Gets or sets how the transport waits between tries (a seam for tests).</summary>
     public Func<TimeSpan, CancellationToken, Task> Delay { get; set; } = Task.Delay;
@@ -165,7 +159,17 @@ internal sealed class RegistryTransport : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        if (_connection.IsValueCreated)
+        {
+            _connection.Value.Http.Dispose();
+        }
+        else
+        {
+            _handler?.Dispose();
+        }
+    }
 
     private static bool IsRetryable(HttpStatusCode status) => status == HttpStatusCode.TooManyRequests || (int)status >= 500;
 
@@ -216,7 +220,7 @@ internal sealed class RegistryTransport : IDisposable
 
             if (!IsRetryable(response.StatusCode) || attempt >= _options.MaxAttempts)
             {
-                throw await RegistryResponses.FailureAsync(request.Method, state.Current, response, request.Repository, _auth.CredentialFor(request.Repository), tryToken.Token).ConfigureAwait(false);
+                throw await RegistryResponses.FailureAsync(request.Method, state.Current, response, request.Repository, Auth.CredentialFor(request.Repository), tryToken.Token).ConfigureAwait(false);
             }
 
             return new Attempt<T>(false, default, RetryDelay(response, attempt), new CakeException($"{request.Method} {state.Current} returned {(int)response.StatusCode} {response.ReasonPhrase}"));
@@ -260,8 +264,8 @@ internal sealed class RegistryTransport : IDisposable
                 message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
             }
 
-            message.Headers.Authorization = sameHost ? _auth.HeaderFor(scopeKey) : null;
-            var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            message.Headers.Authorization = sameHost ? Auth.HeaderFor(scopeKey) : null;
+            var response = await Http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             if (response.StatusCode == HttpStatusCode.Unauthorized && sameHost && !triedAuth)
             {
                 triedAuth = true;
@@ -290,7 +294,7 @@ internal sealed class RegistryTransport : IDisposable
         AuthenticationHeaderValue? header;
         try
         {
-            header = await _auth.AuthenticateAsync(challenge, request, request.Uri, state, cancellationToken).ConfigureAwait(false);
+            header = await Auth.AuthenticateAsync(challenge, request, request.Uri, state, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -306,7 +310,7 @@ internal sealed class RegistryTransport : IDisposable
         }
 
         response.Dispose();
-        _auth.Remember(scopeKey, header);
+        Auth.Remember(scopeKey, header);
         return true;
     }
 
@@ -332,4 +336,32 @@ internal sealed class RegistryTransport : IDisposable
 
     /// <summary>How a try ended: done with a value, or to be tried again after a wait (null: backoff), with the failure for messages.</summary>
     private readonly record struct Attempt<T>(bool Done, T? Value, TimeSpan? Wait, Exception? Failure);
+
+    private HttpClient Http => _connection.Value.Http;
+
+    private RegistryAuthenticator Auth => _connection.Value.Auth;
+
+    private (HttpClient Http, RegistryAuthenticator Auth) Connect()
+    {
+        var http = _handler is null
+            ? new HttpClient(SharedPool.Handler, disposeHandler: false) { Timeout = System.Threading.Timeout.InfiniteTimeSpan }
+            : new HttpClient(_handler, disposeHandler: true) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        return (http, new RegistryAuthenticator(http, _options));
+    }
+
+    /// <summary>
+    /// One connection pool for the whole Cake run (as IHttpClientFactory would): a build that
+    /// verifies many tags reuses its connections instead of opening new ones per alias call. Made
+    /// when the first client of the run makes its first request.
+    /// </summary>
+    private static class SharedPool
+    {
+        public static readonly SocketsHttpHandler Handler = new()
+        {
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+        };
+    }
 }

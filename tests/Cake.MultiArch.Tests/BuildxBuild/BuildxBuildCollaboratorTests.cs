@@ -51,7 +51,54 @@ public sealed class BuildxBuildCollaboratorTests
             Assert.Equal("BuildxBuild", alias);
         }
 
-        private static BuildxBuildRunner NewRunner(BuildxHarness harness, IBuildxProbe probe, IPreflight preflight) =>
+        [Theory]
+        [InlineData("SkipPreflight")]
+        [InlineData("no platforms")]
+        [InlineData("remote context")]
+        public void Should_Not_Make_The_Preflight_When_The_Build_Checks_No_Dockerfile(string why)
+        {
+            // Given: a build that checks no Dockerfile, and a preflight factory that counts
+            using var harness = new BuildxHarness();
+            var made = 0;
+            var runner = NewRunner(harness, new FakeProbe(null), () => { made++; return new FakePreflight(); });
+            var settings = why switch
+            {
+                "SkipPreflight" => harness.NewSettings().WithPlatform("linux/arm64"),
+                "no platforms" => harness.NewSettings(),
+                _ => new BuildxBuildSettings { Context = "https://github.com/docker/buildx.git#v0.13.1", ToolPath = harness.NewSettings().ToolPath }.WithPlatform("linux/arm64"),
+            };
+            settings.SkipPreflight = why == "SkipPreflight";
+            harness.Docker.On("buildx build", metadataFixture: TestPaths.Fixture("buildx/meta.json"));
+
+            // When
+            runner.Run(settings);
+
+            // Then: the build ran, and nothing of the preflight was made
+            Assert.Single(harness.Docker.Calls, c => c.Count > 1 && c[0] == "buildx" && c[1] == "build");
+            Assert.Equal(0, made);
+        }
+
+        [Fact]
+        public void Should_Make_The_Preflight_Once_Per_Checked_Dockerfile_When_The_Context_Is_Local()
+        {
+            // Given
+            using var harness = new BuildxHarness();
+            var made = 0;
+            var preflight = new FakePreflight();
+            var runner = NewRunner(harness, new FakeProbe(null), () => { made++; return preflight; });
+            harness.Docker.On("buildx build", metadataFixture: TestPaths.Fixture("buildx/meta.json"));
+
+            // When
+            runner.Run(harness.NewSettings().WithPlatform("linux/arm64"));
+
+            // Then
+            Assert.Equal(1, made);
+            Assert.Single(preflight.Calls);
+        }
+
+        private static BuildxBuildRunner NewRunner(BuildxHarness harness, IBuildxProbe probe, IPreflight preflight) => NewRunner(harness, probe, () => preflight);
+
+        private static BuildxBuildRunner NewRunner(BuildxHarness harness, IBuildxProbe probe, Func<IPreflight> preflight) =>
             new(harness.Cake.FileSystem, harness.Cake.Environment, harness.Cake.ProcessRunner, harness.Cake.Tools, harness.Cake.Log.Log, probe, preflight);
     }
 

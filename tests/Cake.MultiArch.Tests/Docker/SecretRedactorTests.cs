@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+using CsCheck;
 using Cake.MultiArch.Docker;
 
 namespace Cake.MultiArch.Tests.Docker;
@@ -90,6 +92,45 @@ public sealed class SecretRedactorTests
             Assert.True(redactor.IsEmpty);
             Assert.Equal("#5 0.567 hello", redactor.Redact("#5 0.567 hello"));
             Assert.Equal("#5 0.567 hello", SecretRedactor.None.Redact("#5 0.567 hello"));
+        }
+
+        [Fact]
+        public void Should_Mask_As_The_Alternation_Of_Its_Fragments_Longest_First_Would_When_Values_Overlap()
+        {
+            // Given: values and texts from a small alphabet, so that values overlap, nest and repeat
+            // in the text; the reference is the one-pass regex the redactor used before it searched
+            // with SearchValues (leftmost match, longest fragment first at each position).
+            var piece = Gen.String[Gen.Char["ab\n -"], 0, 7];
+            var values = piece.Array[0, 4];
+            var text = Gen.String[Gen.Char["ab\n -["], 0, 40];
+
+            // When / Then
+            Gen.Select(values, text).Sample((secrets, line) =>
+            {
+                var redactor = new SecretRedactor(secrets);
+                Assert.Equal(Reference(secrets, line), redactor.Redact(line));
+            }, iter: 5000);
+        }
+
+        private static string Reference(string[] values, string text)
+        {
+            var fragments = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var value in values.Where(v => v.Length > 0))
+            {
+                var normalised = value.Replace("\r\n", "\n", StringComparison.Ordinal);
+                fragments.Add(value);
+                fragments.Add(normalised);
+                if (normalised.Trim() is { Length: > 0 } trimmed)
+                {
+                    fragments.Add(trimmed);
+                }
+
+                fragments.UnionWith(normalised.Split('\n').Select(l => l.Trim()).Where(l => l.Length >= SecretRedactor.MinimumLineLength));
+            }
+
+            return fragments.Count == 0 || text.Length == 0
+                ? text
+                : new Regex(string.Join('|', fragments.OrderByDescending(f => f.Length).ThenBy(f => f, StringComparer.Ordinal).Select(Regex.Escape)), RegexOptions.CultureInvariant).Replace(text, SecretRedactor.Mask);
         }
     }
 }

@@ -41,6 +41,39 @@ public sealed class RegistryClientTests
     }
 
     [Fact]
+    public async Task Should_Make_Its_Http_Client_On_The_First_Request_Only()
+    {
+        // Given: a client, asked nothing yet (what a check that needed no registry leaves behind)
+        var (client, handler, _) = Client((_, _) => ScriptedHandler.Respond(HttpStatusCode.OK, Index, MediaTypes.OciIndex));
+        Assert.False(client.IsConnected);
+        Assert.True(client.IsPlainHttp("localhost:5000"));
+        Assert.False(client.IsConnected);
+
+        // When
+        await client.GetManifestAsync(Repo, "1", TestContext.Current.CancellationToken);
+        await client.GetManifestAsync(Repo, "1", TestContext.Current.CancellationToken);
+
+        // Then
+        Assert.True(client.IsConnected);
+        Assert.Equal(2, handler.Requests.Count);
+    }
+
+    [Fact]
+    public void Should_Make_No_Http_Client_When_The_Access_Settings_Make_A_Client_That_Is_Never_Asked()
+    {
+        // Given
+        var access = new RegistryAccess { Username = "u", Password = "p", InsecureRegistries = { "10.0.0.5:5000" } };
+
+        // When
+        using var client = access.CreateClient();
+
+        // Then
+        Assert.False(client.IsConnected);
+        Assert.True(client.IsPlainHttp("10.0.0.5:5000"));
+        Assert.False(client.IsConnected);
+    }
+
+    [Fact]
     public async Task Should_Use_Plain_Http_Only_For_Loopback_And_Listed_Registries()
     {
         var (client, handler, _) = Client((_, _) => ScriptedHandler.Respond(HttpStatusCode.OK, List, MediaTypes.DockerManifestList));

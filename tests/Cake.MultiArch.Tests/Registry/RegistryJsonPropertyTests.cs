@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using Cake.Core;
 using Cake.MultiArch.Registry;
 using Cake.MultiArch.Tests.Fixtures;
@@ -33,14 +32,14 @@ public sealed class RegistryJsonPropertyTests
         (1, Gen.OneOf("null", "true", "false", "-1", "0", "1e999", "9223372036854775808", "2")),
         (1, Gen.Int.Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))),
         (2, Gen.OneOf(Strings)),
-        (1, Gen.String[0, 12].Select(s => JsonSerializer.Serialize(s))));
+        (1, Gen.String[0, 12].Select(s => TestJson.Quote(s))));
 
     /// <summary>Random JSON documents shaped like registry documents: objects with their keys, arrays, scalars of every type.</summary>
     private static readonly Gen<string> Json = Gen.Recursive<string>((depth, json) => depth >= 4
         ? Scalar
         : Gen.Frequency(
             (2, Scalar),
-            (3, Gen.Select(Gen.OneOf(Keys), json).Array[0, 5].Select(pairs => "{" + string.Join(",", pairs.Select(p => JsonSerializer.Serialize(p.Item1) + ":" + p.Item2)) + "}")),
+            (3, Gen.Select(Gen.OneOf(Keys), json).Array[0, 5].Select(pairs => "{" + string.Join(",", pairs.Select(p => TestJson.Quote(p.Item1) + ":" + p.Item2)) + "}")),
             (2, json.Array[0, 4].Select(items => "[" + string.Join(",", items) + "]"))));
 
     private static readonly byte[][] RealDocuments =
@@ -159,7 +158,7 @@ public sealed class RegistryJsonPropertyTests
             : Gen.Frequency(
                 (1, Scalar),
                 (3, Gen.Select(Gen.OneOf("auths", "credHelpers", "auth", "identitytoken", "ghcr.io", "https://ghcr.io/v1/", "username"), json).Array[0, 4]
-                    .Select(pairs => "{" + string.Join(",", pairs.Select(p => JsonSerializer.Serialize(p.Item1) + ":" + p.Item2)) + "}")),
+                    .Select(pairs => "{" + string.Join(",", pairs.Select(p => TestJson.Quote(p.Item1) + ":" + p.Item2)) + "}")),
                 (1, json.Array[0, 3].Select(items => "[" + string.Join(",", items) + "]"))));
 
         [Fact]

@@ -27,6 +27,18 @@ public sealed class CodeShapeTests
             .Select(p => (Path.GetRelativePath(TestPaths.RepositoryRoot, p), CSharpSyntaxTree.ParseText(File.ReadAllText(p), path: p)))
             .ToArray());
 
+    // The sources bound against the framework and Cake (no source generator runs, so generated
+    // members such as MultiArchJsonContext.Default do not bind; the rules below allow for that).
+    private static readonly Lazy<CSharpCompilation> Compilation = new(() => CSharpCompilation.Create(
+        "CodeShape",
+        Sources.Value.Select(s => s.Tree).Append(CSharpSyntaxTree.ParseText(ImplicitUsings)),
+        ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+            .Where(p => !Path.GetFileName(p).StartsWith("Cake.MultiArch", StringComparison.Ordinal))
+            .Select(p => MetadataReference.CreateFromFile(p)),
+        new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)));
+
+    private const string ImplicitUsings = "global using System; global using System.Collections.Generic; global using System.IO; global using System.Linq; global using System.Net.Http; global using System.Threading; global using System.Threading.Tasks;";
+
     private static Assembly Addin => typeof(MultiArchAliases).Assembly;
 
     public sealed class TheSourceFiles
@@ -51,7 +63,8 @@ public sealed class CodeShapeTests
         public void Should_Have_No_Partial_Type_But_The_Alias_Class_And_Generated_Regex_Holders()
         {
             // Given: partial declarations by type; a type may be partial only to hold [GeneratedRegex]
-            // methods, in one file, or be the alias class (one file per alias folder)
+            // methods, or be the source-generated JSON context, in one file, or be the alias class
+            // (one file per alias folder)
             var partials = Sources.Value
                 .SelectMany(s => s.Tree.GetRoot().DescendantNodes().OfType<TypeDeclarationSyntax>()
                     .Where(t => t.Modifiers.Any(SyntaxKind.PartialKeyword))
@@ -61,11 +74,61 @@ public sealed class CodeShapeTests
             // When
             var offenders = partials
                 .Where(g => g.Key != "Cake.MultiArch.MultiArchAliases")
-                .Where(g => g.Count() > 1 || !HasGeneratedRegex(g.Single().Type))
+                .Where(g => g.Count() > 1 || !(HasGeneratedRegex(g.Single().Type) || IsJsonContext(g.Single().Type)))
                 .Select(g => $"{g.Key}: {string.Join(", ", g.Select(p => p.Path))}")
                 .ToArray();
 
             // Then
+            Assert.Empty(offenders);
+        }
+
+        [Fact]
+        public void Should_Compile_No_Regular_Expression_At_Run_Time_But_A_Users_Own()
+        {
+            // Given: every Regex made with new, and every static Regex method that takes a pattern
+            // (Regex.IsMatch(text, pattern), Regex.Replace(…)), outside the one file that compiles
+            // the expressions a user writes in the settings; every other one is a [GeneratedRegex]
+            var regex = Compilation.Value.GetTypeByMetadataName("System.Text.RegularExpressions.Regex")!;
+
+            // When
+            var offenders = Bound(s => s.Path.Replace('\\', '/') != UserRegexFile)
+                .SelectMany(s => s.Tree.GetRoot().DescendantNodes().Where(MayBeRegex).Select(n => (s.Path, Node: n, What: n switch
+                {
+                    BaseObjectCreationExpressionSyntax created when SymbolEqualityComparer.Default.Equals(s.Model.GetTypeInfo(created).Type, regex) => "new Regex",
+                    InvocationExpressionSyntax call when s.Model.GetSymbolInfo(call).Symbol is IMethodSymbol { IsStatic: true } m
+                        && SymbolEqualityComparer.Default.Equals(m.ContainingType, regex) && m.Parameters.Any(p => p.Name == "pattern") => $"Regex.{m.Name}(…, pattern, …)",
+                    _ => null,
+                })))
+                .Where(n => n.What is not null)
+                .Select(n => $"{Where(n.Path, n.Node)} {n.What}: make it a [GeneratedRegex]")
+                .ToArray();
+
+            // Then
+            Assert.Empty(offenders);
+        }
+
+        [Fact]
+        public void Should_Read_And_Write_Json_Only_Through_The_Source_Generated_Context()
+        {
+            // Given: every JsonSerializer call; it must take a JsonTypeInfo or a context (the
+            // overloads without one read the types by reflection), and the one context is internal
+            var serializer = Compilation.Value.GetTypeByMetadataName("System.Text.Json.JsonSerializer")!;
+            var contexts = Sources.Value
+                .SelectMany(s => s.Tree.GetRoot().DescendantNodes().OfType<ClassDeclarationSyntax>().Where(IsJsonContext).Select(c => (s.Path, Class: c)))
+                .ToArray();
+
+            // When
+            var offenders = Bound(_ => true)
+                .SelectMany(s => s.Tree.GetRoot().DescendantNodes().OfType<InvocationExpressionSyntax>()
+                    .Where(call => Called(call) is { } name && (name.StartsWith("Serialize", StringComparison.Ordinal) || name.StartsWith("Deserialize", StringComparison.Ordinal)))
+                    .Where(call => Candidates(s.Model, call).Any(m => SymbolEqualityComparer.Default.Equals(m.ContainingType, serializer)))
+                    .Where(call => !IsSourceGenerated(s.Model, call))
+                    .Select(call => $"{Where(s.Path, call)} {call}: pass MultiArchJsonContext.Default.<Type>"))
+                .ToArray();
+
+            // Then
+            var context = Assert.Single(contexts);
+            Assert.Contains(context.Class.Modifiers, m => m.IsKind(SyntaxKind.InternalKeyword));
             Assert.Empty(offenders);
         }
 
@@ -108,6 +171,59 @@ public sealed class CodeShapeTests
             },
             _ => node.Kind().ToString(),
         };
+
+        private const string UserRegexFile = "src/Cake.MultiArch/ImageMetadata/UserRegex.cs";
+
+        private static IEnumerable<(string Path, SyntaxTree Tree, SemanticModel Model)> Bound(Func<(string Path, SyntaxTree Tree), bool> which) =>
+            Sources.Value.Where(which).Select(s => (s.Path, s.Tree, Compilation.Value.GetSemanticModel(s.Tree)));
+
+        private static string Where(string path, SyntaxNode node) => $"{path.Replace('\\', '/')}:{node.GetLocation().GetLineSpan().StartLinePosition.Line + 1}";
+
+        // Only these nodes are bound (binding every node of the sources takes half a minute here).
+        private static bool MayBeRegex(SyntaxNode node) => node switch
+        {
+            ImplicitObjectCreationExpressionSyntax => true,
+            ObjectCreationExpressionSyntax created => created.Type.ToString().EndsWith("Regex", StringComparison.Ordinal),
+            InvocationExpressionSyntax call => Called(call) is "IsMatch" or "Match" or "Matches" or "Replace" or "Split" or "Count" or "EnumerateMatches" or "EnumerateSplits",
+            _ => false,
+        };
+
+        private static string? Called(InvocationExpressionSyntax call) => call.Expression switch
+        {
+            MemberAccessExpressionSyntax member => member.Name.Identifier.Text,
+            SimpleNameSyntax name => name.Identifier.Text,
+            _ => null,
+        };
+
+        private static IEnumerable<IMethodSymbol> Candidates(SemanticModel model, InvocationExpressionSyntax call)
+        {
+            var info = model.GetSymbolInfo(call);
+            return (info.Symbol is { } bound ? new[] { bound } : info.CandidateSymbols.ToArray()).OfType<IMethodSymbol>();
+        }
+
+        // Bound: an overload with a JsonTypeInfo or JsonSerializerContext parameter. Not bound
+        // (the context's generated members are missing here): an argument names a context type.
+        private static bool IsSourceGenerated(SemanticModel model, InvocationExpressionSyntax call) =>
+            model.GetSymbolInfo(call).Symbol is IMethodSymbol bound
+                ? bound.Parameters.Any(p => IsOrDerives(p.Type, "JsonTypeInfo") || IsOrDerives(p.Type, "JsonSerializerContext"))
+                : call.ArgumentList.Arguments.SelectMany(a => a.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>())
+                    .Any(i => model.GetSymbolInfo(i).Symbol is ITypeSymbol type && IsOrDerives(type, "JsonSerializerContext"));
+
+        private static bool IsOrDerives(ITypeSymbol? type, string name)
+        {
+            for (; type is not null; type = type.BaseType)
+            {
+                if (type.Name == name && type.ContainingNamespace.ToDisplayString().StartsWith("System.Text.Json", StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsJsonContext(TypeDeclarationSyntax type) =>
+            type.BaseList?.Types.Any(t => t.Type.ToString() is "JsonSerializerContext" or "System.Text.Json.Serialization.JsonSerializerContext") == true;
 
         private static bool HasGeneratedRegex(TypeDeclarationSyntax type) =>
             type.Members.Any(m => m.AttributeLists.SelectMany(l => l.Attributes).Any(a => a.Name.ToString() is "GeneratedRegex" or "GeneratedRegexAttribute"));

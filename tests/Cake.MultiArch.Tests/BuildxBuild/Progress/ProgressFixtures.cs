@@ -54,7 +54,7 @@ internal static class ProgressFixtures
         {
             using (document)
             {
-                lines.Add(JsonSerializer.Serialize(document.RootElement));
+                lines.Add(TestJson.Compact(document.RootElement));
             }
 
             consumed = (int)reader.BytesConsumed;
