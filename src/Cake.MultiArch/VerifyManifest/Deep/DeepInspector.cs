@@ -44,13 +44,15 @@ internal sealed class DeepInspector(ImageTree tree, ContainerConfig config, Plat
 
     private static readonly string[] DefaultLibraryDirectories = ["/lib", "/usr/lib", "/lib64", "/usr/lib64", "/usr/local/lib", "/lib32", "/usr/lib32"];
 
+    private string[]? _libraryDirectories;
+    private Dictionary<string, TreeNode?>? _directories;
+
     /// <summary>Runs the checks that are on.</summary>
     /// <returns>What they found.</returns>
     public DeepResult Run()
     {
         var findings = new List<DeepFinding>();
-        var elves = tree.Root.Descendants()
-            .Where(n => n.Kind == TreeNodeKind.File && n.Content?.Elf is not null)
+        var elves = ElfFiles()
             .Select(n => (Node: n, Path: n.Path))
             .Where(e => !Ignored(e.Path))
             .OrderBy(e => e.Path, StringComparer.Ordinal)
@@ -89,7 +91,7 @@ internal sealed class DeepInspector(ImageTree tree, ContainerConfig config, Plat
             CheckLibraries(scope, findings);
         }
 
-        var arm = elves.Where(e => e.Node.Content!.Elf!.IsArm32).ToArray();
+        var arm = platform.Architecture == "arm" ? elves.Where(e => e.Node.Content!.Elf!.IsArm32).ToArray() : [];
         if (platform.Architecture == "arm" && On(DeepCheck.ArmFloatAbi))
         {
             CheckFloatAbi(arm, findings);
@@ -109,6 +111,36 @@ internal sealed class DeepInspector(ImageTree tree, ContainerConfig config, Plat
             severities);
     }
 
+    // Every ELF file of the tree: a walk that allocates per ELF file, not per node.
+    private List<TreeNode> ElfFiles()
+    {
+        var elves = new List<TreeNode>();
+        var directories = new Stack<TreeNode>();
+        directories.Push(tree.Root);
+        while (directories.TryPop(out var directory))
+        {
+            if (directory.Children is null)
+            {
+                continue;
+            }
+
+            foreach (var child in directory.Children.Values)
+            {
+                if (child.Kind == TreeNodeKind.File && child.Content?.Elf is not null)
+                {
+                    elves.Add(child);
+                }
+
+                if (child.Children is not null)
+                {
+                    directories.Push(child);
+                }
+            }
+        }
+
+        return elves;
+    }
+
     // The dynamically linked ELF files the checks look at: those the entry point reaches and the
     // executables in PATH directories, or every ELF file.
     private List<TreeNode> Scope(List<TreeNode> reached, IEnumerable<TreeNode> every)
@@ -117,7 +149,7 @@ internal sealed class DeepInspector(ImageTree tree, ContainerConfig config, Plat
         var seen = new HashSet<TreeNode>(ReferenceEqualityComparer.Instance);
         void Add(TreeNode node)
         {
-            if (seen.Add(node) && !Ignored(node.Path))
+            if (seen.Add(node) && !Ignored(node))
             {
                 scope.Add(node);
             }
@@ -136,18 +168,23 @@ internal sealed class DeepInspector(ImageTree tree, ContainerConfig config, Plat
 
         foreach (var dir in config.Path.Split(':', StringSplitOptions.RemoveEmptyEntries))
         {
-            if (tree.Resolve(dir).Node is not { Kind: TreeNodeKind.Directory, Children: { } children })
+            if (tree.Resolve(dir).Node is not { Kind: TreeNodeKind.Directory, Children: { } children } directory)
             {
                 continue;
             }
 
-            foreach (var name in children.Keys.Order(StringComparer.Ordinal))
+            // Each name resolved from the directory (symlinks followed), the ELF executables added in name order.
+            var found = new List<(string Name, TreeNode File)>();
+            foreach (var name in children.Keys)
             {
-                if (tree.Resolve(dir.TrimEnd('/') + "/" + name).Node is { Kind: TreeNodeKind.File, IsExecutable: true, Content.Elf: not null } file)
+                if (tree.Resolve(name, followLast: true, directory).Node is { Kind: TreeNodeKind.File, IsExecutable: true, Content.Elf: not null } file)
                 {
-                    Add(file);
+                    found.Add((name, file));
                 }
             }
+
+            found.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+            found.ForEach(f => Add(f.File));
         }
 
         return scope;
@@ -155,8 +192,11 @@ internal sealed class DeepInspector(ImageTree tree, ContainerConfig config, Plat
 
     private void CheckInterpreters(List<TreeNode> scope, List<DeepFinding> findings)
     {
-        var musl = LibraryDirectories().Any(d => tree.Resolve(d).Node?.Children?.Keys.Any(k => k.StartsWith("ld-musl-", StringComparison.Ordinal)) == true);
-        var glibc = LibraryDirectories().Any(d => tree.Resolve(d + "/libc.so.6").Node is { Kind: TreeNodeKind.File });
+        if (!scope.Exists(n => n.Content!.Elf!.Interpreter is not null))
+        {
+            return;
+        }
+
         foreach (var group in scope.Where(n => n.Content!.Elf!.Interpreter is not null && n.Content.Elf.Header.Matches(platform)).GroupBy(n => n.Content!.Elf!.Interpreter!, StringComparer.Ordinal))
         {
             var loader = tree.Resolve(group.Key);
@@ -176,6 +216,8 @@ internal sealed class DeepInspector(ImageTree tree, ContainerConfig config, Plat
 
             var files = group.Select(n => n.Path).ToArray();
             var needsMusl = group.Key.Contains("ld-musl-", StringComparison.Ordinal);
+            var musl = LibraryDirectories().Any(d => DirectoryNode(d)?.Children?.Keys.Any(k => k.StartsWith("ld-musl-", StringComparison.Ordinal)) == true);
+            var glibc = LibraryDirectories().Any(d => InDirectory(d, "libc.so.6") is { Kind: TreeNodeKind.File });
             var (kind, fix) = (needsMusl, musl, glibc) switch
             {
                 (false, true, _) => ("glibc binary on a musl base", "use a musl build on an Alpine base, or a glibc base (such as debian:bookworm-slim) for this binary"),
@@ -197,18 +239,16 @@ internal sealed class DeepInspector(ImageTree tree, ContainerConfig config, Plat
         var missing = new Dictionary<string, List<TreeNode>>(StringComparer.Ordinal);
         var queue = new Queue<TreeNode>(scope.Where(n => n.Content!.Elf!.Header.Matches(platform)));
         var seen = new HashSet<TreeNode>(queue, ReferenceEqualityComparer.Instance);
-        var directories = LibraryDirectories();
         while (queue.Count > 0)
         {
             var node = queue.Dequeue();
             var elf = node.Content!.Elf!;
-            var origin = node.Parent?.Path ?? "/";
-            var search = elf.RunPaths.Select(p => p.Replace("${ORIGIN}", origin, StringComparison.Ordinal).Replace("$ORIGIN", origin, StringComparison.Ordinal)).Concat(directories).ToArray();
+            var runPaths = elf.RunPaths.Count == 0 ? [] : RunPaths(elf, node.Parent?.Path ?? "/");
             foreach (var name in elf.Needed)
             {
                 var library = name.Contains('/', StringComparison.Ordinal)
                     ? tree.Resolve(name).Node
-                    : search.Select(d => tree.Resolve(d.TrimEnd('/') + "/" + name).Node).FirstOrDefault(n => n is { Kind: TreeNodeKind.File });
+                    : FindLibrary(runPaths, name);
                 if (library is not { Kind: TreeNodeKind.File })
                 {
                     if (!missing.TryGetValue(name, out var users))
@@ -232,7 +272,7 @@ internal sealed class DeepInspector(ImageTree tree, ContainerConfig config, Plat
                 DeepFindingSeverity.Warning,
                 users[0].Path,
                 tree.LayerOf(users[0]),
-                $"{name} is needed by {Names(users.Select(u => u.Path).ToArray())} but is in none of the library paths ({string.Join(":", directories)})",
+                $"{name} is needed by {Names(users.Select(u => u.Path).ToArray())} but is in none of the library paths ({string.Join(":", LibraryDirectories())})",
                 $"install the package that ships {name} in the final stage, or link it statically"));
         }
     }
@@ -277,7 +317,43 @@ internal sealed class DeepInspector(ImageTree tree, ContainerConfig config, Plat
             $"compile for the variant (-march=armv{platform.Variant?[1..]}, GOARM={platform.Variant?[1..]}; Debian's armel packages are ARMv5TE), or drop {platform} from the platforms"));
     }
 
-    private string[] LibraryDirectories()
+    private static string[] RunPaths(ElfDetails elf, string origin) =>
+        elf.RunPaths.Select(p => p.Replace("${ORIGIN}", origin, StringComparison.Ordinal).Replace("$ORIGIN", origin, StringComparison.Ordinal)).ToArray();
+
+    // The first file of that name in the run paths, then the library directories.
+    private TreeNode? FindLibrary(string[] runPaths, string name)
+    {
+        foreach (var directory in runPaths.Concat(LibraryDirectories()))
+        {
+            if (InDirectory(directory, name) is { Kind: TreeNodeKind.File } file)
+            {
+                return file;
+            }
+        }
+
+        return null;
+    }
+
+    // A name looked up in a directory of the image (as DIR/NAME resolves), each directory resolved once per run.
+    private TreeNode? InDirectory(string directory, string name) =>
+        DirectoryNode(directory) is { } node ? tree.Resolve(name, followLast: true, node).Node : null;
+
+    private TreeNode? DirectoryNode(string path)
+    {
+        _directories ??= new Dictionary<string, TreeNode?>(StringComparer.Ordinal);
+        if (!_directories.TryGetValue(path, out var node))
+        {
+            node = tree.Resolve(path).Node is { Kind: TreeNodeKind.Directory } directory ? directory : null;
+            _directories[path] = node;
+        }
+
+        return node;
+    }
+
+    // The directories the loader searches: the platform's multiarch ones, the defaults and what ld.so.conf and ld-musl-*.path add (read once per run).
+    private string[] LibraryDirectories() => _libraryDirectories ??= ReadLibraryDirectories();
+
+    private string[] ReadLibraryDirectories()
     {
         var directories = new List<string>(DefaultLibraryDirectories);
         if (Triplet() is { } triplet)
@@ -323,6 +399,8 @@ internal sealed class DeepInspector(ImageTree tree, ContainerConfig config, Plat
     private bool On(string check) => !options.Disabled.Contains(check);
 
     private bool Ignored(string path) => options.IgnoredPaths.Any(p => path.StartsWith(p, StringComparison.Ordinal));
+
+    private bool Ignored(TreeNode node) => options.IgnoredPaths.Count > 0 && Ignored(node.Path);
 
     private DeepFinding Finding(string check, TreeNode node, string message, string fix) =>
         new(check, DeepFindingSeverity.Error, node.Path, tree.LayerOf(node), message, fix);

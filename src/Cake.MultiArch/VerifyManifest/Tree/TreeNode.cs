@@ -71,32 +71,44 @@ internal sealed class TreeNode
                 return "/";
             }
 
-            var parts = new Stack<string>();
+            var length = 0;
             for (var node = this; node.Parent is not null; node = node.Parent)
             {
-                parts.Push(node.Name);
+                length += node.Name.Length + 1;
             }
 
-            return "/" + string.Join('/', parts);
+            return string.Create(length, this, static (span, leaf) =>
+            {
+                var end = span.Length;
+                for (var node = leaf; node.Parent is not null; node = node.Parent)
+                {
+                    end -= node.Name.Length;
+                    node.Name.CopyTo(span[end..]);
+                    span[--end] = '/';
+                }
+            });
         }
     }
 
     /// <summary>Gets the child of that name, or <see langword="null"/>.</summary>
     /// <param name="name">The name.</param>
     /// <returns>The child.</returns>
-    public TreeNode? Child(string name) => Children is not null && Children.TryGetValue(name, out var child) ? child : null;
+    public TreeNode? Child(ReadOnlySpan<char> name) =>
+        Children is not null && Children.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var child) ? child : null;
 
-    /// <summary>Gets the child of that name, made as a directory when missing.</summary>
+    /// <summary>Gets the child of that name, made as a directory when missing (only then is the name copied into a string).</summary>
     /// <param name="name">The name.</param>
     /// <param name="layer">The layer making it.</param>
     /// <returns>The child.</returns>
-    public TreeNode GetOrAdd(string name, int layer)
+    public TreeNode GetOrAdd(ReadOnlySpan<char> name, int layer)
     {
         Children ??= new Dictionary<string, TreeNode>(StringComparer.Ordinal);
-        if (!Children.TryGetValue(name, out var child))
+        var lookup = Children.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (!lookup.TryGetValue(name, out var child))
         {
-            child = new TreeNode(name, this) { Layer = layer, Mode = (UnixFileMode)0b111_101_101 };
-            Children[name] = child;
+            var text = name.ToString();
+            child = new TreeNode(text, this) { Layer = layer, Mode = (UnixFileMode)0b111_101_101 };
+            Children[text] = child;
         }
 
         return child;
@@ -105,12 +117,12 @@ internal sealed class TreeNode
     /// <summary>Removes a child and everything under it.</summary>
     /// <param name="name">The name.</param>
     /// <returns><see langword="true"/> when there was one.</returns>
-    public bool Remove(string name) => Children?.Remove(name) == true;
+    public bool Remove(ReadOnlySpan<char> name) => Children?.GetAlternateLookup<ReadOnlySpan<char>>().Remove(name) == true;
 
     /// <summary>Turns this node into something other than a directory, dropping its children.</summary>
     public void DropChildren() => Children = null;
 
-    /// <summary>Every node under this one, depth first.</summary>
+    /// <summary>Every node under this one, depth first (children in no particular order).</summary>
     /// <returns>The nodes.</returns>
     public IEnumerable<TreeNode> Descendants()
     {
@@ -124,7 +136,7 @@ internal sealed class TreeNode
                 continue;
             }
 
-            foreach (var child in node.Children.Values.OrderByDescending(c => c.Name, StringComparer.Ordinal))
+            foreach (var child in node.Children.Values)
             {
                 yield return child;
                 stack.Push(child);
