@@ -52,14 +52,8 @@ internal sealed class DeepInspector(ImageTree tree, ContainerConfig config, Plat
     public DeepResult Run()
     {
         var findings = new List<DeepFinding>();
-        var elves = ElfFiles()
-            .Select(n => (Node: n, Path: n.Path))
-            .Where(e => !Ignored(e.Path))
-            .OrderBy(e => e.Path, StringComparer.Ordinal)
-            .DistinctBy(e => e.Node.Content, ReferenceEqualityComparer.Instance) // hard links: one file
-            .ToArray();
-
-        var offenders = elves.Where(e => !e.Node.Content!.Elf!.Header.Matches(platform)).ToArray();
+        var elves = ElfFiles();
+        var offenders = Offenders(elves);
         if (On(DeepCheck.ElfMachine))
         {
             findings.AddRange(offenders.Take(options.MaxShown).Select(o => Finding(DeepCheck.ElfMachine, o.Node, $"{o.Path} is built for {o.Node.Content!.Elf!.Header.Describe()}, not {platform.Architecture}", CrossCompileFix)));
@@ -80,7 +74,7 @@ internal sealed class DeepInspector(ImageTree tree, ContainerConfig config, Plat
             reached.AddRange(resolver.Reached);
         }
 
-        var scope = Scope(reached, elves.Select(e => e.Node));
+        var scope = Scope(reached, elves);
         if (On(DeepCheck.Interpreter))
         {
             CheckInterpreters(scope, findings);
@@ -102,7 +96,7 @@ internal sealed class DeepInspector(ImageTree tree, ContainerConfig config, Plat
             CheckArmArch(arm, findings);
         }
 
-        var severities = findings.Select(f => f.Severity == DeepFindingSeverity.Warning && options.AsErrors.Contains(f.Check) ? f with { Severity = DeepFindingSeverity.Error } : f).ToArray();
+        var severities = findings.Count == 0 ? [] : findings.Select(f => f.Severity == DeepFindingSeverity.Warning && options.AsErrors.Contains(f.Check) ? f with { Severity = DeepFindingSeverity.Error } : f).ToArray();
         return new DeepResult(
             elves.Length,
             offenders.Take(options.MaxShown).Select(o => new ElfOffender(o.Path, o.Node.Content!.Elf!.Header.Describe())).ToArray(),
@@ -111,10 +105,11 @@ internal sealed class DeepInspector(ImageTree tree, ContainerConfig config, Plat
             severities);
     }
 
-    // Every ELF file of the tree: a walk that allocates per ELF file, not per node.
-    private List<TreeNode> ElfFiles()
+    // Every ELF file of the tree (ignored paths left out) by path, a hard-linked file once: a walk
+    // that allocates per ELF file, not per node.
+    private (TreeNode Node, string Path)[] ElfFiles()
     {
-        var elves = new List<TreeNode>();
+        var elves = new List<(TreeNode Node, string Path)>();
         var directories = new Stack<TreeNode>();
         directories.Push(tree.Root);
         while (directories.TryPop(out var directory))
@@ -126,9 +121,9 @@ internal sealed class DeepInspector(ImageTree tree, ContainerConfig config, Plat
 
             foreach (var child in directory.Children.Values)
             {
-                if (child.Kind == TreeNodeKind.File && child.Content?.Elf is not null)
+                if (child.Kind == TreeNodeKind.File && child.Content?.Elf is not null && child.Path is var path && !Ignored(path))
                 {
-                    elves.Add(child);
+                    elves.Add((child, path));
                 }
 
                 if (child.Children is not null)
@@ -138,56 +133,80 @@ internal sealed class DeepInspector(ImageTree tree, ContainerConfig config, Plat
             }
         }
 
-        return elves;
+        elves.Sort(static (a, b) => string.CompareOrdinal(a.Path, b.Path));
+        return elves.Count <= 1 ? [.. elves] : elves.DistinctBy(e => e.Node.Content, ReferenceEqualityComparer.Instance).ToArray(); // hard links: one file
+    }
+
+    private (TreeNode Node, string Path)[] Offenders((TreeNode Node, string Path)[] elves)
+    {
+        List<(TreeNode Node, string Path)>? offenders = null;
+        foreach (var elf in elves)
+        {
+            if (!elf.Node.Content!.Elf!.Header.Matches(platform))
+            {
+                (offenders ??= []).Add(elf);
+            }
+        }
+
+        return offenders is null ? [] : [.. offenders];
     }
 
     // The dynamically linked ELF files the checks look at: those the entry point reaches and the
     // executables in PATH directories, or every ELF file.
-    private List<TreeNode> Scope(List<TreeNode> reached, IEnumerable<TreeNode> every)
+    private List<TreeNode> Scope(List<TreeNode> reached, (TreeNode Node, string Path)[] every)
     {
         var scope = new List<TreeNode>();
         var seen = new HashSet<TreeNode>(ReferenceEqualityComparer.Instance);
-        void Add(TreeNode node)
+        foreach (var node in reached)
         {
-            if (seen.Add(node) && !Ignored(node))
-            {
-                scope.Add(node);
-            }
+            AddToScope(scope, seen, node);
         }
 
-        reached.ForEach(Add);
         if (options.EveryElf)
         {
-            foreach (var node in every)
+            foreach (var (node, _) in every)
             {
-                Add(node);
+                AddToScope(scope, seen, node);
             }
 
             return scope;
         }
 
-        foreach (var dir in config.Path.Split(':', StringSplitOptions.RemoveEmptyEntries))
+        var path = config.Path;
+        foreach (var range in path.AsSpan().Split(':'))
         {
-            if (tree.Resolve(dir).Node is not { Kind: TreeNodeKind.Directory, Children: { } children } directory)
+            var (start, end) = (range.Start.GetOffset(path.Length), range.End.GetOffset(path.Length));
+            if (end == start || tree.Resolve(path, start, end).Node is not { Kind: TreeNodeKind.Directory, Children: { } children } directory)
             {
                 continue;
             }
 
             // Each name resolved from the directory (symlinks followed), the ELF executables added in name order.
-            var found = new List<(string Name, TreeNode File)>();
+            List<(string Name, TreeNode File)>? found = null;
             foreach (var name in children.Keys)
             {
                 if (tree.Resolve(name, followLast: true, directory).Node is { Kind: TreeNodeKind.File, IsExecutable: true, Content.Elf: not null } file)
                 {
-                    found.Add((name, file));
+                    (found ??= []).Add((name, file));
                 }
             }
 
-            found.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
-            found.ForEach(f => Add(f.File));
+            found?.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+            foreach (var (_, file) in found ?? [])
+            {
+                AddToScope(scope, seen, file);
+            }
         }
 
         return scope;
+    }
+
+    private void AddToScope(List<TreeNode> scope, HashSet<TreeNode> seen, TreeNode node)
+    {
+        if (seen.Add(node) && !Ignored(node))
+        {
+            scope.Add(node);
+        }
     }
 
     private void CheckInterpreters(List<TreeNode> scope, List<DeepFinding> findings)
@@ -236,6 +255,11 @@ internal sealed class DeepInspector(ImageTree tree, ContainerConfig config, Plat
 
     private void CheckLibraries(List<TreeNode> scope, List<DeepFinding> findings)
     {
+        if (!scope.Exists(n => n.Content!.Elf!.Needed.Count > 0))
+        {
+            return; // static binaries (or none): nothing to look up
+        }
+
         var missing = new Dictionary<string, List<TreeNode>>(StringComparer.Ordinal);
         var queue = new Queue<TreeNode>(scope.Where(n => n.Content!.Elf!.Header.Matches(platform)));
         var seen = new HashSet<TreeNode>(queue, ReferenceEqualityComparer.Instance);

@@ -114,8 +114,8 @@ internal sealed class ForwardReader
     /// <param name="count">How many bytes (cut at the end of the file).</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <param name="fromTail">Keep the end of the file from here on, for later reads near it.</param>
-    /// <returns>The bytes, or <see langword="null"/> when they were passed already and not kept, or lie past the end.</returns>
-    public async ValueTask<byte[]?> ReadAtAsync(long offset, int count, CancellationToken cancellationToken, bool fromTail = false)
+    /// <returns>The bytes, or <see langword="null"/> when they were passed already and not kept, or lie past the end. Bytes from the kept prefix or tail are a view of the reader's buffer, valid until the next read or <see cref="Release"/>.</returns>
+    public async ValueTask<ReadOnlyMemory<byte>?> ReadAtAsync(long offset, int count, CancellationToken cancellationToken, bool fromTail = false)
     {
         if (offset < 0 || offset >= _length)
         {
@@ -126,12 +126,12 @@ internal sealed class ForwardReader
         var end = offset + count;
         if (!_frozen && end <= PrefixLimit)
         {
-            return await FillPrefixAsync(end, cancellationToken).ConfigureAwait(false) ? Prefix.AsSpan((int)offset, count).ToArray() : null;
+            return await FillPrefixAsync(end, cancellationToken).ConfigureAwait(false) ? Prefix.AsMemory((int)offset, count) : null;
         }
 
         if (end <= Filled)
         {
-            return Prefix.AsSpan((int)offset, count).ToArray();
+            return Prefix.AsMemory((int)offset, count);
         }
 
         if (_tailStart < 0 && fromTail && offset >= _position)
@@ -154,7 +154,7 @@ internal sealed class ForwardReader
 
         if (_tailStart >= 0 && offset >= _tailStart && end <= _tailStart + _tailFilled)
         {
-            return _tail.AsSpan((int)(offset - _tailStart), count).ToArray();
+            return _tail.AsMemory((int)(offset - _tailStart), count);
         }
 
         if (offset < _position)

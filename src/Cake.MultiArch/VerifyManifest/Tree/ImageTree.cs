@@ -73,11 +73,20 @@ internal sealed class ImageTree
     /// <param name="followLast">Follow a symlink in the last component too.</param>
     /// <param name="from">The directory a relative path starts from (default: the root).</param>
     /// <returns>What the path leads to.</returns>
-    public Resolution Resolve(string path, bool followLast = true, TreeNode? from = null)
+    public Resolution Resolve(string path, bool followLast = true, TreeNode? from = null) => Resolve(path, 0, path.Length, followLast, from);
+
+    /// <summary>Resolves a part of a string as a path inside the image (a directory of <c>PATH</c>, without a string of its own).</summary>
+    /// <param name="text">The string.</param>
+    /// <param name="start">Where the path starts in it.</param>
+    /// <param name="end">Where the path ends (exclusive).</param>
+    /// <param name="followLast">Follow a symlink in the last component too.</param>
+    /// <param name="from">The directory a relative path starts from (default: the root).</param>
+    /// <returns>What the path leads to.</returns>
+    public Resolution Resolve(string text, int start, int end, bool followLast = true, TreeNode? from = null)
     {
         _pending.Clear();
-        PushReversed(path);
-        var current = path.StartsWith('/') ? Root : from ?? Root;
+        PushReversed(text, start, end);
+        var current = end > start && text[start] == '/' ? Root : from ?? Root;
         List<TreeNode>? links = null;
         while (_pending.TryPop(out var item))
         {
@@ -114,7 +123,7 @@ internal sealed class ImageTree
                     current = Root;
                 }
 
-                PushReversed(target);
+                PushReversed(target, 0, target.Length);
                 continue;
             }
 
@@ -125,12 +134,12 @@ internal sealed class ImageTree
     }
 
     // The components of a path, last first, onto the work stack (empty ones and . skipped).
-    private void PushReversed(string path)
+    private void PushReversed(string path, int from, int to)
     {
-        var end = path.Length;
-        for (var i = path.Length - 1; i >= -1; i--)
+        var end = to;
+        for (var i = to - 1; i >= from - 1; i--)
         {
-            if (i >= 0 && path[i] != '/')
+            if (i >= from && path[i] != '/')
             {
                 continue;
             }
