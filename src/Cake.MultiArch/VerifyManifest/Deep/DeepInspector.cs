@@ -114,19 +114,14 @@ internal sealed class DeepInspector(ImageTree tree, ContainerConfig config, Plat
         directories.Push(tree.Root);
         while (directories.TryPop(out var directory))
         {
-            if (directory.Children is null)
-            {
-                continue;
-            }
-
-            foreach (var child in directory.Children.Values)
+            foreach (var child in directory.Children)
             {
                 if (child.Kind == TreeNodeKind.File && child.Content?.Elf is not null && child.Path is var path && !Ignored(path))
                 {
                     elves.Add((child, path));
                 }
 
-                if (child.Children is not null)
+                if (child.HasChildren)
                 {
                     directories.Push(child);
                 }
@@ -176,15 +171,16 @@ internal sealed class DeepInspector(ImageTree tree, ContainerConfig config, Plat
         foreach (var range in path.AsSpan().Split(':'))
         {
             var (start, end) = (range.Start.GetOffset(path.Length), range.End.GetOffset(path.Length));
-            if (end == start || tree.Resolve(path, start, end).Node is not { Kind: TreeNodeKind.Directory, Children: { } children } directory)
+            if (end == start || tree.Resolve(path, start, end).Node is not { Kind: TreeNodeKind.Directory } directory)
             {
                 continue;
             }
 
             // Each name resolved from the directory (symlinks followed), the ELF executables added in name order.
             List<(string Name, TreeNode File)>? found = null;
-            foreach (var name in children.Keys)
+            foreach (var child in directory.Children)
             {
+                var name = child.Name;
                 if (tree.Resolve(name, followLast: true, directory).Node is { Kind: TreeNodeKind.File, IsExecutable: true, Content.Elf: not null } file)
                 {
                     (found ??= []).Add((name, file));
@@ -235,7 +231,7 @@ internal sealed class DeepInspector(ImageTree tree, ContainerConfig config, Plat
 
             var files = group.Select(n => n.Path).ToArray();
             var needsMusl = group.Key.Contains("ld-musl-", StringComparison.Ordinal);
-            var musl = LibraryDirectories().Any(d => DirectoryNode(d)?.Children?.Keys.Any(k => k.StartsWith("ld-musl-", StringComparison.Ordinal)) == true);
+            var musl = LibraryDirectories().Any(d => DirectoryNode(d)?.Children.Any(c => c.Name.StartsWith("ld-musl-", StringComparison.Ordinal)) == true);
             var glibc = LibraryDirectories().Any(d => InDirectory(d, "libc.so.6") is { Kind: TreeNodeKind.File });
             var (kind, fix) = (needsMusl, musl, glibc) switch
             {
@@ -387,14 +383,14 @@ internal sealed class DeepInspector(ImageTree tree, ContainerConfig config, Plat
 
         foreach (var node in new[] { "/etc/ld.so.conf", "/etc/ld.so.conf.d" }.Select(p => tree.Resolve(p).Node).Where(n => n is not null))
         {
-            IEnumerable<TreeNode> files = node!.Kind == TreeNodeKind.Directory ? node.Children?.Values ?? (IEnumerable<TreeNode>)[] : [node];
+            IEnumerable<TreeNode> files = node!.Kind == TreeNodeKind.Directory ? node.Children : [node];
             foreach (var text in files.Select(f => f.Content?.Text).OfType<string>())
             {
                 directories.AddRange(text.Split('\n').Select(l => l.Split('#')[0].Trim()).Where(l => l.StartsWith('/')).SelectMany(l => l.Split(LoaderConfigSeparators, StringSplitOptions.RemoveEmptyEntries)));
             }
         }
 
-        foreach (var musl in tree.Resolve("/etc").Node?.Children?.Values.Where(c => c.Name.StartsWith("ld-musl-", StringComparison.Ordinal)) ?? [])
+        foreach (var musl in tree.Resolve("/etc").Node?.Children.Where(c => c.Name.StartsWith("ld-musl-", StringComparison.Ordinal)) ?? [])
         {
             directories.AddRange((musl.Content?.Text ?? string.Empty).Split(['\n', ':'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(l => l.StartsWith('/')));
         }

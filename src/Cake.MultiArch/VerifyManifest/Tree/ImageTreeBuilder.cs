@@ -217,12 +217,7 @@ internal sealed class ImageTreeBuilder
 
     private void HideLower(TreeNode directory, int layer)
     {
-        if (directory.Children is null)
-        {
-            return;
-        }
-
-        foreach (var child in directory.Children.Values.ToArray())
+        foreach (var child in directory.Children.ToArray())
         {
             if (child.Layer < layer)
             {
