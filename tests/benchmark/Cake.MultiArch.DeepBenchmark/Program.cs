@@ -3,7 +3,9 @@
 //     every tag's platforms streamed from the registry and read by deep v1 (LayerScanner: the ELF
 //     header of each executable) and by deep v2 (ImageTreeBuilder + DeepInspector: merged tree,
 //     entry point, loaders, libraries, ARM details), beside a plain download + gunzip, and
-//     VerifyManifest deep end to end; ratios from one run;
+//     VerifyManifest deep end to end; ratios from one run, times and allocations per platform
+//     image (GC.GetTotalAllocatedBytes(precise: true) around each round; target for v2: at most
+//     1.5x v1's), and what v2's last round allocated in its parts (tree, config, checks);
 //  2. memory on one synthetic 512 MiB layer and a 64 MiB one with the same 64 files: peak managed
 //     heap and allocations of v1 and v2, which must not grow with the layer's size.
 // Usage: Cake.MultiArch.DeepBenchmark REGISTRY REPOSITORY TAG_COUNT [ROUNDS]
