@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Formats.Tar;
 using System.IO.Compression;
 using Cake.Core;
@@ -104,9 +105,16 @@ internal static class LayerScanner
     /// <returns>A task.</returns>
     internal static async Task DrainAsync(Stream stream, CancellationToken cancellationToken)
     {
-        var sink = new byte[81920];
-        while (await stream.ReadAsync(sink, cancellationToken).ConfigureAwait(false) > 0)
+        var sink = ArrayPool<byte>.Shared.Rent(81920);
+        try
         {
+            while (await stream.ReadAsync(sink, cancellationToken).ConfigureAwait(false) > 0)
+            {
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(sink);
         }
     }
 

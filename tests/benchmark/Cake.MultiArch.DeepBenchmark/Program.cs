@@ -3,7 +3,9 @@
 //     every tag's platforms streamed from the registry and read by deep v1 (LayerScanner: the ELF
 //     header of each executable) and by deep v2 (ImageTreeBuilder + DeepInspector: merged tree,
 //     entry point, loaders, libraries, ARM details), beside a plain download + gunzip, and
-//     VerifyManifest deep end to end; ratios from one run;
+//     VerifyManifest deep end to end; ratios from one run, times and allocations per platform
+//     image (GC.GetTotalAllocatedBytes(precise: true) around each round; target for v2: at most
+//     1.5x v1's), and what v2's last round allocated in its parts (tree, config, checks);
 //  2. memory on one synthetic 512 MiB layer and a 64 MiB one with the same 64 files: peak managed
 //     heap and allocations of v1 and v2, which must not grow with the layer's size.
 // Usage: Cake.MultiArch.DeepBenchmark REGISTRY REPOSITORY TAG_COUNT [ROUNDS]
@@ -77,10 +79,17 @@ async Task DeepV1()
     }
 }
 
+// The settings a run holds once; their deep options are copied per platform, as VerifyManifest does.
+var settings = new VerifyManifestSettings();
+
+// What deep v2's last round allocated in its three parts (layers → merged tree, the config, the checks).
+var v2Parts = new long[3];
 async Task DeepV2()
 {
+    Array.Clear(v2Parts);
     foreach (var image in images)
     {
+        var start = GC.GetTotalAllocatedBytes(precise: true);
         var builder = new ImageTreeBuilder();
         foreach (var (digest, mediaType) in image.Layers)
         {
@@ -88,7 +97,14 @@ async Task DeepV2()
             await builder.ApplyLayerAsync(stream, mediaType, digest);
         }
 
-        var result = new DeepInspector(builder.Tree, ContainerConfig.Parse(image.Config), image.Platform, DeepOptions.From(new VerifyManifestSettings())).Run();
+        var built = GC.GetTotalAllocatedBytes(precise: true);
+        var config = ContainerConfig.Parse(image.Config);
+        var parsed = GC.GetTotalAllocatedBytes(precise: true);
+        var result = new DeepInspector(builder.Tree, config, image.Platform, DeepOptions.From(settings)).Run();
+        var checkedAt = GC.GetTotalAllocatedBytes(precise: true);
+        v2Parts[0] += built - start;
+        v2Parts[1] += parsed - built;
+        v2Parts[2] += checkedAt - parsed;
         if (result.Findings.Any(f => f.Severity == DeepFindingSeverity.Error))
         {
             throw new InvalidOperationException(string.Join("; ", result.Findings));
@@ -110,30 +126,44 @@ async Task VerifyDeep()
     }
 }
 
+// Each round is timed, and its allocations counted (GC.GetTotalAllocatedBytes(precise: true)
+// around the round, divided by the platform images read: download and HTTP included, the same
+// for every level).
 var medians = new Dictionary<string, double>();
+var allocated = new Dictionary<string, double>();
 foreach (var (name, run) in new (string, Func<Task>)[] { ("download + gunzip layers", DownloadAndGunzip), ("deep v1 (ELF headers)", DeepV1), ("deep v2 (tree + checks)", DeepV2), ("VerifyManifest deep (v2)", VerifyDeep) })
 {
     await run();
     var times = new List<double>();
+    var bytes = new List<double>();
     for (var r = 0; r < rounds; r++)
     {
+        var before = GC.GetTotalAllocatedBytes(precise: true);
         var clock = Stopwatch.StartNew();
         await run();
         times.Add(clock.Elapsed.TotalMilliseconds);
+        bytes.Add((GC.GetTotalAllocatedBytes(precise: true) - before) / (double)images.Count);
     }
 
     times.Sort();
+    bytes.Sort();
     medians[name] = times[times.Count / 2];
-    Console.WriteLine($"{name,-28} median {medians[name],9:0.0} ms over {rounds} rounds ({string.Join(", ", times.Select(t => t.ToString("0", System.Globalization.CultureInfo.InvariantCulture)))} ms)");
+    allocated[name] = bytes[bytes.Count / 2];
+    Console.WriteLine($"{name,-28} median {medians[name],9:0.0} ms over {rounds} rounds ({string.Join(", ", times.Select(t => t.ToString("0", System.Globalization.CultureInfo.InvariantCulture)))} ms); allocated {allocated[name] / 1024,8:0.0} KiB per platform image");
 }
 
 var v1 = medians["deep v1 (ELF headers)"];
 var v2 = medians["deep v2 (tree + checks)"];
 var download = medians["download + gunzip layers"];
+var v1Bytes = allocated["deep v1 (ELF headers)"];
+var v2Bytes = allocated["deep v2 (tree + checks)"];
 Console.WriteLine($"{tags.Length} tags, {images.Count} platform images");
 Console.WriteLine($"deep v2 vs deep v1:           {v2 / v1,5:0.00}x the time (target: at most 1.2x) {(v2 / v1 <= 1.2 ? "MET" : "MISSED")}");
 Console.WriteLine($"deep v2 vs download + gunzip: {v2 / download,5:0.00}x the time");
 Console.WriteLine($"deep v1 vs download + gunzip: {v1 / download,5:0.00}x the time");
+Console.WriteLine($"allocated per platform image: deep v1 {v1Bytes / 1024:0.0} KiB, deep v2 {v2Bytes / 1024:0.0} KiB ({v1Bytes * images.Count / 1048576:0.0} / {v2Bytes * images.Count / 1048576:0.0} MiB for the {images.Count})");
+Console.WriteLine($"deep v2's allocations per platform image: layers to merged tree {v2Parts[0] / 1024.0 / images.Count:0.0} KiB, config {v2Parts[1] / 1024.0 / images.Count:0.0} KiB, checks {v2Parts[2] / 1024.0 / images.Count:0.0} KiB (its last round)");
+Console.WriteLine($"deep v2 vs deep v1:           {v2Bytes / v1Bytes,5:0.00}x the allocations (target: at most 1.5x) {(v2Bytes / v1Bytes <= 1.5 ? "MET" : "MISSED")}");
 Console.WriteLine();
 
 // Memory on a big layer: a synthetic gzip layer of N MiB made of the same 64 ELF files each time

@@ -44,20 +44,16 @@ internal sealed class DeepInspector(ImageTree tree, ContainerConfig config, Plat
 
     private static readonly string[] DefaultLibraryDirectories = ["/lib", "/usr/lib", "/lib64", "/usr/lib64", "/usr/local/lib", "/lib32", "/usr/lib32"];
 
+    private string[]? _libraryDirectories;
+    private Dictionary<string, TreeNode?>? _directories;
+
     /// <summary>Runs the checks that are on.</summary>
     /// <returns>What they found.</returns>
     public DeepResult Run()
     {
         var findings = new List<DeepFinding>();
-        var elves = tree.Root.Descendants()
-            .Where(n => n.Kind == TreeNodeKind.File && n.Content?.Elf is not null)
-            .Select(n => (Node: n, Path: n.Path))
-            .Where(e => !Ignored(e.Path))
-            .OrderBy(e => e.Path, StringComparer.Ordinal)
-            .DistinctBy(e => e.Node.Content, ReferenceEqualityComparer.Instance) // hard links: one file
-            .ToArray();
-
-        var offenders = elves.Where(e => !e.Node.Content!.Elf!.Header.Matches(platform)).ToArray();
+        var elves = ElfFiles();
+        var offenders = Offenders(elves);
         if (On(DeepCheck.ElfMachine))
         {
             findings.AddRange(offenders.Take(options.MaxShown).Select(o => Finding(DeepCheck.ElfMachine, o.Node, $"{o.Path} is built for {o.Node.Content!.Elf!.Header.Describe()}, not {platform.Architecture}", CrossCompileFix)));
@@ -78,7 +74,7 @@ internal sealed class DeepInspector(ImageTree tree, ContainerConfig config, Plat
             reached.AddRange(resolver.Reached);
         }
 
-        var scope = Scope(reached, elves.Select(e => e.Node));
+        var scope = Scope(reached, elves);
         if (On(DeepCheck.Interpreter))
         {
             CheckInterpreters(scope, findings);
@@ -89,7 +85,7 @@ internal sealed class DeepInspector(ImageTree tree, ContainerConfig config, Plat
             CheckLibraries(scope, findings);
         }
 
-        var arm = elves.Where(e => e.Node.Content!.Elf!.IsArm32).ToArray();
+        var arm = platform.Architecture == "arm" ? elves.Where(e => e.Node.Content!.Elf!.IsArm32).ToArray() : [];
         if (platform.Architecture == "arm" && On(DeepCheck.ArmFloatAbi))
         {
             CheckFloatAbi(arm, findings);
@@ -100,7 +96,7 @@ internal sealed class DeepInspector(ImageTree tree, ContainerConfig config, Plat
             CheckArmArch(arm, findings);
         }
 
-        var severities = findings.Select(f => f.Severity == DeepFindingSeverity.Warning && options.AsErrors.Contains(f.Check) ? f with { Severity = DeepFindingSeverity.Error } : f).ToArray();
+        var severities = findings.Count == 0 ? [] : findings.Select(f => f.Severity == DeepFindingSeverity.Warning && options.AsErrors.Contains(f.Check) ? f with { Severity = DeepFindingSeverity.Error } : f).ToArray();
         return new DeepResult(
             elves.Length,
             offenders.Take(options.MaxShown).Select(o => new ElfOffender(o.Path, o.Node.Content!.Elf!.Header.Describe())).ToArray(),
@@ -109,54 +105,113 @@ internal sealed class DeepInspector(ImageTree tree, ContainerConfig config, Plat
             severities);
     }
 
-    // The dynamically linked ELF files the checks look at: those the entry point reaches and the
-    // executables in PATH directories, or every ELF file.
-    private List<TreeNode> Scope(List<TreeNode> reached, IEnumerable<TreeNode> every)
+    // Every ELF file of the tree (ignored paths left out) by path, a hard-linked file once: a walk
+    // that allocates per ELF file, not per node.
+    private (TreeNode Node, string Path)[] ElfFiles()
     {
-        var scope = new List<TreeNode>();
-        var seen = new HashSet<TreeNode>(ReferenceEqualityComparer.Instance);
-        void Add(TreeNode node)
+        var elves = new List<(TreeNode Node, string Path)>();
+        var directories = new Stack<TreeNode>();
+        directories.Push(tree.Root);
+        while (directories.TryPop(out var directory))
         {
-            if (seen.Add(node) && !Ignored(node.Path))
+            foreach (var child in directory.Children)
             {
-                scope.Add(node);
+                if (child.Kind == TreeNodeKind.File && child.Content?.Elf is not null && child.Path is var path && !Ignored(path))
+                {
+                    elves.Add((child, path));
+                }
+
+                if (child.HasChildren)
+                {
+                    directories.Push(child);
+                }
             }
         }
 
-        reached.ForEach(Add);
+        elves.Sort(static (a, b) => string.CompareOrdinal(a.Path, b.Path));
+        return elves.Count <= 1 ? [.. elves] : elves.DistinctBy(e => e.Node.Content, ReferenceEqualityComparer.Instance).ToArray(); // hard links: one file
+    }
+
+    private (TreeNode Node, string Path)[] Offenders((TreeNode Node, string Path)[] elves)
+    {
+        List<(TreeNode Node, string Path)>? offenders = null;
+        foreach (var elf in elves)
+        {
+            if (!elf.Node.Content!.Elf!.Header.Matches(platform))
+            {
+                (offenders ??= []).Add(elf);
+            }
+        }
+
+        return offenders is null ? [] : [.. offenders];
+    }
+
+    // The dynamically linked ELF files the checks look at: those the entry point reaches and the
+    // executables in PATH directories, or every ELF file.
+    private List<TreeNode> Scope(List<TreeNode> reached, (TreeNode Node, string Path)[] every)
+    {
+        var scope = new List<TreeNode>();
+        var seen = new HashSet<TreeNode>(ReferenceEqualityComparer.Instance);
+        foreach (var node in reached)
+        {
+            AddToScope(scope, seen, node);
+        }
+
         if (options.EveryElf)
         {
-            foreach (var node in every)
+            foreach (var (node, _) in every)
             {
-                Add(node);
+                AddToScope(scope, seen, node);
             }
 
             return scope;
         }
 
-        foreach (var dir in config.Path.Split(':', StringSplitOptions.RemoveEmptyEntries))
+        var path = config.Path;
+        foreach (var range in path.AsSpan().Split(':'))
         {
-            if (tree.Resolve(dir).Node is not { Kind: TreeNodeKind.Directory, Children: { } children })
+            var (start, end) = (range.Start.GetOffset(path.Length), range.End.GetOffset(path.Length));
+            if (end == start || tree.Resolve(path, start, end).Node is not { Kind: TreeNodeKind.Directory } directory)
             {
                 continue;
             }
 
-            foreach (var name in children.Keys.Order(StringComparer.Ordinal))
+            // Each name resolved from the directory (symlinks followed), the ELF executables added in name order.
+            List<(string Name, TreeNode File)>? found = null;
+            foreach (var child in directory.Children)
             {
-                if (tree.Resolve(dir.TrimEnd('/') + "/" + name).Node is { Kind: TreeNodeKind.File, IsExecutable: true, Content.Elf: not null } file)
+                var name = child.Name;
+                if (tree.Resolve(name, followLast: true, directory).Node is { Kind: TreeNodeKind.File, IsExecutable: true, Content.Elf: not null } file)
                 {
-                    Add(file);
+                    (found ??= []).Add((name, file));
                 }
+            }
+
+            found?.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+            foreach (var (_, file) in found ?? [])
+            {
+                AddToScope(scope, seen, file);
             }
         }
 
         return scope;
     }
 
+    private void AddToScope(List<TreeNode> scope, HashSet<TreeNode> seen, TreeNode node)
+    {
+        if (seen.Add(node) && !Ignored(node))
+        {
+            scope.Add(node);
+        }
+    }
+
     private void CheckInterpreters(List<TreeNode> scope, List<DeepFinding> findings)
     {
-        var musl = LibraryDirectories().Any(d => tree.Resolve(d).Node?.Children?.Keys.Any(k => k.StartsWith("ld-musl-", StringComparison.Ordinal)) == true);
-        var glibc = LibraryDirectories().Any(d => tree.Resolve(d + "/libc.so.6").Node is { Kind: TreeNodeKind.File });
+        if (!scope.Exists(n => n.Content!.Elf!.Interpreter is not null))
+        {
+            return;
+        }
+
         foreach (var group in scope.Where(n => n.Content!.Elf!.Interpreter is not null && n.Content.Elf.Header.Matches(platform)).GroupBy(n => n.Content!.Elf!.Interpreter!, StringComparer.Ordinal))
         {
             var loader = tree.Resolve(group.Key);
@@ -176,6 +231,8 @@ internal sealed class DeepInspector(ImageTree tree, ContainerConfig config, Plat
 
             var files = group.Select(n => n.Path).ToArray();
             var needsMusl = group.Key.Contains("ld-musl-", StringComparison.Ordinal);
+            var musl = LibraryDirectories().Any(d => DirectoryNode(d)?.Children.Any(c => c.Name.StartsWith("ld-musl-", StringComparison.Ordinal)) == true);
+            var glibc = LibraryDirectories().Any(d => InDirectory(d, "libc.so.6") is { Kind: TreeNodeKind.File });
             var (kind, fix) = (needsMusl, musl, glibc) switch
             {
                 (false, true, _) => ("glibc binary on a musl base", "use a musl build on an Alpine base, or a glibc base (such as debian:bookworm-slim) for this binary"),
@@ -194,21 +251,24 @@ internal sealed class DeepInspector(ImageTree tree, ContainerConfig config, Plat
 
     private void CheckLibraries(List<TreeNode> scope, List<DeepFinding> findings)
     {
+        if (!scope.Exists(n => n.Content!.Elf!.Needed.Count > 0))
+        {
+            return; // static binaries (or none): nothing to look up
+        }
+
         var missing = new Dictionary<string, List<TreeNode>>(StringComparer.Ordinal);
         var queue = new Queue<TreeNode>(scope.Where(n => n.Content!.Elf!.Header.Matches(platform)));
         var seen = new HashSet<TreeNode>(queue, ReferenceEqualityComparer.Instance);
-        var directories = LibraryDirectories();
         while (queue.Count > 0)
         {
             var node = queue.Dequeue();
             var elf = node.Content!.Elf!;
-            var origin = node.Parent?.Path ?? "/";
-            var search = elf.RunPaths.Select(p => p.Replace("${ORIGIN}", origin, StringComparison.Ordinal).Replace("$ORIGIN", origin, StringComparison.Ordinal)).Concat(directories).ToArray();
+            var runPaths = elf.RunPaths.Count == 0 ? [] : RunPaths(elf, node.Parent?.Path ?? "/");
             foreach (var name in elf.Needed)
             {
                 var library = name.Contains('/', StringComparison.Ordinal)
                     ? tree.Resolve(name).Node
-                    : search.Select(d => tree.Resolve(d.TrimEnd('/') + "/" + name).Node).FirstOrDefault(n => n is { Kind: TreeNodeKind.File });
+                    : FindLibrary(runPaths, name);
                 if (library is not { Kind: TreeNodeKind.File })
                 {
                     if (!missing.TryGetValue(name, out var users))
@@ -232,7 +292,7 @@ internal sealed class DeepInspector(ImageTree tree, ContainerConfig config, Plat
                 DeepFindingSeverity.Warning,
                 users[0].Path,
                 tree.LayerOf(users[0]),
-                $"{name} is needed by {Names(users.Select(u => u.Path).ToArray())} but is in none of the library paths ({string.Join(":", directories)})",
+                $"{name} is needed by {Names(users.Select(u => u.Path).ToArray())} but is in none of the library paths ({string.Join(":", LibraryDirectories())})",
                 $"install the package that ships {name} in the final stage, or link it statically"));
         }
     }
@@ -277,7 +337,43 @@ internal sealed class DeepInspector(ImageTree tree, ContainerConfig config, Plat
             $"compile for the variant (-march=armv{platform.Variant?[1..]}, GOARM={platform.Variant?[1..]}; Debian's armel packages are ARMv5TE), or drop {platform} from the platforms"));
     }
 
-    private string[] LibraryDirectories()
+    private static string[] RunPaths(ElfDetails elf, string origin) =>
+        elf.RunPaths.Select(p => p.Replace("${ORIGIN}", origin, StringComparison.Ordinal).Replace("$ORIGIN", origin, StringComparison.Ordinal)).ToArray();
+
+    // The first file of that name in the run paths, then the library directories.
+    private TreeNode? FindLibrary(string[] runPaths, string name)
+    {
+        foreach (var directory in runPaths.Concat(LibraryDirectories()))
+        {
+            if (InDirectory(directory, name) is { Kind: TreeNodeKind.File } file)
+            {
+                return file;
+            }
+        }
+
+        return null;
+    }
+
+    // A name looked up in a directory of the image (as DIR/NAME resolves), each directory resolved once per run.
+    private TreeNode? InDirectory(string directory, string name) =>
+        DirectoryNode(directory) is { } node ? tree.Resolve(name, followLast: true, node).Node : null;
+
+    private TreeNode? DirectoryNode(string path)
+    {
+        _directories ??= new Dictionary<string, TreeNode?>(StringComparer.Ordinal);
+        if (!_directories.TryGetValue(path, out var node))
+        {
+            node = tree.Resolve(path).Node is { Kind: TreeNodeKind.Directory } directory ? directory : null;
+            _directories[path] = node;
+        }
+
+        return node;
+    }
+
+    // The directories the loader searches: the platform's multiarch ones, the defaults and what ld.so.conf and ld-musl-*.path add (read once per run).
+    private string[] LibraryDirectories() => _libraryDirectories ??= ReadLibraryDirectories();
+
+    private string[] ReadLibraryDirectories()
     {
         var directories = new List<string>(DefaultLibraryDirectories);
         if (Triplet() is { } triplet)
@@ -287,14 +383,14 @@ internal sealed class DeepInspector(ImageTree tree, ContainerConfig config, Plat
 
         foreach (var node in new[] { "/etc/ld.so.conf", "/etc/ld.so.conf.d" }.Select(p => tree.Resolve(p).Node).Where(n => n is not null))
         {
-            IEnumerable<TreeNode> files = node!.Kind == TreeNodeKind.Directory ? node.Children?.Values ?? (IEnumerable<TreeNode>)[] : [node];
+            IEnumerable<TreeNode> files = node!.Kind == TreeNodeKind.Directory ? node.Children : [node];
             foreach (var text in files.Select(f => f.Content?.Text).OfType<string>())
             {
                 directories.AddRange(text.Split('\n').Select(l => l.Split('#')[0].Trim()).Where(l => l.StartsWith('/')).SelectMany(l => l.Split(LoaderConfigSeparators, StringSplitOptions.RemoveEmptyEntries)));
             }
         }
 
-        foreach (var musl in tree.Resolve("/etc").Node?.Children?.Values.Where(c => c.Name.StartsWith("ld-musl-", StringComparison.Ordinal)) ?? [])
+        foreach (var musl in tree.Resolve("/etc").Node?.Children.Where(c => c.Name.StartsWith("ld-musl-", StringComparison.Ordinal)) ?? [])
         {
             directories.AddRange((musl.Content?.Text ?? string.Empty).Split(['\n', ':'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(l => l.StartsWith('/')));
         }
@@ -323,6 +419,8 @@ internal sealed class DeepInspector(ImageTree tree, ContainerConfig config, Plat
     private bool On(string check) => !options.Disabled.Contains(check);
 
     private bool Ignored(string path) => options.IgnoredPaths.Any(p => path.StartsWith(p, StringComparison.Ordinal));
+
+    private bool Ignored(TreeNode node) => options.IgnoredPaths.Count > 0 && Ignored(node.Path);
 
     private DeepFinding Finding(string check, TreeNode node, string message, string fix) =>
         new(check, DeepFindingSeverity.Error, node.Path, tree.LayerOf(node), message, fix);

@@ -54,13 +54,13 @@ internal static class ElfReader
         if (segments.Interp is { } interp)
         {
             var bytes = await reader.ReadAtAsync((long)interp.Offset, (int)Math.Min(interp.Size, 4096), cancellationToken).ConfigureAwait(false);
-            if (bytes is null)
+            if (bytes is not { } path)
             {
                 unread = "PT_INTERP out of reach";
             }
             else
             {
-                interpreter = CString(bytes, 0);
+                interpreter = CString(path.Span, 0);
             }
         }
 
@@ -94,14 +94,14 @@ internal static class ElfReader
 
         var phEnd = layout.Phoff + ((ulong)phentsize * layout.Phnum);
         var table = await reader.ReadAtAsync((long)Math.Min(layout.Phoff, long.MaxValue), (int)Math.Min(phEnd - layout.Phoff, (ulong)reader.ItemLimit), cancellationToken).ConfigureAwait(false);
-        if (table is null)
+        if (table is not { } rows)
         {
             return null;
         }
 
-        for (var i = 0; (i + 1) * phentsize <= table.Length; i++)
+        for (var i = 0; (i + 1) * phentsize <= rows.Length; i++)
         {
-            var p = table.AsSpan(i * phentsize);
+            var p = rows.Span[(i * phentsize)..];
             var ptype = U32(p, 0, little);
             var offset = is64 ? U64(p, 8, little) : U32(p, 4, little);
             var vaddr = is64 ? U64(p, 16, little) : U32(p, 8, little);
@@ -133,7 +133,7 @@ internal static class ElfReader
         // keep the prefix up to the dynamic section (within the limit) before skipping to it.
         await reader.FillPrefixAsync((long)Math.Min(d.Offset, (ulong)reader.PrefixLimit), cancellationToken).ConfigureAwait(false);
         var dyn = await reader.ReadAtAsync((long)d.Offset, (int)Math.Min(d.Size, (ulong)reader.ItemLimit), cancellationToken).ConfigureAwait(false);
-        if (dyn is null)
+        if (dyn is not { } entries)
         {
             section.Unread = "dynamic section out of reach";
             return section;
@@ -144,10 +144,10 @@ internal static class ElfReader
         ulong strsz = 0;
         var neededOffsets = new List<ulong>();
         var pathOffsets = new List<ulong>();
-        for (var at = 0; at + entry <= dyn.Length; at += entry)
+        for (var at = 0; at + entry <= entries.Length; at += entry)
         {
-            var tag = is64 ? (long)U64(dyn, at, little) : (int)U32(dyn, at, little);
-            var value = is64 ? U64(dyn, at + 8, little) : U32(dyn, at + 4, little);
+            var tag = is64 ? (long)U64(entries.Span, at, little) : (int)U32(entries.Span, at, little);
+            var value = is64 ? U64(entries.Span, at + 8, little) : U32(entries.Span, at + 4, little);
             if (tag == 0)
             {
                 break;
@@ -167,14 +167,21 @@ internal static class ElfReader
             var load = loads.FirstOrDefault(l => vaddr >= l.Vaddr && vaddr < l.Vaddr + l.Size);
             var fileOffset = load.Size == 0 ? vaddr : load.Offset + (vaddr - load.Vaddr);
             var table = await reader.ReadAtAsync((long)fileOffset, (int)Math.Min(strsz, (ulong)reader.ItemLimit), cancellationToken).ConfigureAwait(false);
-            if (table is null)
+            if (table is not { } strings)
             {
                 section.Unread = "dynamic string table out of reach";
             }
             else
             {
-                section.Needed.AddRange(neededOffsets.Where(o => o < (ulong)table.Length).Select(o => CString(table, (int)o)));
-                section.RunPaths.AddRange(pathOffsets.Where(o => o < (ulong)table.Length).SelectMany(o => CString(table, (int)o).Split(':', StringSplitOptions.RemoveEmptyEntries)));
+                foreach (var o in neededOffsets.Where(o => o < (ulong)strings.Length))
+                {
+                    section.Needed.Add(CString(strings.Span, (int)o));
+                }
+
+                foreach (var o in pathOffsets.Where(o => o < (ulong)strings.Length))
+                {
+                    section.RunPaths.AddRange(CString(strings.Span, (int)o).Split(':', StringSplitOptions.RemoveEmptyEntries));
+                }
             }
         }
 
@@ -193,16 +200,17 @@ internal static class ElfReader
         var shEnd = shoff + ((ulong)shentsize * shnum);
         var sections = await reader.ReadAtAsync((long)shoff, (int)Math.Min(shEnd - shoff, (ulong)reader.ItemLimit), cancellationToken, fromTail: true).ConfigureAwait(false);
         (ulong Offset, ulong Size)? attributes = null;
-        for (var s = 0; sections is not null && (s + 1) * shentsize <= sections.Length; s++)
+        var table = sections ?? ReadOnlyMemory<byte>.Empty;
+        for (var s = 0; (s + 1) * shentsize <= table.Length; s++)
         {
-            if (U32(sections, (s * shentsize) + 4, little) == ShtArmAttributes)
+            if (U32(table.Span, (s * shentsize) + 4, little) == ShtArmAttributes)
             {
-                attributes = (U32(sections, (s * shentsize) + 16, little), U32(sections, (s * shentsize) + 20, little));
+                attributes = (U32(table.Span, (s * shentsize) + 16, little), U32(table.Span, (s * shentsize) + 20, little));
             }
         }
 
         var bytes = attributes is { } a ? await reader.ReadAtAsync((long)a.Offset, (int)Math.Min(a.Size, (ulong)reader.ItemLimit), cancellationToken, fromTail: true).ConfigureAwait(false) : null;
-        return bytes is not null && ArmAttributes.TryRead(bytes, little, out var arch, out var vfp) ? (arch, vfp ?? 0) : (null, null);
+        return bytes is { } found && ArmAttributes.TryRead(found.Span, little, out var arch, out var vfp) ? (arch, vfp ?? 0) : (null, null);
     }
 
     private static ushort U16(ReadOnlySpan<byte> b, int at, bool little) => little ? BinaryPrimitives.ReadUInt16LittleEndian(b[at..]) : BinaryPrimitives.ReadUInt16BigEndian(b[at..]);
@@ -211,10 +219,10 @@ internal static class ElfReader
 
     private static ulong U64(ReadOnlySpan<byte> b, int at, bool little) => little ? BinaryPrimitives.ReadUInt64LittleEndian(b[at..]) : BinaryPrimitives.ReadUInt64BigEndian(b[at..]);
 
-    private static string CString(byte[] bytes, int at)
+    private static string CString(ReadOnlySpan<byte> bytes, int at)
     {
-        var end = Array.IndexOf(bytes, (byte)0, at);
-        return Encoding.UTF8.GetString(bytes, at, (end < 0 ? bytes.Length : end) - at);
+        var end = bytes[at..].IndexOf((byte)0);
+        return Encoding.UTF8.GetString(end < 0 ? bytes[at..] : bytes.Slice(at, end));
     }
 
     /// <summary>The ELF header fields the reader uses, at their offsets for the file's class and byte order.</summary>

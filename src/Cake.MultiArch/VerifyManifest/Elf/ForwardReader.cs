@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Cake.MultiArch.VerifyManifest.Elf;
 
 /// <summary>
@@ -5,11 +7,15 @@ namespace Cake.MultiArch.VerifyManifest.Elf;
 /// a prefix of the file is kept (up to <see cref="PrefixLimit"/>) so that what was passed can be
 /// read again; anything later is reached by skipping forward; a window at the end of the file
 /// (up to <c>tailLimit</c>) is kept for the section headers. One instance serves every file of a
-/// layer in turn, so memory is the same for a 1 KiB file and a 1 GiB one.
+/// layer in turn, so memory is the same for a 1 KiB file and a 1 GiB one. Its buffers are rented
+/// from <see cref="ArrayPool{T}.Shared"/> as a file needs them (the prefix grows with what is
+/// read, not to its limit at once) and given back by <see cref="Release"/>, so reading the images
+/// of a whole run allocates no buffer per file or per image.
 /// </summary>
 internal sealed class ForwardReader
 {
-    private readonly byte[] _scratch = new byte[81920];
+    private const int SkipBuffer = 81920;
+    private const int FirstPrefix = 4096;
     private readonly int _tailLimit;
     private byte[]? _tail;
     private Stream _stream = Stream.Null;
@@ -25,19 +31,19 @@ internal sealed class ForwardReader
     /// <param name="itemLimit">The most one read returns (a dynamic section, a string table).</param>
     public ForwardReader(int prefixLimit = 1 << 20, int tailLimit = 64 << 10, int itemLimit = 256 << 10)
     {
-        Prefix = new byte[prefixLimit];
+        PrefixLimit = prefixLimit;
         _tailLimit = tailLimit;
         ItemLimit = itemLimit;
     }
 
-    /// <summary>Gets the kept prefix of the current file (the first <see cref="Filled"/> bytes are valid).</summary>
-    public byte[] Prefix { get; }
+    /// <summary>Gets the kept prefix of the current file (the first <see cref="Filled"/> bytes are valid; the array may be longer).</summary>
+    public byte[] Prefix { get; private set; } = [];
 
     /// <summary>Gets how many bytes of <see cref="Prefix"/> are valid.</summary>
     public int Filled { get; private set; }
 
     /// <summary>Gets how many leading bytes of a file can be kept.</summary>
-    public int PrefixLimit => Prefix.Length;
+    public int PrefixLimit { get; }
 
     /// <summary>Gets the most one read returns.</summary>
     public int ItemLimit { get; }
@@ -56,6 +62,25 @@ internal sealed class ForwardReader
         _tailFilled = 0;
     }
 
+    /// <summary>Gives the buffers back to the pool once a file is read (what <see cref="Prefix"/> held is gone).</summary>
+    public void Release()
+    {
+        if (Prefix.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(Prefix);
+            Prefix = [];
+        }
+
+        if (_tail is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_tail);
+            _tail = null;
+        }
+
+        _stream = Stream.Null;
+        Filled = 0;
+    }
+
     /// <summary>Reads the file's first bytes into the prefix, up to <paramref name="end"/> (within the limit and the file).</summary>
     /// <param name="end">The number of leading bytes wanted.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
@@ -63,6 +88,11 @@ internal sealed class ForwardReader
     public async ValueTask<bool> FillPrefixAsync(long end, CancellationToken cancellationToken)
     {
         var target = (int)Math.Min(Math.Min(end, PrefixLimit), _length);
+        if (!_frozen && Filled < target && Prefix.Length < target)
+        {
+            Grow(target);
+        }
+
         while (!_frozen && Filled < target)
         {
             var read = await _stream.ReadAsync(Prefix.AsMemory(Filled, target - Filled), cancellationToken).ConfigureAwait(false);
@@ -84,8 +114,8 @@ internal sealed class ForwardReader
     /// <param name="count">How many bytes (cut at the end of the file).</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <param name="fromTail">Keep the end of the file from here on, for later reads near it.</param>
-    /// <returns>The bytes, or <see langword="null"/> when they were passed already and not kept, or lie past the end.</returns>
-    public async ValueTask<byte[]?> ReadAtAsync(long offset, int count, CancellationToken cancellationToken, bool fromTail = false)
+    /// <returns>The bytes, or <see langword="null"/> when they were passed already and not kept, or lie past the end. Bytes from the kept prefix or tail are a view of the reader's buffer, valid until the next read or <see cref="Release"/>.</returns>
+    public async ValueTask<ReadOnlyMemory<byte>?> ReadAtAsync(long offset, int count, CancellationToken cancellationToken, bool fromTail = false)
     {
         if (offset < 0 || offset >= _length)
         {
@@ -96,19 +126,19 @@ internal sealed class ForwardReader
         var end = offset + count;
         if (!_frozen && end <= PrefixLimit)
         {
-            return await FillPrefixAsync(end, cancellationToken).ConfigureAwait(false) ? Prefix.AsSpan((int)offset, count).ToArray() : null;
+            return await FillPrefixAsync(end, cancellationToken).ConfigureAwait(false) ? Prefix.AsMemory((int)offset, count) : null;
         }
 
         if (end <= Filled)
         {
-            return Prefix.AsSpan((int)offset, count).ToArray();
+            return Prefix.AsMemory((int)offset, count);
         }
 
         if (_tailStart < 0 && fromTail && offset >= _position)
         {
             _tailStart = Math.Max(_position, Math.Min(offset, _length - _tailLimit));
             await SkipToAsync(_tailStart, cancellationToken).ConfigureAwait(false);
-            _tail ??= new byte[_tailLimit];
+            _tail ??= ArrayPool<byte>.Shared.Rent(_tailLimit);
             while (_tailFilled < _length - _tailStart)
             {
                 var read = await _stream.ReadAsync(_tail.AsMemory(_tailFilled, (int)(_length - _tailStart) - _tailFilled), cancellationToken).ConfigureAwait(false);
@@ -124,7 +154,7 @@ internal sealed class ForwardReader
 
         if (_tailStart >= 0 && offset >= _tailStart && end <= _tailStart + _tailFilled)
         {
-            return _tail.AsSpan((int)(offset - _tailStart), count).ToArray();
+            return _tail.AsMemory((int)(offset - _tailStart), count);
         }
 
         if (offset < _position)
@@ -150,19 +180,45 @@ internal sealed class ForwardReader
         return bytes;
     }
 
+    // A bigger prefix buffer from the pool, at least doubling (so a file's prefix is copied a few times at most), the kept bytes carried over.
+    private void Grow(int target)
+    {
+        var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(Math.Max(target, Math.Max(FirstPrefix, Prefix.Length * 2)), PrefixLimit));
+        Prefix.AsSpan(0, Filled).CopyTo(bigger);
+        if (Prefix.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(Prefix);
+        }
+
+        Prefix = bigger;
+    }
+
     private async ValueTask SkipToAsync(long offset, CancellationToken cancellationToken)
     {
         _frozen = true;
-        while (_position < offset)
+        if (_position >= offset)
         {
-            var read = await _stream.ReadAsync(_scratch.AsMemory(0, (int)Math.Min(_scratch.Length, offset - _position)), cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                _length = _position;
-                return;
-            }
+            return;
+        }
 
-            _position += read;
+        var scratch = ArrayPool<byte>.Shared.Rent(SkipBuffer);
+        try
+        {
+            while (_position < offset)
+            {
+                var read = await _stream.ReadAsync(scratch.AsMemory(0, (int)Math.Min(SkipBuffer, offset - _position)), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    _length = _position;
+                    return;
+                }
+
+                _position += read;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
         }
     }
 }

@@ -21,6 +21,9 @@ internal sealed class ImageTreeBuilder
 
     private readonly ForwardReader _reader;
 
+    // The current entry's path components, as ranges of its name (reused for every entry).
+    private readonly List<Range> _parts = [];
+
     /// <summary>Initializes a new instance of the <see cref="ImageTreeBuilder"/> class.</summary>
     /// <param name="reader">The per-file reader (its limits bound the memory).</param>
     public ImageTreeBuilder(ForwardReader? reader = null)
@@ -72,22 +75,34 @@ internal sealed class ImageTreeBuilder
             return; // pax_global_header: metadata, not a path
         }
 
-        var parts = ImageTree.Clean(entry.Name);
-        if (parts.Count == 0)
+        if (Place(entry, layer) is { } file)
+        {
+            await FillAsync(file.Node, entry, file.Linked, file.LoaderConfig, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // Puts the entry in the tree: a directory or a whiteout is done here; for anything else the
+    // node is (re)made and returned with what FillAsync needs. Components are ranges of the
+    // entry's name, so an entry allocates nothing here unless it adds a node.
+    private (TreeNode Node, TreeNode? Linked, bool LoaderConfig)? Place(TarEntry entry, int layer)
+    {
+        var path = entry.Name;
+        ImageTree.Clean(path, _parts);
+        if (_parts.Count == 0)
         {
             if (entry.EntryType == TarEntryType.Directory)
             {
                 Tree.Root.Mode = entry.Mode;
             }
 
-            return;
+            return null;
         }
 
-        var name = parts[^1];
-        var parent = Parent(parts, layer);
+        var name = path.AsSpan(_parts[^1]);
+        var parent = Parent(path, layer);
         if (ApplyWhiteout(parent, name, layer))
         {
-            return;
+            return null;
         }
 
         var existing = parent.Child(name);
@@ -101,14 +116,15 @@ internal sealed class ImageTreeBuilder
             var directory = parent.GetOrAdd(name, layer);
             directory.Mode = entry.Mode;
             directory.Layer = layer;
-            return;
+            return null;
         }
 
+        var loaderConfig = IsLoaderConfig(path, _parts);
         TreeNode? linked = null;
         if (entry.EntryType == TarEntryType.HardLink)
         {
-            var target = ImageTree.Clean(entry.LinkName);
-            linked = target.Count == 0 ? null : Tree.Resolve("/" + string.Join('/', target), followLast: false).Node;
+            var target = ImageTree.CleanPath(entry.LinkName);
+            linked = target == "/" ? null : Tree.Resolve(target, followLast: false).Node;
         }
 
         if (existing is not null)
@@ -119,14 +135,14 @@ internal sealed class ImageTreeBuilder
         var file = parent.GetOrAdd(name, layer);
         file.Layer = layer;
         file.Mode = entry.Mode;
-        await FillAsync(file, entry, linked, parts, cancellationToken).ConfigureAwait(false);
+        return (file, linked, loaderConfig);
     }
 
     // A whiteout entry (OCI image-spec layer.md): .wh..wh..opq hides what lower layers put in its
     // directory, .wh.NAME deletes NAME from lower layers. Returns whether the entry was one.
-    private bool ApplyWhiteout(TreeNode parent, string name, int layer)
+    private bool ApplyWhiteout(TreeNode parent, ReadOnlySpan<char> name, int layer)
     {
-        if (name == OpaqueMarker)
+        if (name is OpaqueMarker)
         {
             HideLower(parent, layer);
             return true;
@@ -149,7 +165,7 @@ internal sealed class ImageTreeBuilder
 
     // What a non-directory entry is: a hard link shares its target's facts, a symlink its target
     // path, a regular file what its first bytes say.
-    private async Task FillAsync(TreeNode file, TarEntry entry, TreeNode? linked, List<string> parts, CancellationToken cancellationToken)
+    private async Task FillAsync(TreeNode file, TarEntry entry, TreeNode? linked, bool loaderConfig, CancellationToken cancellationToken)
     {
         switch (entry.EntryType)
         {
@@ -165,7 +181,7 @@ internal sealed class ImageTreeBuilder
                 break;
             case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
                 file.Kind = TreeNodeKind.File;
-                file.Content = await ReadContentAsync(entry, file, parts, cancellationToken).ConfigureAwait(false);
+                file.Content = await ReadContentAsync(entry, file, loaderConfig, cancellationToken).ConfigureAwait(false);
                 break;
             default:
                 file.Kind = TreeNodeKind.Other;
@@ -173,22 +189,23 @@ internal sealed class ImageTreeBuilder
         }
     }
 
-    // The directory an entry lands in: intermediate components are made as needed, and a
-    // symlink among them is followed inside the image (as containerd's apply does).
-    private TreeNode Parent(List<string> parts, int layer)
+    // The directory an entry lands in (its components in _parts): intermediate components are
+    // made as needed, and a symlink among them is followed inside the image (as containerd's apply does).
+    private TreeNode Parent(string path, int layer)
     {
         var current = Tree.Root;
-        for (var i = 0; i < parts.Count - 1; i++)
+        for (var i = 0; i < _parts.Count - 1; i++)
         {
-            var child = current.GetOrAdd(parts[i], layer);
+            var part = path.AsSpan(_parts[i]);
+            var child = current.GetOrAdd(part, layer);
             if (child.Kind == TreeNodeKind.Symlink && Tree.Resolve(child.Path) is { Node: { Kind: TreeNodeKind.Directory } target })
             {
                 child = target;
             }
             else if (child.Kind != TreeNodeKind.Directory)
             {
-                current.Remove(parts[i]);
-                child = current.GetOrAdd(parts[i], layer);
+                current.Remove(part);
+                child = current.GetOrAdd(part, layer);
             }
 
             child.Layer = Math.Max(child.Layer, layer); // touched by this layer: an opaque marker of an ancestor keeps it
@@ -200,12 +217,7 @@ internal sealed class ImageTreeBuilder
 
     private void HideLower(TreeNode directory, int layer)
     {
-        if (directory.Children is null)
-        {
-            return;
-        }
-
-        foreach (var child in directory.Children.Values.ToArray())
+        foreach (var child in directory.Children.ToArray())
         {
             if (child.Layer < layer)
             {
@@ -219,27 +231,38 @@ internal sealed class ImageTreeBuilder
         }
     }
 
-    private async Task<FileContent?> ReadContentAsync(TarEntry entry, TreeNode file, List<string> parts, CancellationToken cancellationToken)
+    private async Task<FileContent?> ReadContentAsync(TarEntry entry, TreeNode file, bool config, CancellationToken cancellationToken)
     {
         if (entry.DataStream is null || entry.Length < 4)
         {
             return null;
         }
 
-        var config = IsLoaderConfig(parts);
         if (!(file.IsExecutable || LooksLikeLibrary(file.Name) || config))
         {
             return null;
         }
 
         _reader.Reset(entry.DataStream, entry.Length);
-        await _reader.FillPrefixAsync(Math.Min(entry.Length, config ? TextLimit : 256), cancellationToken).ConfigureAwait(false);
-        var head = _reader.Prefix.AsSpan(0, _reader.Filled);
-        if (ElfHeader.TryRead(head, out var header))
+        try
         {
-            return new FileContent(await ElfReader.ReadAsync(_reader, header, cancellationToken).ConfigureAwait(false), null, null);
-        }
+            await _reader.FillPrefixAsync(Math.Min(entry.Length, config ? TextLimit : 256), cancellationToken).ConfigureAwait(false);
+            if (ElfHeader.TryRead(_reader.Prefix.AsSpan(0, _reader.Filled), out var header))
+            {
+                return new FileContent(await ElfReader.ReadAsync(_reader, header, cancellationToken).ConfigureAwait(false), null, null);
+            }
 
+            return ReadText(_reader.Prefix.AsSpan(0, _reader.Filled), config);
+        }
+        finally
+        {
+            _reader.Release();
+        }
+    }
+
+    // A script's #! line, or the text of a loader configuration file; null for anything else.
+    private static FileContent? ReadText(ReadOnlySpan<byte> head, bool config)
+    {
         if (head.StartsWith("#!"u8))
         {
             var end = head.IndexOf((byte)'\n');
@@ -253,11 +276,19 @@ internal sealed class ImageTreeBuilder
     /// <summary>Gets whether a file name is a shared library's (<c>libc.so.6</c>, <c>libfoo.so</c>).</summary>
     /// <param name="name">The file name.</param>
     /// <returns><see langword="true"/> for a library name.</returns>
-    internal static bool LooksLikeLibrary(string name) =>
+    internal static bool LooksLikeLibrary(ReadOnlySpan<char> name) =>
         name.EndsWith(".so", StringComparison.Ordinal) || name.Contains(".so.", StringComparison.Ordinal);
 
-    private static bool IsLoaderConfig(List<string> parts) =>
-        parts.Count >= 2 && parts[0] == "etc" && (
-            (parts.Count == 2 && (parts[1] == "ld.so.conf" || (parts[1].StartsWith("ld-musl-", StringComparison.Ordinal) && parts[1].EndsWith(".path", StringComparison.Ordinal))))
-            || (parts.Count == 3 && parts[1] == "ld.so.conf.d" && parts[2].EndsWith(".conf", StringComparison.Ordinal)));
+    private static bool IsLoaderConfig(string path, List<Range> parts)
+    {
+        if (parts.Count is not (2 or 3) || path.AsSpan(parts[0]) is not "etc")
+        {
+            return false;
+        }
+
+        var second = path.AsSpan(parts[1]);
+        return parts.Count == 2
+            ? second is "ld.so.conf" || (second.StartsWith("ld-musl-", StringComparison.Ordinal) && second.EndsWith(".path", StringComparison.Ordinal))
+            : second is "ld.so.conf.d" && path.AsSpan(parts[2]).EndsWith(".conf", StringComparison.Ordinal);
+    }
 }

@@ -145,5 +145,24 @@ public sealed class ImageTreeBuilderTests
             Assert.Equal(["/srv"], Files(tree));
             Assert.Equal("/srv is not a directory", tree.Resolve("/srv/x").Error);
         }
+
+        [Fact]
+        public async Task Should_Keep_Every_Entry_When_A_Directory_Grows_From_One_Child_To_Several_Or_Loses_Its_Only_One()
+        {
+            // Given: /a holds one file, then three (one of them deleted); /b's only file is deleted, then another comes.
+            var lower = new TarLayer().Dir("a/").Text("a/one", "1").Dir("b/").Text("b/x", "x");
+            var middle = new TarLayer().Text("a/two", "2").Text("a/three", "3").Whiteout("a/.wh.one").Whiteout("b/.wh.x");
+            var upper = new TarLayer().Text("b/y", "y");
+
+            // When
+            var tree = await TarLayer.MergeAsync(lower, middle, upper);
+
+            // Then
+            Assert.Equal(["/a/three", "/a/two", "/b/y"], Files(tree));
+            Assert.Equal(2, tree.Resolve("/a").Node!.Children.Count);
+            Assert.Equal("/a/one does not exist", tree.Resolve("/a/one").Error);
+            Assert.Equal("/b/x does not exist", tree.Resolve("/b/x").Error);
+            Assert.Equal(new Dictionary<string, int> { ["/a/one"] = 1, ["/b/x"] = 1 }, tree.Deleted);
+        }
     }
 }

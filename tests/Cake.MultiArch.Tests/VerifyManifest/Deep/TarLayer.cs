@@ -55,6 +55,13 @@ internal sealed class TarLayer
         return this;
     }
 
+    /// <summary>The layer as a plain tar.</summary>
+    public byte[] Tar()
+    {
+        _writer.Dispose();
+        return _tar.ToArray();
+    }
+
     public byte[] Gzip()
     {
         _writer.Dispose();
