@@ -5,13 +5,14 @@
 // class Submission#0; Cake has then started and compiled the script) and closes at the trace's end:
 // what is left is the script's tasks, i.e. the addin's first use, and Cake's shut-down.
 using Microsoft.Diagnostics.Tracing;
+using Microsoft.Diagnostics.Tracing.Parsers.Clr;
 
 var file = args.Length > 0 ? args[0] : throw new ArgumentException("usage: Cake.MultiArch.Trace TRACE.nettrace [TOP]");
 var top = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 15;
 var trace = Trace.Read(file);
 trace.Print(top);
 
-internal sealed record Jitted(string Name, double Start, double Ms);
+internal sealed record Jitted(string Name, double Start, double Ms, bool Rejit);
 
 internal sealed record Loaded(string Name, double Start, double Ms);
 
@@ -33,7 +34,9 @@ internal sealed class Trace
         {
             if (jitStarts.Remove(e.MethodID, out var start))
             {
-                trace._jitted.Add(new Jitted(start.Name, start.At, e.TimeStampRelativeMSec - start.At));
+                // Tier-1 and OSR recompilations of hot methods run on a background thread.
+                var rejit = e.OptimizationTier is OptimizationTier.OptimizedTier1 or OptimizationTier.OptimizedTier1OSR;
+                trace._jitted.Add(new Jitted(start.Name, start.At, e.TimeStampRelativeMSec - start.At, rejit));
             }
         };
         source.Clr.TypeLoadStart += e => typeStarts[(e.ThreadID, e.TypeLoadStartID)] = e.TimeStampRelativeMSec;
@@ -60,11 +63,12 @@ internal sealed class Trace
         }
 
         var from = first.Start;
-        var jitted = _jitted.Where(j => j.Start >= from).ToList();
+        var jitted = _jitted.Where(j => j.Start >= from && !j.Rejit).ToList();
+        var rejitted = _jitted.Where(j => j.Start >= from && j.Rejit).ToList();
         var types = _types.Where(t => t.Start >= from).ToList();
         var assemblies = _assemblies.Where(a => a.At >= from).Select(a => a.Name).ToList();
         Console.WriteLine($"trace: {_end:F0} ms in all; the script's window (its first method JIT-compiled → end): {_end - from:F0} ms");
-        Console.WriteLine($"JIT in the window: {jitted.Count} methods, {jitted.Sum(j => j.Ms):F0} ms (in the whole run: {_jitted.Count} methods, {_jitted.Sum(j => j.Ms):F0} ms)");
+        Console.WriteLine($"JIT in the window, first compilations: {jitted.Count} methods, {jitted.Sum(j => j.Ms):F0} ms; background tier-1 recompilations: {rejitted.Count}, {rejitted.Sum(j => j.Ms):F0} ms (in the whole run: {_jitted.Count} compilations, {_jitted.Sum(j => j.Ms):F0} ms)");
         Console.WriteLine($"type loads in the window: {types.Count}, {types.Sum(t => t.Ms):F0} ms (nested loads counted in their parent too)");
         Console.WriteLine($"assemblies loaded in the window: {assemblies.Count} (in the whole run: {_assemblies.Count}): {string.Join(", ", assemblies)}");
         Console.WriteLine();
