@@ -55,10 +55,21 @@ public sealed class BuildxBuildRunner : DockerRunner<BuildxBuildSettings>
         ArgumentNullException.ThrowIfNull(settings);
         var plan = new BuildxBuildPlan(settings, FileSystem, Environment);
         plan.Validate();
-        CheckLoad(settings);
         if (plan.Preflight() is { } preflight)
         {
             _preflight().Run(preflight.Dockerfile, preflight.Settings, AliasName);
+        }
+
+        // The probes: 'docker buildx version' (for the progress) runs beside the load check's
+        // 'docker buildx inspect' and 'docker info'; each answer is kept for the process.
+        var buildxVersion = ProgressChoice.NeedsVersion(settings) ? Task.Run(() => ReadBuildxVersion(settings)) : Task.FromResult<Version?>(null);
+        try
+        {
+            CheckLoad(settings);
+        }
+        finally
+        {
+            _ = Task.WaitAny(buildxVersion); // never leave a probe running behind a refusal
         }
 
         NoteEmulation(settings);
@@ -68,7 +79,7 @@ public sealed class BuildxBuildRunner : DockerRunner<BuildxBuildSettings>
             ?? new FilePath(System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"cake-multiarch-{Guid.NewGuid():N}.json"));
         try
         {
-            return Build(settings, plan, metadataFile);
+            return Build(settings, plan, metadataFile, buildxVersion.GetAwaiter().GetResult());
         }
         finally
         {
@@ -87,11 +98,11 @@ public sealed class BuildxBuildRunner : DockerRunner<BuildxBuildSettings>
     internal ProcessArgumentBuilder GetArguments(BuildxBuildSettings settings, FilePath temporaryMetadataFile, BuildProgress? defaultProgress = null) =>
         new BuildxBuildPlan(settings, FileSystem, Environment).Arguments(temporaryMetadataFile, defaultProgress);
 
-    private BuildxBuildResult Build(BuildxBuildSettings settings, BuildxBuildPlan plan, FilePath metadataFile)
+    private BuildxBuildResult Build(BuildxBuildSettings settings, BuildxBuildPlan plan, FilePath metadataFile, Version? buildxVersion)
     {
         var secretValues = settings.Secrets.Where(s => s.IsFromValue).ToArray();
         var secrets = plan.SecretValues(); // new SecretRedactor(secrets) masks them in anything else this build prints
-        var (progress, progressReader) = ProgressChoice.Choose(settings, secrets, () => ReadBuildxVersion(settings), text => Log.Warning("BuildxBuild: {0}", text));
+        var (progress, progressReader) = ProgressChoice.Choose(settings, secrets, () => buildxVersion, text => Log.Warning("BuildxBuild: {0}", text));
         var started = DateTimeOffset.UtcNow;
         Log.Information("BuildxBuild: building {0} for {1}…", DescribeTarget(settings), settings.Platforms.Count == 0 ? "the builder's platform" : PlatformList.Format(settings.Platforms));
         var options = new DockerRunOptions("docker buildx build")
@@ -162,7 +173,7 @@ public sealed class BuildxBuildRunner : DockerRunner<BuildxBuildSettings>
     /// </summary>
     private void CheckLoad(BuildxBuildSettings settings)
     {
-        if (LoadPolicy.Request(settings) is not { } request || _probe.TryInspect(Docker(settings), settings.Builder) is not { } builder)
+        if (LoadPolicy.Request(settings) is not { } request || _probe.TryInspect(Target(settings), settings.Builder) is not { } builder)
         {
             return; // no multi-platform load, or no such builder: the build itself says so in buildx's words
         }
@@ -177,7 +188,7 @@ public sealed class BuildxBuildRunner : DockerRunner<BuildxBuildSettings>
             return;
         }
 
-        var driverStatus = _probe.ReadDriverStatus(Docker(settings), context: null);
+        var driverStatus = _probe.ReadDriverStatus(Target(settings), context: null);
         if (LoadPolicy.UsesContainerdStore(driverStatus) == false)
         {
             throw new CakeException(LoadPolicy.StoreRefusal(request, builder, driverStatus));
@@ -188,7 +199,7 @@ public sealed class BuildxBuildRunner : DockerRunner<BuildxBuildSettings>
     {
         try
         {
-            return _probe.ReadVersion(Docker(settings)).Version;
+            return _probe.ReadVersion(Target(settings)).Version;
         }
         catch (CakeException ex)
         {
@@ -196,8 +207,6 @@ public sealed class BuildxBuildRunner : DockerRunner<BuildxBuildSettings>
             return null;
         }
     }
-
-    private DockerCall Docker(BuildxBuildSettings settings) => (arguments, options) => RunDocker(settings, arguments, options);
 
     private void NoteEmulation(BuildxBuildSettings settings)
     {

@@ -49,6 +49,6 @@ public sealed class BuildxVersionRunner : DockerRunner<BuildxVersionSettings>
             throw new CakeException("BuildxVersion: " + toolPath);
         }
 
-        return _probe.ReadVersion((arguments, options) => RunDocker(settings, arguments, options));
+        return _probe.ReadVersion(Target(settings));
     }
 }

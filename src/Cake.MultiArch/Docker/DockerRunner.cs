@@ -20,7 +20,8 @@ public abstract class DockerRunner<TSettings> : Tool<TSettings>
 
     private readonly IFileSystem _fileSystem;
     private readonly ICakeEnvironment _environment;
-    private IReadOnlyDictionary<string, string> _extraEnvironment = new Dictionary<string, string>();
+    // Per call, and per thread of control: independent probes run at the same time on one runner.
+    private readonly AsyncLocal<IReadOnlyDictionary<string, string>?> _extraEnvironment = new();
 
     /// <summary>Initializes a new instance of the <see cref="DockerRunner{TSettings}"/> class.</summary>
     /// <param name="fileSystem">The file system.</param>
@@ -73,7 +74,7 @@ public abstract class DockerRunner<TSettings> : Tool<TSettings>
             variables["BUILDX_BUILDER"] = settings.BuildxBuilder;
         }
 
-        foreach (var (name, value) in _extraEnvironment)
+        foreach (var (name, value) in _extraEnvironment.Value ?? new Dictionary<string, string>())
         {
             variables[name] = value;
         }
@@ -123,6 +124,30 @@ public abstract class DockerRunner<TSettings> : Tool<TSettings>
         return new DockerRunResult(exitCode, outLines, errLines);
     }
 
+    /// <summary>
+    /// Describes the docker these settings run, for the shared probes: how to run it, and the
+    /// identity their cached answers are kept under (the executable and the environment that
+    /// chooses the daemon, the client configuration and the builder).
+    /// </summary>
+    /// <param name="settings">The settings.</param>
+    /// <returns>The target; its identity is <see langword="null"/> (never cached) when the settings rewrite the arguments or docker is not found.</returns>
+    private protected DockerTarget Target(TSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        DockerRunResult Run(ProcessArgumentBuilder arguments, DockerRunOptions options) => RunDocker(settings, arguments, options);
+        if (settings.ArgumentCustomization is not null || settings.SetupProcessSettings is not null || GetToolPath(settings) is not { } executable)
+        {
+            return new DockerTarget(Run, null, Log, AliasName);
+        }
+
+        var variables = GetEnvironmentVariables(settings);
+        var seen = DockerTarget.IdentityVariables.ToDictionary(
+            v => v,
+            v => variables.TryGetValue(v, out var value) ? value : System.Environment.GetEnvironmentVariable(v),
+            StringComparer.Ordinal);
+        return new DockerTarget(Run, DockerTarget.MakeIdentity(executable.MakeAbsolute(_environment).FullPath, seen), Log, AliasName);
+    }
+
     /// <summary>Makes the error for a docker call whose non-zero exit the caller allowed but cannot handle.</summary>
     /// <param name="subject">What the call does.</param>
     /// <param name="result">What it returned.</param>
@@ -139,7 +164,7 @@ public abstract class DockerRunner<TSettings> : Tool<TSettings>
 
     private int RunAndWait(TSettings settings, ProcessArgumentBuilder arguments, ProcessSettings processSettings, IReadOnlyDictionary<string, string> environment)
     {
-        _extraEnvironment = environment;
+        _extraEnvironment.Value = environment;
         try
         {
             using var process = RunProcess(settings, arguments, processSettings);
@@ -169,7 +194,7 @@ public abstract class DockerRunner<TSettings> : Tool<TSettings>
         }
         finally
         {
-            _extraEnvironment = new Dictionary<string, string>();
+            _extraEnvironment.Value = null;
         }
     }
 

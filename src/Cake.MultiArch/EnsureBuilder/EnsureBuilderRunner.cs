@@ -72,7 +72,16 @@ public sealed class EnsureBuilderRunner : DockerRunner<EnsureBuilderSettings>
         }
 
         using var gate = BuilderLock.Acquire(DockerConfigPath(settings), settings.Name, settings.LockTimeout, Log);
-        return EnsureOwn(settings, fallbackReason);
+        try
+        {
+            return EnsureOwn(settings, fallbackReason);
+        }
+        finally
+        {
+            // It may have created, bootstrapped, extended, recreated, removed or switched to the builder:
+            // the builds that follow read 'docker buildx inspect' again.
+            _probe.BuildersChanged();
+        }
     }
 
     private EnsureBuilderResult EnsureOwn(EnsureBuilderSettings settings, string? reason)
@@ -150,7 +159,7 @@ public sealed class EnsureBuilderRunner : DockerRunner<EnsureBuilderSettings>
     private (EnsureBuilderResult? Builder, bool Created) Create(EnsureBuilderSettings settings, string? previous, List<string> changed)
     {
         var name = settings.Name;
-        var version = _probe.ReadVersion(Docker(settings));
+        var version = _probe.ReadVersion(Target(settings));
         var result = RunDocker(settings, EnsureBuilderPlan.Create(settings, version, Environment), new DockerRunOptions("docker buildx create") { AllowedExitCodes = AnyFailure });
         if (result.ExitCode != 0 && result.Errors.Any(l => l.Contains($"existing instance for \"{name}\" but no append mode", StringComparison.OrdinalIgnoreCase)))
         {
@@ -286,6 +295,7 @@ public sealed class EnsureBuilderRunner : DockerRunner<EnsureBuilderSettings>
     {
         if (settings.Use)
         {
+            _probe.BuildersChanged(); // 'docker buildx inspect' without a name now reads another builder
             RunDocker(settings, UseArguments(name), new DockerRunOptions("docker buildx use"));
         }
     }
@@ -339,11 +349,9 @@ public sealed class EnsureBuilderRunner : DockerRunner<EnsureBuilderSettings>
     private bool IsContainerdStore(EnsureBuilderSettings settings, EnsureBuilderResult engine)
     {
         var context = engine.Nodes.FirstOrDefault()?.Endpoint;
-        var driverStatus = _probe.ReadDriverStatus(Docker(settings), BuilderNames.IsContextName(context) ? context : null);
+        var driverStatus = _probe.ReadDriverStatus(Target(settings), BuilderNames.IsContextName(context) ? context : null);
         return DockerInfoParser.IsContainerdStore(driverStatus);
     }
-
-    private DockerCall Docker(EnsureBuilderSettings settings) => (arguments, options) => RunDocker(settings, arguments, options);
 
     private EnsureBuilderResult? Inspect(EnsureBuilderSettings settings, string name, bool bootstrap)
     {

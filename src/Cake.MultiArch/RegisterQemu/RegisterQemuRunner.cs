@@ -403,6 +403,7 @@ public sealed class RegisterQemuRunner : DockerRunner<RegisterQemuSettings>
 
     private List<string> RegisterWithContainer(RegisterQemuSettings settings, IReadOnlyList<Platform> missing)
     {
+        ProbeCache.Shared.ForgetBuilders(); // a builder's platforms follow the kernel's emulators: the builds that follow read them again
         var args = new ProcessArgumentBuilder().Append("run").Append("--privileged").Append("--rm").AppendQuoted(settings.Image);
         if (settings.InstallerStyle == QemuInstallerStyle.QemuUserStatic)
         {
@@ -421,6 +422,7 @@ public sealed class RegisterQemuRunner : DockerRunner<RegisterQemuSettings>
     /// <returns><see langword="false"/> when <paramref name="acceptExisting"/> is set and the kernel said EEXIST (the entry exists already).</returns>
     private bool WriteKernel(string path, string text, string what, bool acceptExisting = false)
     {
+        ProbeCache.Shared.ForgetBuilders(); // a builder's platforms follow the kernel's emulators: the builds that follow read them again
         try
         {
             Host.KernelWrite(path, text);

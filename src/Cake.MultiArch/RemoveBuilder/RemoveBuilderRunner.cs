@@ -52,6 +52,7 @@ public sealed class RemoveBuilderRunner : DockerRunner<RemoveBuilderSettings>
         }
 
         args.Append("--").AppendQuoted(name);
+        ProbeCache.Shared.ForgetBuilders(); // the builds that follow read 'docker buildx inspect' again
         var result = RunDocker(settings, args, new DockerRunOptions("docker buildx rm") { AllowedExitCodes = [1], LogErrorOutput = false });
         if (result.ExitCode == 0)
         {

@@ -104,11 +104,15 @@ public sealed class BuildxBuildCollaboratorTests
 
     private sealed class FakeProbe(EnsureBuilderResult? builder) : IBuildxProbe
     {
-        public EnsureBuilderResult? TryInspect(DockerCall docker, string? builderName) => builder;
+        public EnsureBuilderResult? TryInspect(DockerTarget docker, string? builderName) => builder;
 
-        public string ReadDriverStatus(DockerCall docker, string? context) => "null";
+        public string ReadDriverStatus(DockerTarget docker, string? context) => "null";
 
-        public BuildxVersionResult ReadVersion(DockerCall docker) => throw new CakeException("no buildx here");
+        public BuildxVersionResult ReadVersion(DockerTarget docker) => throw new CakeException("no buildx here");
+
+        public void BuildersChanged()
+        {
+        }
     }
 
     private sealed class FakePreflight : IPreflight

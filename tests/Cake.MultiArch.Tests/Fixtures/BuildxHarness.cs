@@ -11,14 +11,14 @@ internal sealed class BuildxHarness : IDisposable
 {
     public const string Dockerfile = "FROM 127.0.0.1:5001/base/busybox:1\nARG TARGETARCH\nRUN echo \"$TARGETARCH $(uname -m)\" > /info\n";
 
-    public BuildxHarness(bool ci = false, IDictionary<string, string>? variables = null, string? buildxVersion = null)
+    public BuildxHarness(bool ci = false, IDictionary<string, string>? variables = null, string? buildxVersion = null, double? versionSleepSeconds = null)
     {
         Dir = new TempDirectory();
         AppDir = Dir.Combine("app");
         Dir.WriteFile("app/Dockerfile", Dockerfile);
         Docker = new FakeDocker();
         // By default buildx 0.10.5, before rawjson: plain progress, and the argv as before.
-        Docker.On("buildx version", stdout: buildxVersion ?? TestPaths.ReadFixture("buildx/buildx-version.txt"));
+        Docker.On("buildx version", stdout: buildxVersion ?? TestPaths.ReadFixture("buildx/buildx-version.txt"), sleepSeconds: versionSleepSeconds);
         Cake = new TestCakeContext(Dir.Path, ci, variables);
     }
 

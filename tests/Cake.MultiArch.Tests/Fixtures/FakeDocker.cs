@@ -27,9 +27,16 @@ internal sealed class FakeDocker : IDisposable
     private string RecordDir => _dir.Combine("calls");
 
     /// <summary>Adds a rule: calls whose arguments start with <paramref name="prefix"/> print and exit as given.</summary>
-    public FakeDocker On(string prefix, string? stdout = null, string? stderr = null, int exitCode = 0, string? metadataFixture = null, int? times = null)
+    /// <param name="prefix">The start of the joined arguments.</param>
+    /// <param name="stdout">What to print on stdout.</param>
+    /// <param name="stderr">What to print on stderr.</param>
+    /// <param name="exitCode">The exit code.</param>
+    /// <param name="metadataFixture">A file to copy where <c>--metadata-file</c> points.</param>
+    /// <param name="times">How many calls the rule answers (then the next rule does).</param>
+    /// <param name="sleepSeconds">How long the call takes before it answers (to show which calls overlap: see <see cref="Events"/>).</param>
+    public FakeDocker On(string prefix, string? stdout = null, string? stderr = null, int exitCode = 0, string? metadataFixture = null, int? times = null, double? sleepSeconds = null)
     {
-        _rules.Add(new Rule(prefix, stdout, stderr, exitCode, metadataFixture, times));
+        _rules.Add(new Rule(prefix, stdout, stderr, exitCode, metadataFixture, times, sleepSeconds));
         Write();
         return this;
     }
@@ -37,6 +44,19 @@ internal sealed class FakeDocker : IDisposable
     /// <summary>Gets each call's argv, in call order.</summary>
     public IReadOnlyList<IReadOnlyList<string>> Calls =>
         Enumerable.Range(1, CallCount).Select(i => (IReadOnlyList<string>)File.ReadAllText(System.IO.Path.Combine(RecordDir, $"{i}.argv")).Split('\0', StringSplitOptions.None)[..^1]).ToArray();
+
+    /// <summary>
+    /// Gets when each call started and ended, in the order it happened: <c>start N ARGS</c> as the
+    /// call begins, <c>end N</c> as it exits (N is the call's number in <see cref="Calls"/>).
+    /// </summary>
+    public IReadOnlyList<string> Events
+    {
+        get
+        {
+            var events = System.IO.Path.Combine(RecordDir, "events");
+            return File.Exists(events) ? File.ReadAllLines(events) : [];
+        }
+    }
 
     /// <summary>Gets the environment a call saw.</summary>
     public IReadOnlyDictionary<string, string> EnvironmentOf(int call) =>
@@ -60,10 +80,14 @@ internal sealed class FakeDocker : IDisposable
         var script = new StringBuilder();
         script.Append("#!/bin/bash\n");
         script.Append($"rec={Quote(RecordDir)}\n");
+        // Calls may run at the same time (the probes do): numbering and the event log are taken under a lock.
+        script.Append("exec 9>>\"$rec/lock\"; flock 9\n");
         script.Append("n=$(( $(cat \"$rec/count\" 2>/dev/null || echo 0) + 1 )); echo $n > \"$rec/count\"\n");
         script.Append("printf '%s\\0' \"$@\" > \"$rec/$n.argv\"\n");
         script.Append("env -0 > \"$rec/$n.env\"\n");
         script.Append("args=\"$*\"\n");
+        script.Append("echo \"start $n $args\" >> \"$rec/events\"\n");
+        script.Append("trap 'flock 9; echo \"end $n\" >> \"$rec/events\"' EXIT\n");
         var i = 0;
         foreach (var rule in _rules)
         {
@@ -74,6 +98,11 @@ internal sealed class FakeDocker : IDisposable
             var limit = rule.Times is { } times ? $" && [ $(cat {used} 2>/dev/null || echo 0) -lt {times} ]" : string.Empty;
             script.Append($"if [[ \"$args\" == {Quote(rule.Prefix)}* ]]{limit}; then\n");
             script.Append($"  echo $(( $(cat {used} 2>/dev/null || echo 0) + 1 )) > {used}\n");
+            script.Append("  flock -u 9\n");
+            if (rule.SleepSeconds is { } sleep)
+            {
+                script.Append(FormattableString.Invariant($"  sleep {sleep}\n"));
+            }
             if (rule.MetadataFixture is not null)
             {
                 script.Append("  prev=; for a in \"$@\"; do if [ \"$prev\" = --metadata-file ]; then cp " + Quote(rule.MetadataFixture) + " \"$a\"; fi; prev=$a; done\n");
@@ -93,7 +122,7 @@ internal sealed class FakeDocker : IDisposable
             script.Append("fi\n");
         }
 
-        script.Append("echo \"fake docker: no rule for: $args\" >&2\nexit 97\n");
+        script.Append("flock -u 9\necho \"fake docker: no rule for: $args\" >&2\nexit 97\n");
         File.WriteAllText(_dir.Combine("rules.sh"), script.ToString());
         if (!File.Exists(Path))
         {
@@ -114,5 +143,5 @@ internal sealed class FakeDocker : IDisposable
 
     private static string Quote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
-    private sealed record Rule(string Prefix, string? Stdout, string? Stderr, int ExitCode, string? MetadataFixture, int? Times);
+    private sealed record Rule(string Prefix, string? Stdout, string? Stderr, int ExitCode, string? MetadataFixture, int? Times, double? SleepSeconds);
 }

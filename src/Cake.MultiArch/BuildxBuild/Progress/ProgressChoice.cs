@@ -6,6 +6,11 @@ internal static class ProgressChoice
     /// <summary>The first buildx with <c>--progress=rawjson</c>.</summary>
     public static readonly Version RawJsonVersion = new(0, 12, 0);
 
+    /// <summary>Tells whether <see cref="Choose"/> asks for buildx's version: when the settings choose no progress and no quiet build.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <returns><see langword="true"/> when the version decides the progress.</returns>
+    public static bool NeedsVersion(BuildxBuildSettings settings) => settings.Progress is null && !settings.Quiet;
+
     /// <summary>
     /// Chooses the user's progress when set (rawjson is then logged as it comes), else rawjson
     /// rendered as readable lines where buildx has it (0.12+), else plain.
