@@ -56,7 +56,7 @@ public sealed class SignImageRunner : CosignRunner<SignImageSettings>
         var client = _clientFactory(settings.Registry);
         try
         {
-            targets = SignedTargets.ReadAsync(client, plan.Image, settings.Recursive, CancellationToken.None).GetAwaiter().GetResult();
+            targets = SignedTargets.ReadAsync(client, plan.Image, settings.Recursive, CancellationToken.None, attestations: true).GetAwaiter().GetResult();
         }
         finally
         {
@@ -69,7 +69,7 @@ public sealed class SignImageRunner : CosignRunner<SignImageSettings>
             RunCosign(settings, new CosignCall(plan.Arguments, $"cosign sign of {plan.Image}", environment, plan.Secrets));
         }
 
-        var signed = targets.Select(t => new SignedManifest(t.Platform, t.Digest, t.SignatureTag)).ToArray();
+        var signed = targets.Select(t => new SignedManifest(t.Platform, t.Digest, t.SignatureTag) { AttestationOf = t.AttestationOf, IsAttestation = t.Platform is null && t != targets[0] }).ToArray();
         foreach (var manifest in signed)
         {
             Log.Information("SignImage: signed {0}", manifest);

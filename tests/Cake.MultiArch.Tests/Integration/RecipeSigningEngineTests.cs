@@ -177,6 +177,10 @@ public sealed class RecipeSigningEngineTests(RegistryBed bed) : IDisposable
                 $"PromoteImage: {repository}:latest: (none) -> {digest} (created)",
             ]);
         Assert.Equal(digest, TagDigest($"{repository}:1.0"));
+        // cosign --recursive signs the attestation manifests too: the result names them, and their signatures are in the registry.
+        var attestations = Regex.Matches(output, @"SignImage: signed attestation of (linux/amd64|linux/arm64) sha256:[0-9a-f]{64} -> (sha256-[0-9a-f]{64}\.sig)");
+        Assert.Equal(["linux/amd64", "linux/arm64"], attestations.Select(m => m.Groups[1].Value));
+        Assert.All(attestations, m => Assert.NotNull(TagDigest($"{repository}:{m.Groups[2].Value}")));
         RunTheDocsVerifyCommands(repository, Regex.Match(output, "SignImage: signed linux/arm64 (sha256:[0-9a-f]{64})").Groups[1].Value);
         Assert.DoesNotContain(_password, output, StringComparison.Ordinal);
     }
