@@ -3,10 +3,11 @@
 # tests/testbed/setup.sh and the Release build of the addin: dotnet cake build/build.cake --target=Pack).
 # Runs the engine benchmark's Publish (one BuildxBuild with push + VerifyManifest of an unchanged,
 # cached two-platform image) in a fresh `dotnet cake` process with EventPipe on (the runtime's JIT,
-# loader and type-load events: no tool to install), then lists, from the addin's first JIT-compiled
-# method to the end: JIT time per namespace, the costliest methods to JIT, the costliest type loads
+# loader and type-load events: no tool to install), then lists, from the first alias JIT-compiled
+# to the end: JIT time per namespace, the costliest methods to JIT, the costliest type loads
 # and the assemblies loaded (tests/benchmark/Cake.MultiArch.Trace).
-# Usage: bash tests/benchmark/trace.sh [TOP]       (KEEP=1 keeps the .nettrace)
+# Usage: bash tests/benchmark/trace.sh [TOP]       (KEEP=1 keeps the .nettrace; SCRIPT_CACHE=1 fills
+# Cake's script cache first and traces a run that loads the compiled script, so no Roslyn runs)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 top=${1:-15}
@@ -37,6 +38,10 @@ cd "$root"
 dotnet tool restore >/dev/null
 dotnet build tests/benchmark/Cake.MultiArch.Trace -c Release -v q -nologo >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
 # Keywords: Loader 0x8, Jit 0x10, TypeDiagnostic 0x8000000000; level 5 (verbose) for the JIT's start events.
+if [ -n "${SCRIPT_CACHE:-}" ]; then
+  export CAKE_SETTINGS_ENABLESCRIPTCACHE=true
+  dotnet cake "$work/trace.cake" >"$work/fill.log" 2>&1 || { cat "$work/fill.log"; exit 1; }
+fi
 # `dotnet cake` is two .NET processes (the SDK's CLI starts the tool): one file each ({pid}), and
 # the largest is Cake's.
 DOTNET_EnableEventPipe=1 DOTNET_EventPipeOutputPath="$work/publish.{pid}.nettrace" \

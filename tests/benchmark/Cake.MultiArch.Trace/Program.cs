@@ -1,9 +1,10 @@
 // Where a cold `dotnet cake` run's first use of the addin goes, from an EventPipe trace written with
 // the runtime's JIT, loader and type-load events (../trace.sh sets them up):
 //   dotnet run -- TRACE.nettrace [TOP]
-// The window opens when the compiled script's first method is JIT-compiled (Roslyn names the script's
-// class Submission#0; Cake has then started and compiled the script) and closes at the trace's end:
-// what is left is the script's tasks, i.e. the addin's first use, and Cake's shut-down.
+// The window opens when the first alias is JIT-compiled (Cake.MultiArch.MultiArchAliases: the script
+// calls the addin for the first time; Cake's start and the script's compilation are over, bar the
+// background tier-1 recompilations they leave) and closes at the trace's end: the addin's first use
+// and Cake's shut-down.
 using Microsoft.Diagnostics.Tracing;
 using Microsoft.Diagnostics.Tracing.Parsers.Clr;
 
@@ -55,10 +56,10 @@ internal sealed class Trace
 
     public void Print(int top)
     {
-        var first = _jitted.FirstOrDefault(j => j.Name.StartsWith("Submission#", StringComparison.Ordinal));
+        var first = _jitted.FirstOrDefault(j => j.Name.StartsWith("Cake.MultiArch.MultiArchAliases.", StringComparison.Ordinal));
         if (first is null)
         {
-            Console.WriteLine("no method of a compiled Cake script (Submission#0) was JIT-compiled in this trace");
+            Console.WriteLine("no alias of the addin (Cake.MultiArch.MultiArchAliases) was JIT-compiled in this trace");
             return;
         }
 
@@ -67,8 +68,24 @@ internal sealed class Trace
         var rejitted = _jitted.Where(j => j.Start >= from && j.Rejit).ToList();
         var types = _types.Where(t => t.Start >= from).ToList();
         var assemblies = _assemblies.Where(a => a.At >= from).Select(a => a.Name).ToList();
-        Console.WriteLine($"trace: {_end:F0} ms in all; the script's window (its first method JIT-compiled → end): {_end - from:F0} ms");
+        Console.WriteLine($"trace: {_end:F0} ms in all; the addin's window (its first alias JIT-compiled → end): {_end - from:F0} ms");
         Console.WriteLine($"JIT in the window, first compilations: {jitted.Count} methods, {jitted.Sum(j => j.Ms):F0} ms; background tier-1 recompilations: {rejitted.Count}, {rejitted.Sum(j => j.Ms):F0} ms (in the whole run: {_jitted.Count} compilations, {_jitted.Sum(j => j.Ms):F0} ms)");
+        var roslyn = jitted.Where(j => j.Name.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal)).ToList();
+        if (roslyn.Count > 0)
+        {
+            Console.WriteLine($"of which Roslyn (Microsoft.CodeAnalysis): {roslyn.Count} methods, {roslyn.Sum(j => j.Ms):F0} ms, from +{roslyn.Min(j => j.Start) - from:F0} to +{roslyn.Max(j => j.Start) - from:F0} ms into the window");
+        }
+
+        var addin = jitted.Where(j => j.Name.StartsWith("Cake.MultiArch", StringComparison.Ordinal)).ToList();
+        if (Environment.GetEnvironmentVariable("TRACE_DEBUG") is not null)
+        {
+            foreach (var j in addin.Take(8).Concat(roslyn.Take(5)).Concat(jitted.Where(j => j.Name.StartsWith("Submission", StringComparison.Ordinal))))
+            {
+                Console.WriteLine($"  +{j.Start - from:F0} {j.Name}");
+            }
+        }
+
+        Console.WriteLine($"of which the addin (Cake.MultiArch): {addin.Count} methods, {addin.Sum(j => j.Ms):F0} ms; its last at +{addin.Max(j => j.Start) - from:F0} ms");
         Console.WriteLine($"type loads in the window: {types.Count}, {types.Sum(t => t.Ms):F0} ms (nested loads counted in their parent too)");
         Console.WriteLine($"assemblies loaded in the window: {assemblies.Count} (in the whole run: {_assemblies.Count}): {string.Join(", ", assemblies)}");
         Console.WriteLine();
