@@ -148,7 +148,7 @@ timed() { # timed ARRAY LOG command… : append the wall time in ms to ARRAY
   local -n into=$1; local log=$2; shift 2
   local t0 t1; t0=$(now); attempt "$log" "$@"; t1=$(now); into+=("$(ms "$t0" "$t1")")
 }
-bare=(); cake=(); empty=(); inside=(); again=(); cempty=(); ccake=()
+bare=(); cake=(); empty=(); inside=(); again=(); cempty=(); ccake=(); pr_whole=(); pr_cached=()
 addin_rounds=${ADDIN_ROUNDS:-$(( rounds < 5 ? 5 : rounds ))}
 cd "$root"
 dotnet tool restore >/dev/null
@@ -163,6 +163,10 @@ for r in $(seq 1 "$addin_rounds"); do
   attempt "$work/twice.log" cake_run Twice
   inside+=("$(grep -oE 'ADDIN_MS=[0-9]+' "$work/twice.log" | cut -d= -f2)")
   again+=("$(grep -oE 'AGAIN_MS=[0-9]+' "$work/twice.log" | cut -d= -f2)")
+  # Paired ratios: each round's own bare commands against the same round's runs, so a slow
+  # stretch of the machine cancels out instead of moving one side of the ratio.
+  pr_whole+=("$(awk -v p="${cake[-1]}" -v e="${empty[-1]}" -v b="${bare[-1]}" 'BEGIN {printf "%.3f", (p - e) / b}')")
+  pr_cached+=("$(awk -v p="${ccake[-1]}" -v e="${cempty[-1]}" -v b="${bare[-1]}" 'BEGIN {printf "%.3f", p / (b + e)}')")
   echo "round $r: bare ${bare[-1]} ms; dotnet cake Publish ${cake[-1]} ms, Empty ${empty[-1]} ms; with the script cache: Publish ${ccake[-1]} ms, Empty ${cempty[-1]} ms; inside Cake: first call ${inside[-1]} ms, again ${again[-1]} ms"
 done
 m_bare=$(median "${bare[@]}"); m_cake=$(median "${cake[@]}"); m_empty=$(median "${empty[@]}")
@@ -189,6 +193,7 @@ echo "| whole process less Empty: the addin's work (Publish - Empty) | $m_addin 
 echo "| with the script cache: dotnet cake --target=Publish | $m_ccake ms |"
 echo "| with the script cache: dotnet cake --target=Empty | $m_cempty ms |"
 echo "| with the script cache: the whole run against the least it could be (bare + Empty, cache on: $m_least ms) | $(ratio "$m_ccake" "$m_least")x (target <= 1.10x) |"
+echo "| paired per round, median of the rounds' ratios: (Publish - Empty) / bare; cached Publish / (bare + cached Empty) | $(fmed "${pr_whole[@]}")x; $(fmed "${pr_cached[@]}")x |"
 echo "| BuildxBuild + VerifyManifest timed inside the Cake process, first call | $m_inside ms = $(ratio "$m_inside" "$m_bare")x the bare commands |"
 echo "| the same, second call in the same process (steady cost) | $m_again ms = $(ratio "$m_again" "$m_bare")x the bare commands |"
 echo "| pushes the registry answered with a 500 and that were tried again | $retried |"
