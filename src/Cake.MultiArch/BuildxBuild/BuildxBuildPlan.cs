@@ -135,30 +135,18 @@ internal sealed class BuildxBuildPlan
     private void AddNullProblems(List<string> problems)
     {
         var settings = _settings;
-        AddNulls(problems, "Tags", settings.Tags);
-        AddNulls(problems, "Allow", settings.Allow);
-        AddNulls(problems, "Attestations", settings.Attestations);
-        AddNulls(problems, "NoCacheFilter", settings.NoCacheFilter);
-        AddNulls(problems, "Ssh", settings.Ssh);
-        AddNulls(problems, "CacheFrom", settings.CacheFrom);
-        AddNulls(problems, "CacheTo", settings.CacheTo);
-        AddNulls(problems, "Outputs", settings.Outputs);
-        AddNulls(problems, "Secrets", settings.Secrets);
-        AddNulls(problems, "Ulimits", settings.Ulimits);
-        AddCacheRefProblems(problems, "CacheFrom", settings.CacheFrom);
-        AddCacheRefProblems(problems, "CacheTo", settings.CacheTo);
-    }
-
-    // CacheEntry.Registry("…"): the ref is an image in a registry, checked before buildx runs.
-    private static void AddCacheRefProblems(List<string> problems, string setting, IList<CacheEntry> entries)
-    {
-        for (var i = 0; i < entries.Count; i++)
-        {
-            if (entries[i] is { Type: CacheType.Registry } entry && ImageReference.TryParseCore(entry.Ref, out _) is { } error)
-            {
-                problems.Add($"{setting} entry {i + 1} (type=registry) has the ref '{entry.Ref}', which is not an image reference: {error} Expected the image that holds the cache, such as 'registry.example.com/app:buildcache'.");
-            }
-        }
+        SettingProblems.AddNulls(problems, "Tags", settings.Tags);
+        SettingProblems.AddNulls(problems, "Allow", settings.Allow);
+        SettingProblems.AddNulls(problems, "Attestations", settings.Attestations);
+        SettingProblems.AddNulls(problems, "NoCacheFilter", settings.NoCacheFilter);
+        SettingProblems.AddNulls(problems, "Ssh", settings.Ssh);
+        SettingProblems.AddNulls(problems, "CacheFrom", settings.CacheFrom);
+        SettingProblems.AddNulls(problems, "CacheTo", settings.CacheTo);
+        SettingProblems.AddNulls(problems, "Outputs", settings.Outputs);
+        SettingProblems.AddNulls(problems, "Secrets", settings.Secrets);
+        SettingProblems.AddNulls(problems, "Ulimits", settings.Ulimits);
+        SettingProblems.AddCacheRefProblems(problems, "CacheFrom", settings.CacheFrom);
+        SettingProblems.AddCacheRefProblems(problems, "CacheTo", settings.CacheTo);
     }
 
     /// <summary>Duplicate, empty and non-Linux platforms.</summary>
@@ -334,11 +322,11 @@ internal sealed class BuildxBuildPlan
         }
 
         AddSbomProblems(problems);
-        AddKeyProblems(problems, "BuildArgs", settings.BuildArgs.Keys);
-        AddKeyProblems(problems, "Labels", settings.Labels.Keys);
-        AddKeyProblems(problems, "BuildContexts", settings.BuildContexts.Keys);
-        AddKeyProblems(problems, "AddHosts", settings.AddHosts.Keys);
-        AddKeyProblems(problems, "Annotations", settings.Annotations.Keys);
+        SettingProblems.AddKeyProblems(problems, "BuildArgs", settings.BuildArgs.Keys);
+        SettingProblems.AddKeyProblems(problems, "Labels", settings.Labels.Keys);
+        SettingProblems.AddKeyProblems(problems, "BuildContexts", settings.BuildContexts.Keys);
+        SettingProblems.AddKeyProblems(problems, "AddHosts", settings.AddHosts.Keys);
+        SettingProblems.AddKeyProblems(problems, "Annotations", settings.Annotations.Keys);
     }
 
     private void AddSbomProblems(List<string> problems)
@@ -389,26 +377,6 @@ internal sealed class BuildxBuildPlan
         if (!FileSystem.Exist(folder))
         {
             problems.Add($"{setting} '{path.FullPath}' is in a folder that does not exist ('{folder.FullPath}'); expected an existing folder, because buildx writes this file only after the build (and any push) has finished and would fail then. Create the folder first (EnsureDirectoryExists) or choose a path in an existing folder.");
-        }
-    }
-
-    private static void AddNulls<T>(List<string> problems, string setting, IList<T> items)
-        where T : class
-    {
-        for (var i = 0; i < items.Count; i++)
-        {
-            if (items[i] is null)
-            {
-                problems.Add($"{setting} holds null at position {i + 1}; expected a value, found null. Remove the null entry (a variable that was never set?).");
-            }
-        }
-    }
-
-    private static void AddKeyProblems(List<string> problems, string setting, IEnumerable<string> keys)
-    {
-        foreach (var key in keys.Where(k => string.IsNullOrWhiteSpace(k) || k.Contains('=')))
-        {
-            problems.Add($"{setting} has an invalid key '{key}'; keys must be non-empty and contain no '='.");
         }
     }
 }

@@ -1,15 +1,14 @@
 using Cake.Core;
 using Cake.Core.IO;
-using Cake.MultiArch.BuildxVersion;
 using Cake.MultiArch.Docker;
 using Cake.MultiArch.Platforms;
 
 namespace Cake.MultiArch.EnsureBuilder;
 
 /// <summary>
-/// What EnsureBuilder is to do, from the settings alone: every problem with them (checked before any
-/// process starts), the <c>docker buildx create</c> argument lists, and how an existing builder
-/// differs from the settings.
+/// Every problem with EnsureBuilder's settings, checked before any process starts (the
+/// <c>docker buildx create</c> argument lists are <see cref="EnsureBuilderCommands"/>', how an
+/// existing builder differs from the settings <see cref="BuilderDifferences"/>').
 /// </summary>
 internal static class EnsureBuilderPlan
 {
@@ -274,137 +273,4 @@ internal static class EnsureBuilderPlan
             yield return $"{setting} lists {PlatformList.Format(duplicates)} more than once (linux/arm64/v8 is linux/arm64); expected each platform once.";
         }
     }
-
-    /// <summary>Renders <c>docker buildx create</c> for the first node, in <c>--help</c> order, <c>--</c> and the endpoint last.</summary>
-    /// <param name="settings">The settings.</param>
-    /// <param name="version">The buildx version (which config flag it takes).</param>
-    /// <param name="environment">The environment (absolute config path).</param>
-    /// <returns>The arguments.</returns>
-    public static ProcessArgumentBuilder Create(EnsureBuilderSettings settings, BuildxVersionResult version, ICakeEnvironment environment)
-    {
-        var args = new ProcessArgumentBuilder().Append("buildx").Append("create");
-        if (settings.Bootstrap)
-        {
-            args.Append("--bootstrap");
-        }
-
-        if (settings.BuildkitdConfig is not null)
-        {
-            args.AppendSwitchQuoted(version.HasBuildkitdConfigFlag ? "--buildkitd-config" : "--config", settings.BuildkitdConfig.MakeAbsolute(environment).FullPath);
-        }
-
-        if (!string.IsNullOrEmpty(settings.BuildkitdFlags))
-        {
-            args.AppendSwitchQuoted("--buildkitd-flags", settings.BuildkitdFlags);
-        }
-
-        args.AppendSwitch("--driver", EnsureBuilderMessages.DriverName(settings.Driver));
-        AppendDriverOptions(args, EffectiveOptions(settings.DriverOptions, settings.Kubernetes));
-        args.AppendSwitchQuoted("--name", settings.Name);
-        if (settings.NodePlatforms.Count > 0)
-        {
-            args.AppendSwitchQuoted("--platform", PlatformList.Format(settings.NodePlatforms));
-        }
-
-        if (settings.Use)
-        {
-            args.Append("--use");
-        }
-
-        if (!string.IsNullOrEmpty(settings.Endpoint))
-        {
-            args.Append("--").AppendQuoted(settings.Endpoint);
-        }
-
-        return args;
-    }
-
-    /// <summary>Renders <c>docker buildx create --append</c> for one node.</summary>
-    /// <param name="settings">The settings.</param>
-    /// <param name="node">The node.</param>
-    /// <returns>The arguments.</returns>
-    public static ProcessArgumentBuilder Append(EnsureBuilderSettings settings, BuilderNodeSettings node)
-    {
-        var args = new ProcessArgumentBuilder().Append("buildx").Append("create").Append("--append");
-        AppendDriverOptions(args, EffectiveOptions(node.DriverOptions, node.Kubernetes));
-        args.AppendSwitchQuoted("--name", settings.Name);
-        args.AppendSwitchQuoted("--node", node.Name);
-        if (node.Platforms.Count > 0)
-        {
-            args.AppendSwitchQuoted("--platform", PlatformList.Format(node.Platforms));
-        }
-
-        if (!string.IsNullOrEmpty(node.Endpoint))
-        {
-            args.Append("--").AppendQuoted(node.Endpoint);
-        }
-
-        return args;
-    }
-
-    /// <summary>Gets the driver options a node is created with: its own, then its kubernetes options.</summary>
-    /// <param name="options">The plain options.</param>
-    /// <param name="kubernetes">The kubernetes options, or <see langword="null"/>.</param>
-    /// <returns>The pairs in argument order.</returns>
-    public static IReadOnlyList<KeyValuePair<string, string>> EffectiveOptions(IDictionary<string, string> options, KubernetesDriverOptions? kubernetes) =>
-        [.. options, .. kubernetes?.ToDriverOptions() ?? []];
-
-    /// <summary>Lists how an existing builder differs from the settings (driver, options, daemon flags, remote endpoint).</summary>
-    /// <param name="settings">The settings.</param>
-    /// <param name="builder">The builder as inspected.</param>
-    /// <returns>The differences, in words.</returns>
-    public static List<string> Differences(EnsureBuilderSettings settings, EnsureBuilderResult builder)
-    {
-        var differences = new List<string>();
-        var wantedDriver = EnsureBuilderMessages.DriverName(settings.Driver);
-        if (builder.Driver != wantedDriver)
-        {
-            differences.Add($"driver is '{builder.Driver}', the settings want '{wantedDriver}'");
-        }
-
-        var first = builder.Nodes.FirstOrDefault();
-        foreach (var (key, value) in EffectiveOptions(settings.DriverOptions, settings.Kubernetes))
-        {
-            var actual = first?.DriverOptions.TryGetValue(key, out var v) == true ? v : null;
-            if (actual != value)
-            {
-                differences.Add(actual is null ? $"driver option {key} is not set, the settings want '{value}'" : $"driver option {key} is '{actual}', the settings want '{value}'");
-            }
-        }
-
-        if (!string.IsNullOrWhiteSpace(settings.BuildkitdFlags) && first?.DaemonFlags is { } flags && WithoutHostEntitlement(settings, Normalise(flags)) != Normalise(settings.BuildkitdFlags))
-        {
-            differences.Add($"BuildKit daemon flags are '{flags}', the settings want '{settings.BuildkitdFlags}'");
-        }
-
-        if (!string.IsNullOrEmpty(settings.Endpoint) && first?.Endpoint is { } endpoint && endpoint != settings.Endpoint && settings.Driver == BuilderDriver.Remote)
-        {
-            differences.Add($"endpoint is '{endpoint}', the settings want '{settings.Endpoint}'");
-        }
-
-        return differences;
-    }
-
-    private static void AppendDriverOptions(ProcessArgumentBuilder args, IEnumerable<KeyValuePair<string, string>> options)
-    {
-        foreach (var (key, value) in options)
-        {
-            args.AppendSwitchQuoted("--driver-opt", BuilderNames.DriverOption(key, value));
-        }
-    }
-
-    /// <summary>
-    /// Drops the <c>--allow-insecure-entitlement network.host</c> that buildx (0.13) adds to the daemon
-    /// flags of a docker-container node with <c>network=host</c>, unless the settings ask for it themselves.
-    /// </summary>
-    private static string WithoutHostEntitlement(EnsureBuilderSettings settings, string flags)
-    {
-        const string Added = "--allow-insecure-entitlement network.host";
-        var hostNetwork = settings.DriverOptions.TryGetValue("network", out var network) && network == "host";
-        return hostNetwork && !Normalise(settings.BuildkitdFlags!).Contains(Added, StringComparison.Ordinal)
-            ? Normalise(flags.Replace(Added, string.Empty, StringComparison.Ordinal))
-            : flags;
-    }
-
-    private static string Normalise(string flags) => string.Join(' ', flags.Replace('=', ' ').Split(' ', StringSplitOptions.RemoveEmptyEntries));
 }

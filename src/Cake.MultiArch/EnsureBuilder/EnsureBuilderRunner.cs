@@ -138,7 +138,7 @@ public sealed class EnsureBuilderRunner : DockerRunner<EnsureBuilderSettings>
     private EnsureBuilderResult? RemoveIfDifferent(EnsureBuilderSettings settings, EnsureBuilderResult? builder)
     {
         var name = settings.Name;
-        if (builder is null || EnsureBuilderPlan.Differences(settings, builder) is not { Count: > 0 } differences)
+        if (builder is null || BuilderDifferences.Differences(settings, builder) is not { Count: > 0 } differences)
         {
             return builder;
         }
@@ -160,14 +160,14 @@ public sealed class EnsureBuilderRunner : DockerRunner<EnsureBuilderSettings>
     {
         var name = settings.Name;
         var version = _probe.ReadVersion(Target(settings));
-        var result = RunDocker(settings, EnsureBuilderPlan.Create(settings, version, Environment), new DockerRunOptions("docker buildx create") { AllowedExitCodes = AnyFailure });
+        var result = RunDocker(settings, EnsureBuilderCommands.Create(settings, version, Environment), new DockerRunOptions("docker buildx create") { AllowedExitCodes = AnyFailure });
         if (result.ExitCode != 0 && result.Errors.Any(l => l.Contains($"existing instance for \"{name}\" but no append mode", StringComparison.OrdinalIgnoreCase)))
         {
             // Another run (without our lock: another tool, another DOCKER_CONFIG path to the same folder) made it meanwhile.
             var builder = Inspect(settings, name, settings.Bootstrap)
                 ?? throw Failure("docker buildx create", result);
             changed.Add("created by another run at the same time (accepted as it is)");
-            if (EnsureBuilderPlan.Differences(settings, builder) is { Count: > 0 } theirs)
+            if (BuilderDifferences.Differences(settings, builder) is { Count: > 0 } theirs)
             {
                 throw new CakeException($"EnsureBuilder: builder '{name}' was created by another run at the same time and differs from the settings: {string.Join("; ", theirs)}. Run again with the same settings in both runs, or set Recreate = true.");
             }
@@ -189,7 +189,7 @@ public sealed class EnsureBuilderRunner : DockerRunner<EnsureBuilderSettings>
     {
         foreach (var node in settings.AppendNodes.Where(n => builder is null || builder.Nodes.All(existing => !string.Equals(existing.Name, n.Name, StringComparison.OrdinalIgnoreCase))))
         {
-            var result = RunDocker(settings, EnsureBuilderPlan.Append(settings, node), new DockerRunOptions("docker buildx create --append") { AllowedExitCodes = AnyFailure });
+            var result = RunDocker(settings, EnsureBuilderCommands.Append(settings, node), new DockerRunOptions("docker buildx create --append") { AllowedExitCodes = AnyFailure });
             if (result.ExitCode != 0)
             {
                 var message = Failure($"docker buildx create --append (node '{node.Name}')", result).Message;

@@ -62,7 +62,7 @@ public sealed class EnsureBuilderPlanTests
             }
 
             // When
-            var differences = EnsureBuilderPlan.Differences(settings, builder);
+            var differences = BuilderDifferences.Differences(settings, builder);
 
             // Then
             Assert.Equal(expected.Length == 0 ? [] : [expected], differences.Where(d => d.StartsWith("BuildKit", StringComparison.Ordinal)));

@@ -4,33 +4,6 @@ using Cake.MultiArch.VerifyManifest.Tree;
 
 namespace Cake.MultiArch.VerifyManifest.Deep;
 
-/// <summary>What the deep checks found in one platform's merged image.</summary>
-/// <param name="ElfFiles">How many ELF files the image holds (after whiteouts, ignored paths left out).</param>
-/// <param name="Offenders">The first few ELF files built for another architecture.</param>
-/// <param name="OffenderCount">How many ELF files are built for another architecture.</param>
-/// <param name="Entrypoint">How the entry point resolved, when the <c>Entrypoint</c> check ran.</param>
-/// <param name="Findings">Every finding, errors and warnings, in check order.</param>
-internal sealed record DeepResult(int ElfFiles, IReadOnlyList<ElfOffender> Offenders, int OffenderCount, EntrypointResolution? Entrypoint, IReadOnlyList<DeepFinding> Findings);
-
-/// <summary>The options of the deep checks, copied from the settings.</summary>
-/// <param name="Disabled">Check ids switched off.</param>
-/// <param name="AsErrors">Check ids whose warnings are errors.</param>
-/// <param name="EveryElf">Loader and library checks cover every ELF file.</param>
-/// <param name="IgnoredPaths">Path prefixes no check but <c>Entrypoint</c> looks at.</param>
-/// <param name="MaxShown">How many files a finding names.</param>
-internal sealed record DeepOptions(IReadOnlySet<string> Disabled, IReadOnlySet<string> AsErrors, bool EveryElf, IReadOnlyList<string> IgnoredPaths, int MaxShown)
-{
-    /// <summary>Copies the options out of the settings (which are never written to).</summary>
-    /// <param name="settings">The settings.</param>
-    /// <returns>The options.</returns>
-    public static DeepOptions From(VerifyManifestSettings settings) => new(
-        settings.DisabledDeepChecks.ToHashSet(StringComparer.Ordinal),
-        settings.DeepChecksAsErrors.ToHashSet(StringComparer.Ordinal),
-        settings.DeepCheckEveryElf,
-        settings.IgnoredPaths.ToArray(),
-        Math.Max(0, settings.MaxOffendersShown));
-}
-
 /// <summary>
 /// Runs the deep checks (<see cref="DeepCheck"/>) over one platform's merged image and its
 /// config: architecture of every ELF file, the entry point, loaders, needed libraries, and the
@@ -39,10 +12,6 @@ internal sealed record DeepOptions(IReadOnlySet<string> Disabled, IReadOnlySet<s
 internal sealed class DeepInspector(ImageTree tree, ContainerConfig config, Platform platform, DeepOptions options)
 {
     private const string CrossCompileFix = "build this stage FROM --platform=$BUILDPLATFORM and cross-compile with GOARCH=$TARGETARCH (declare ARG TARGETARCH in the stage), or copy the file from a stage built for the target platform";
-
-    private static readonly char[] LoaderConfigSeparators = [':', ' ', '\t', ','];
-
-    private static readonly string[] DefaultLibraryDirectories = ["/lib", "/usr/lib", "/lib64", "/usr/lib64", "/usr/local/lib", "/lib32", "/usr/lib32"];
 
     private string[]? _libraryDirectories;
     private Dictionary<string, TreeNode?>? _directories;
@@ -370,48 +339,8 @@ internal sealed class DeepInspector(ImageTree tree, ContainerConfig config, Plat
         return node;
     }
 
-    // The directories the loader searches: the platform's multiarch ones, the defaults and what ld.so.conf and ld-musl-*.path add (read once per run).
-    private string[] LibraryDirectories() => _libraryDirectories ??= ReadLibraryDirectories();
-
-    private string[] ReadLibraryDirectories()
-    {
-        var directories = new List<string>(DefaultLibraryDirectories);
-        if (Triplet() is { } triplet)
-        {
-            directories.InsertRange(0, ["/lib/" + triplet, "/usr/lib/" + triplet]);
-        }
-
-        foreach (var node in new[] { "/etc/ld.so.conf", "/etc/ld.so.conf.d" }.Select(p => tree.Resolve(p).Node).Where(n => n is not null))
-        {
-            IEnumerable<TreeNode> files = node!.Kind == TreeNodeKind.Directory ? node.Children : [node];
-            foreach (var text in files.Select(f => f.Content?.Text).OfType<string>())
-            {
-                directories.AddRange(text.Split('\n').Select(l => l.Split('#')[0].Trim()).Where(l => l.StartsWith('/')).SelectMany(l => l.Split(LoaderConfigSeparators, StringSplitOptions.RemoveEmptyEntries)));
-            }
-        }
-
-        foreach (var musl in tree.Resolve("/etc").Node?.Children.Where(c => c.Name.StartsWith("ld-musl-", StringComparison.Ordinal)) ?? [])
-        {
-            directories.AddRange((musl.Content?.Text ?? string.Empty).Split(['\n', ':'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(l => l.StartsWith('/')));
-        }
-
-        return directories.Distinct(StringComparer.Ordinal).ToArray();
-    }
-
-    private string? Triplet() => (platform.Architecture, platform.Variant) switch
-    {
-        ("amd64", _) => "x86_64-linux-gnu",
-        ("arm64", _) => "aarch64-linux-gnu",
-        ("arm", "v7") => "arm-linux-gnueabihf",
-        ("arm", _) => "arm-linux-gnueabi",
-        ("386", _) => "i386-linux-gnu",
-        ("ppc64le", _) => "powerpc64le-linux-gnu",
-        ("s390x", _) => "s390x-linux-gnu",
-        ("riscv64", _) => "riscv64-linux-gnu",
-        ("loong64", _) => "loongarch64-linux-gnu",
-        ("mips64le", _) => "mips64el-linux-gnuabi64",
-        _ => null,
-    };
+    // The directories the loader searches (read once per run).
+    private string[] LibraryDirectories() => _libraryDirectories ??= LoaderDirectories.Read(tree, platform);
 
     private string Names(string[] paths) =>
         string.Join(", ", paths.Take(options.MaxShown)) + (paths.Length > options.MaxShown ? $" and {paths.Length - options.MaxShown} more" : string.Empty);
