@@ -20,10 +20,4 @@ namespace Cake.MultiArch.Json;
 [JsonSerializable(typeof(string[]))]
 [JsonSerializable(typeof(PublishRecord.Dto))]
 [JsonSerializable(typeof(CosignRegistryConfig.DockerConfigFile))]
-internal sealed partial class MultiArchJsonContext : JsonSerializerContext
-{
-    private static MultiArchJsonContext? _indented;
-
-    /// <summary>Gets the same metadata with <see cref="JsonSerializerOptions.WriteIndented"/> (a publish record is written for people to read), made on first use.</summary>
-    public static MultiArchJsonContext Indented => _indented ??= new(new JsonSerializerOptions { WriteIndented = true });
-}
+internal sealed partial class MultiArchJsonContext : JsonSerializerContext;

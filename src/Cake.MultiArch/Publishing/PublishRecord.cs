@@ -25,9 +25,17 @@ public sealed record PublishRecord(string Repository, Platform Platform, string 
 
     /// <summary>Renders the record as JSON.</summary>
     /// <returns>The JSON text.</returns>
-    public string ToJson() => JsonSerializer.Serialize(
-        new Dto { Kind = Kind, Repository = Repository, Platform = Platform.ToString(), Digest = Digest, AttestationDigest = AttestationDigest, Builder = Builder, Time = Time },
-        MultiArchJsonContext.Indented.Dto);
+    public string ToJson()
+    {
+        // Indented: the record is written for people to read as well.
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            JsonSerializer.Serialize(writer, new Dto { Kind = Kind, Repository = Repository, Platform = Platform.ToString(), Digest = Digest, AttestationDigest = AttestationDigest, Builder = Builder, Time = Time }, MultiArchJsonContext.Default.Dto);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
 
     /// <summary>Parses a record, with errors that name the file.</summary>
     /// <param name="json">The file's text.</param>
