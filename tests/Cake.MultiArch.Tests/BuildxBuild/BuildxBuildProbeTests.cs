@@ -39,6 +39,9 @@ public sealed class BuildxBuildProbeTests
 
     private static void Build(BuildxHarness harness, BuildxBuildSettings settings) => harness.Cake.Context.BuildxBuild(settings);
 
+    // The probe cache is the process's own (ProbeCache.Shared), and EnsureBuilder, RemoveBuilder and
+    // RegisterQemu tests running beside these forget its builder answers: these run alone.
+    [Collection("probe cache")]
     public sealed class TheRunMethod
     {
         [Fact]
@@ -207,3 +210,7 @@ public sealed class BuildxBuildProbeTests
         }
     }
 }
+
+/// <summary>Tests that count how often the process-wide probe cache asks docker run alone, with no other test clearing it meanwhile.</summary>
+[CollectionDefinition("probe cache", DisableParallelization = true)]
+public sealed class ProbeCacheCollection;
