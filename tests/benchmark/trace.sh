@@ -7,7 +7,9 @@
 # to the end: JIT time per namespace, the costliest methods to JIT, the costliest type loads
 # and the assemblies loaded (tests/benchmark/Cake.MultiArch.Trace).
 # Usage: bash tests/benchmark/trace.sh [TOP]       (KEEP=1 keeps the .nettrace; SCRIPT_CACHE=1 fills
-# Cake's script cache first and traces a run that loads the compiled script, so no Roslyn runs)
+# Cake's script cache first and traces a run that loads the compiled script, so no Roslyn runs;
+# TRACE_TIMELINE=1 adds JIT per 100 ms of the window, on the alias's thread and on the others;
+# TRACE_RANGE=FROM,TO lists every first compilation from FROM to TO ms into the window, with its tier)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 top=${1:-15}

@@ -5,6 +5,7 @@ using Cake.Core.Tooling;
 using Cake.MultiArch.BuildxBuild.Progress;
 using Cake.MultiArch.Docker;
 using Cake.MultiArch.Platforms;
+using Cake.MultiArch.Publishing;
 
 namespace Cake.MultiArch.BuildxBuild;
 
@@ -16,6 +17,7 @@ public sealed class BuildxBuildRunner : DockerRunner<BuildxBuildSettings>
 
     private readonly IBuildxProbe _probe;
     private readonly Func<IPreflight> _preflight;
+    private readonly Action _rehearse;
 
     /// <summary>Initializes a new instance of the <see cref="BuildxBuildRunner"/> class.</summary>
     /// <param name="fileSystem">The file system.</param>
@@ -24,7 +26,7 @@ public sealed class BuildxBuildRunner : DockerRunner<BuildxBuildSettings>
     /// <param name="tools">The tool locator.</param>
     /// <param name="log">The log.</param>
     public BuildxBuildRunner(IFileSystem fileSystem, ICakeEnvironment environment, IProcessRunner processRunner, IToolLocator tools, ICakeLog log)
-        : this(fileSystem, environment, processRunner, tools, log, new BuildxProbe(), () => new DockerfilePreflight(fileSystem, environment, log))
+        : this(fileSystem, environment, processRunner, tools, log, new BuildxProbe(), () => new DockerfilePreflight(fileSystem, environment, log), VerifyRehearsal.StartOnce)
     {
     }
 
@@ -36,11 +38,13 @@ public sealed class BuildxBuildRunner : DockerRunner<BuildxBuildSettings>
     /// <param name="log">The log.</param>
     /// <param name="probe">Reads the builder, the engine's image store and the buildx version before the build.</param>
     /// <param name="preflight">Makes the Dockerfile check, called only when a build checks its Dockerfile (nothing of the preflight is built otherwise).</param>
-    internal BuildxBuildRunner(IFileSystem fileSystem, ICakeEnvironment environment, IProcessRunner processRunner, IToolLocator tools, ICakeLog log, IBuildxProbe probe, Func<IPreflight> preflight)
+    /// <param name="rehearse">Starts, once per process, the rehearsal of the verification that follows a push (see <see cref="VerifyRehearsal"/>); called just before a pushing build starts.</param>
+    internal BuildxBuildRunner(IFileSystem fileSystem, ICakeEnvironment environment, IProcessRunner processRunner, IToolLocator tools, ICakeLog log, IBuildxProbe probe, Func<IPreflight> preflight, Action rehearse)
         : base(fileSystem, environment, processRunner, tools, log)
     {
         _probe = probe;
         _preflight = preflight;
+        _rehearse = rehearse;
     }
 
     /// <inheritdoc />
@@ -55,16 +59,18 @@ public sealed class BuildxBuildRunner : DockerRunner<BuildxBuildSettings>
         ArgumentNullException.ThrowIfNull(settings);
         var plan = new BuildxBuildPlan(settings, FileSystem, Environment);
         plan.Validate();
-        if (plan.Preflight() is { } preflight)
-        {
-            _preflight().Run(preflight.Dockerfile, preflight.Settings, AliasName);
-        }
 
-        // The probes: 'docker buildx version' (for the progress) runs beside the load check's
-        // 'docker buildx inspect' and 'docker info'; each answer is kept for the process.
+        // Once the settings are valid, 'docker buildx version' (for the progress) runs beside the
+        // Dockerfile preflight and the load check's 'docker buildx inspect' and 'docker info', which
+        // need none of its answer; each probe's answer is kept for the process.
         var buildxVersion = ProgressChoice.NeedsVersion(settings) ? Task.Run(() => ReadBuildxVersion(settings)) : Task.FromResult<Version?>(null);
         try
         {
+            if (plan.Preflight() is { } preflight)
+            {
+                _preflight().Run(preflight.Dockerfile, preflight.Settings, AliasName);
+            }
+
             CheckLoad(settings);
         }
         finally
@@ -111,6 +117,12 @@ public sealed class BuildxBuildRunner : DockerRunner<BuildxBuildSettings>
             Secrets = secrets,
             TranslateErrorLine = progressReader is null ? null : progressReader.Read,
         };
+        var pushes = settings.Push || settings.Outputs.Any(o => o.Type == BuildOutputType.Registry || (o.Type == BuildOutputType.Image && o.Push == true));
+        if (pushes)
+        {
+            _rehearse(); // what follows a push is its verification: compile that code while docker works
+        }
+
         try
         {
             _ = RunDocker(settings, plan.Arguments(metadataFile, progress), options);
@@ -122,7 +134,6 @@ public sealed class BuildxBuildRunner : DockerRunner<BuildxBuildSettings>
         }
 
         var summary = progressReader?.Summarize();
-        var pushes = settings.Push || settings.Outputs.Any(o => o.Type == BuildOutputType.Registry || (o.Type == BuildOutputType.Image && o.Push == true));
         var result = ReadMetadata(settings, metadataFile)?.WithSummary(summary).WithPushed(pushes);
         if (result is null)
         {

@@ -96,10 +96,87 @@ public sealed class BuildxBuildCollaboratorTests
             Assert.Single(preflight.Calls);
         }
 
+        [Fact]
+        public void Should_Read_The_Buildx_Version_Beside_The_Preflight()
+        {
+            // Given: a preflight that waits for the version probe to start, as it can only when both run at once
+            using var harness = new BuildxHarness();
+            using var versionAsked = new ManualResetEventSlim();
+            var probe = new FakeProbe(null) { OnReadVersion = versionAsked.Set };
+            var sawProbe = false;
+            var preflight = new FakePreflight { OnRun = () => sawProbe = versionAsked.Wait(TimeSpan.FromSeconds(10)) };
+            var runner = NewRunner(harness, probe, preflight);
+            harness.Docker.On("buildx build", metadataFixture: TestPaths.Fixture("buildx/meta.json"));
+
+            // When
+            runner.Run(harness.NewSettings().WithPlatform("linux/arm64"));
+
+            // Then
+            Assert.True(sawProbe, "the preflight ran to its end before 'docker buildx version' was asked");
+            Assert.Single(preflight.Calls);
+        }
+
+        [Theory]
+        [InlineData("Push")]
+        [InlineData("type=registry")]
+        [InlineData("type=image,push=true")]
+        public void Should_Start_The_Verification_Rehearsal_Before_A_Pushing_Build_Starts(string push)
+        {
+            // Given
+            using var harness = new BuildxHarness();
+            var buildsBefore = new List<int>();
+            var runner = NewRunner(harness, new FakeProbe(null), () => new FakePreflight(), () => buildsBefore.Add(harness.Docker.Calls.Count(IsBuild)));
+            var settings = harness.NewSettings().WithTag("registry.example/app:1");
+            _ = push switch
+            {
+                "Push" => settings.WithPush(),
+                "type=registry" => settings.WithOutput(new BuildOutput(BuildOutputType.Registry)),
+                _ => settings.WithOutput(new BuildOutput(BuildOutputType.Image) { Push = true }),
+            };
+            harness.Docker.On("buildx build", metadataFixture: TestPaths.Fixture("buildx/meta.json"));
+
+            // When
+            runner.Run(settings);
+
+            // Then: once, before docker buildx build started
+            Assert.Equal([0], buildsBefore);
+            Assert.Single(harness.Docker.Calls, IsBuild);
+        }
+
+        [Theory]
+        [InlineData("no output")]
+        [InlineData("Load")]
+        [InlineData("type=image,push=false")]
+        [InlineData("type=local")]
+        public void Should_Not_Rehearse_The_Verification_When_The_Build_Does_Not_Push(string output)
+        {
+            // Given
+            using var harness = new BuildxHarness();
+            var rehearsed = 0;
+            var runner = NewRunner(harness, new FakeProbe(null), () => new FakePreflight(), () => rehearsed++);
+            var settings = harness.NewSettings().WithTag("registry.example/app:1");
+            _ = output switch
+            {
+                "no output" => settings,
+                "Load" => settings.WithLoad(),
+                "type=image,push=false" => settings.WithOutput(new BuildOutput(BuildOutputType.Image) { Push = false }),
+                _ => settings.WithOutput(BuildOutput.LocalFolder(new DirectoryPath("/tmp/out"))),
+            };
+            harness.Docker.On("buildx build", metadataFixture: TestPaths.Fixture("buildx/meta.json"));
+
+            // When
+            runner.Run(settings);
+
+            // Then
+            Assert.Equal(0, rehearsed);
+        }
+
+        private static bool IsBuild(IReadOnlyList<string> argv) => argv.Count > 1 && argv[0] == "buildx" && argv[1] == "build";
+
         private static BuildxBuildRunner NewRunner(BuildxHarness harness, IBuildxProbe probe, IPreflight preflight) => NewRunner(harness, probe, () => preflight);
 
-        private static BuildxBuildRunner NewRunner(BuildxHarness harness, IBuildxProbe probe, Func<IPreflight> preflight) =>
-            new(harness.Cake.FileSystem, harness.Cake.Environment, harness.Cake.ProcessRunner, harness.Cake.Tools, harness.Cake.Log.Log, probe, preflight);
+        private static BuildxBuildRunner NewRunner(BuildxHarness harness, IBuildxProbe probe, Func<IPreflight> preflight, Action? rehearse = null) =>
+            new(harness.Cake.FileSystem, harness.Cake.Environment, harness.Cake.ProcessRunner, harness.Cake.Tools, harness.Cake.Log.Log, probe, preflight, rehearse ?? (() => { }));
     }
 
     private sealed class FakeProbe(EnsureBuilderResult? builder) : IBuildxProbe
@@ -108,7 +185,13 @@ public sealed class BuildxBuildCollaboratorTests
 
         public string ReadDriverStatus(DockerTarget docker, string? context) => "null";
 
-        public BuildxVersionResult ReadVersion(DockerTarget docker) => throw new CakeException("no buildx here");
+        public Action? OnReadVersion { get; init; }
+
+        public BuildxVersionResult ReadVersion(DockerTarget docker)
+        {
+            OnReadVersion?.Invoke();
+            throw new CakeException("no buildx here");
+        }
 
         public void BuildersChanged()
         {
@@ -119,6 +202,12 @@ public sealed class BuildxBuildCollaboratorTests
     {
         public List<(FilePath Dockerfile, CheckDockerfileSettings Settings, string Alias)> Calls { get; } = [];
 
-        public void Run(FilePath dockerfile, CheckDockerfileSettings settings, string alias) => Calls.Add((dockerfile, settings, alias));
+        public Action? OnRun { get; init; }
+
+        public void Run(FilePath dockerfile, CheckDockerfileSettings settings, string alias)
+        {
+            OnRun?.Invoke();
+            Calls.Add((dockerfile, settings, alias));
+        }
     }
 }

@@ -13,7 +13,7 @@ var top = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.
 var trace = Trace.Read(file);
 trace.Print(top);
 
-internal sealed record Jitted(string Name, double Start, double Ms, bool Rejit);
+internal sealed record Jitted(string Name, double Start, double Ms, bool Rejit, int Thread, string Tier);
 
 internal sealed record Loaded(string Name, double Start, double Ms);
 
@@ -27,17 +27,17 @@ internal sealed class Trace
     public static Trace Read(string file)
     {
         var trace = new Trace();
-        var jitStarts = new Dictionary<long, (string Name, double At)>();
+        var jitStarts = new Dictionary<long, (string Name, double At, int Thread)>();
         var typeStarts = new Dictionary<(int Thread, long Id), double>();
         using var source = new EventPipeEventSource(file);
-        source.Clr.MethodJittingStarted += e => jitStarts[e.MethodID] = ($"{e.MethodNamespace}.{e.MethodName}", e.TimeStampRelativeMSec);
+        source.Clr.MethodJittingStarted += e => jitStarts[e.MethodID] = ($"{e.MethodNamespace}.{e.MethodName}", e.TimeStampRelativeMSec, e.ThreadID);
         source.Clr.MethodLoadVerbose += e =>
         {
             if (jitStarts.Remove(e.MethodID, out var start))
             {
                 // Tier-1 and OSR recompilations of hot methods run on a background thread.
                 var rejit = e.OptimizationTier is OptimizationTier.OptimizedTier1 or OptimizationTier.OptimizedTier1OSR;
-                trace._jitted.Add(new Jitted(start.Name, start.At, e.TimeStampRelativeMSec - start.At, rejit));
+                trace._jitted.Add(new Jitted(start.Name, start.At, e.TimeStampRelativeMSec - start.At, rejit, start.Thread, e.OptimizationTier.ToString()));
             }
         };
         source.Clr.TypeLoadStart += e => typeStarts[(e.ThreadID, e.TypeLoadStartID)] = e.TimeStampRelativeMSec;
@@ -85,6 +85,30 @@ internal sealed class Trace
             }
         }
 
+        if (Environment.GetEnvironmentVariable("TRACE_TIMELINE") is not null)
+        {
+            // Per 100 ms of the window: JIT on the thread that called the alias and on the others,
+            // and the addin's first methods compiled then (what the call was doing).
+            Console.WriteLine("| window ms | JIT ms, alias's thread | JIT ms, other threads | the addin's first methods then |");
+            Console.WriteLine("| --- | --- | --- | --- |");
+            foreach (var bucket in jitted.GroupBy(j => (int)((j.Start - from) / 100)).OrderBy(g => g.Key))
+            {
+                var names = bucket.Where(j => j.Name.StartsWith("Cake.MultiArch", StringComparison.Ordinal)).Take(3).Select(j => j.Name.Replace("Cake.MultiArch.", "", StringComparison.Ordinal));
+                Console.WriteLine($"| +{bucket.Key * 100} | {bucket.Where(j => j.Thread == first.Thread).Sum(j => j.Ms):F0} | {bucket.Where(j => j.Thread != first.Thread).Sum(j => j.Ms):F0} | {string.Join("; ", names)} |");
+            }
+        }
+
+        if (Environment.GetEnvironmentVariable("TRACE_RANGE") is { } range)
+        {
+            // TRACE_RANGE=FROM,TO (ms into the window): every first compilation then, in order.
+            var bounds = range.Split(',').Select(b => double.Parse(b, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            foreach (var j in jitted.Where(j => j.Start - from >= bounds[0] && j.Start - from < bounds[1]))
+            {
+                Console.WriteLine($"  +{j.Start - from:F0} {(j.Thread == first.Thread ? "alias" : "other")} {j.Tier} {j.Ms:F1} {j.Name}");
+            }
+        }
+
+        Console.WriteLine($"first compilations by tier: {string.Join(", ", jitted.GroupBy(j => j.Tier).Select(g => $"{g.Key} {g.Count()} ({g.Sum(j => j.Ms):F0} ms)"))}");
         Console.WriteLine($"of which the addin (Cake.MultiArch): {addin.Count} methods, {addin.Sum(j => j.Ms):F0} ms; its last at +{addin.Max(j => j.Start) - from:F0} ms");
         Console.WriteLine($"type loads in the window: {types.Count}, {types.Sum(t => t.Ms):F0} ms (nested loads counted in their parent too)");
         Console.WriteLine($"assemblies loaded in the window: {assemblies.Count} (in the whole run: {_assemblies.Count}): {string.Join(", ", assemblies)}");
