@@ -210,31 +210,19 @@ public sealed class EnsureBuilderRunner : DockerRunner<EnsureBuilderSettings>
             throw new CakeException($"EnsureBuilder: could not read the current docker context; expected a context name from 'docker context show', found '{context}'.");
         }
 
-        var engine = Inspect(settings, context!, bootstrap: false);
-        if (engine is null || !engine.IsEngineBuilder)
+        // The engine's own builder is named after the context and its node's endpoint is that
+        // context, so its image store ('docker --context NAME info') is read beside
+        // 'docker buildx inspect NAME', which needs none of its answer (both are kept for the process).
+        var target = Target(settings);
+        var store = target.Identity is null ? Task.CompletedTask : Task.Run(() => ReadStoreAhead(target, context!));
+        try
         {
-            return (null, $"the docker context '{context}' has no builder of its own (driver docker)");
+            return AutomaticChoice.JudgeEngineBuilder(Inspect(settings, context!, bootstrap: false), context!, settings.RequiredPlatforms, engine => IsContainerdStore(settings, engine));
         }
-
-        var broken = engine.Nodes.FirstOrDefault(n => n.Error is not null);
-        if (broken is not null)
+        finally
         {
-            return (null, $"it is in error ({broken.Error})");
+            _ = Task.WaitAny(store); // never leave a probe running behind the answer
         }
-
-        var missing = settings.RequiredPlatforms.Where(p => !engine.Platforms.Contains(p)).ToArray();
-        if (missing.Length > 0)
-        {
-            return (null, $"it cannot build {PlatformList.Format(missing)} (it offers {PlatformList.Format(engine.Platforms)})");
-        }
-
-        if (!IsContainerdStore(settings, engine))
-        {
-            return (null, "it builds one platform at a time (the engine uses the classic image store, not the containerd one)");
-        }
-
-        var platforms = settings.RequiredPlatforms.Count > 0 ? PlatformList.Format(settings.RequiredPlatforms) : PlatformList.Format(engine.Platforms);
-        return (engine with { Reason = $"Automatic: the docker engine's own builder '{engine.Name}' builds {platforms} in one build and pushes them (containerd image store)" }, string.Empty);
     }
 
     private EnsureBuilderResult EnsureEngine(EnsureBuilderSettings settings, EnsureBuilderResult? builder)
@@ -344,6 +332,18 @@ public sealed class EnsureBuilderRunner : DockerRunner<EnsureBuilderSettings>
 
         Log.Warning("EnsureBuilder: 'docker buildx ls' failed ({0}); a failed create could not make the previous builder current again.", result.Errors.LastOrDefault() ?? $"exit code {result.ExitCode}");
         return null;
+    }
+
+    private void ReadStoreAhead(DockerTarget target, string context)
+    {
+        try
+        {
+            _ = _probe.ReadDriverStatus(target, context);
+        }
+        catch (CakeException)
+        {
+            // A failed probe is not kept: IsContainerdStore asks again, and its failure is the one reported.
+        }
     }
 
     private bool IsContainerdStore(EnsureBuilderSettings settings, EnsureBuilderResult engine)

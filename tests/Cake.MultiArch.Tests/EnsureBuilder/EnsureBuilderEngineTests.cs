@@ -120,8 +120,50 @@ public sealed class EnsureBuilderEngineTests : IDisposable
         // Then
         Assert.Equal("default", builder.Name);
         Assert.Equal("Automatic: the docker engine's own builder 'default' builds linux/amd64,linux/arm64 in one build and pushes them (containerd image store)", builder.Reason);
-        Assert.Equal([["context", "show"], ["buildx", "inspect", "--", "default"], ["--context", "default", "info", "--format", "{{json .DriverStatus}}"], ["buildx", "use", "--", "default"]], Calls);
+        Assert.Equal(4, Calls.Length);
+        Assert.Equal(["context", "show"], Calls[0]);
+        Assert.Equal([Info, "buildx inspect -- default"], Calls[1..3].Select(c => string.Join(' ', c)).Order(StringComparer.Ordinal)); // read side by side: either may start first
+        Assert.Equal(["buildx", "use", "--", "default"], Calls[3]);
         Assert.Contains(_bed.Cake.Log.Lines, l => l.Text == "EnsureBuilder: " + builder.Reason + ".");
+    }
+
+    [Fact]
+    public void Should_Read_The_Engine_Builder_And_Its_Image_Store_Side_By_Side_When_Automatic()
+    {
+        // Given: both reads take a while, so overlapping ones show in the fake's start/end record
+        _bed.Docker.On("context show", stdout: "default\n")
+            .On("buildx inspect -- default", stdout: BuilderData.EngineInspect(), sleepSeconds: 0.4)
+            .On(Info, stdout: BuilderData.Containerd, sleepSeconds: 0.4)
+            .On("buildx use -- default");
+
+        // When
+        var builder = Run(Both(new EnsureBuilderSettings { Automatic = true }));
+
+        // Then: each started before the other ended, after 'docker context show' ended; 'docker info' ran once
+        Assert.Equal("default", builder.Name);
+        var events = _bed.Docker.Events;
+        var calls = Calls.Select(c => string.Join(' ', c)).ToList();
+        int At(string prefix) => events.ToList().FindIndex(e => e.StartsWith(prefix, StringComparison.Ordinal));
+        var inspect = calls.IndexOf("buildx inspect -- default") + 1;
+        var info = calls.IndexOf(Info) + 1;
+        Assert.True(At($"start {inspect} ") < At($"end {info}") && At($"start {info} ") < At($"end {inspect}"), "the reads overlap: " + string.Join(" | ", events));
+        Assert.True(At($"start {inspect} ") > At("end 1") && At($"start {info} ") > At("end 1"), "both wait for the context's name: " + string.Join(" | ", events));
+        Assert.Single(calls, c => c == Info);
+    }
+
+    [Fact]
+    public void Should_Report_The_Store_Probes_Own_Failure_When_Read_Side_By_Side()
+    {
+        // Given: 'docker info' fails (the one read beside the inspect, and the one asked again)
+        _bed.Docker.On("context show", stdout: "default\n")
+            .On("buildx inspect -- default", stdout: BuilderData.EngineInspect())
+            .On(Info, stderr: "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n", exitCode: 1);
+
+        // When
+        var ex = Assert.Throws<CakeException>(() => Run(Both(new EnsureBuilderSettings { Automatic = true })));
+
+        // Then: docker's own line reaches the user
+        Assert.Contains("Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
