@@ -24,46 +24,20 @@ sdk_version=$(dotnet --version)
 runtime_version=$(dotnet --list-runtimes | awk '$1 == "Microsoft.NETCore.App" {print $2}' | sort -V | tail -1)
 sdk_root=$(dirname "$(readlink -f "$(command -v dotnet)")")
 emu="$work/dotnet-arm64"
-sysroot="$work/sysroot-arm64"
 ms() { date +%s%3N; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2)}'; }
 
+# The arm64 runtime and sysroot (shared with r2r-arm64.sh), then the SDK on top of that runtime.
+source "$repo/tests/benchmark/arm64-dotnet.sh"
+arm64_runtime "$work"
+[ "$arm64_runtime_version" = "$runtime_version" ] || { echo "arm64 runtime $arm64_runtime_version, expected $runtime_version"; exit 1; }
 if [ ! -x "$emu/dotnet" ]; then
   echo "assembling an arm64 .NET SDK $sdk_version (runtime $runtime_version) in $emu"
-  packs="$work/packs"
-  mkdir -p "$packs"
-  cat > "$packs/packs.csproj" <<CSPROJ
-<Project Sdk="Microsoft.NET.Sdk">
-  <PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup>
-  <ItemGroup>
-    <PackageDownload Include="Microsoft.NETCore.App.Runtime.linux-arm64" Version="[$runtime_version]" />
-    <PackageDownload Include="Microsoft.NETCore.App.Host.linux-arm64" Version="[$runtime_version]" />
-  </ItemGroup>
-</Project>
-CSPROJ
-  (cd "$packs" && dotnet restore -v q >/dev/null)
-  nuget=$(dotnet nuget locals global-packages --list | sed 's/^global-packages: //')
-  rt="$nuget/microsoft.netcore.app.runtime.linux-arm64/$runtime_version/runtimes/linux-arm64"
-  host="$nuget/microsoft.netcore.app.host.linux-arm64/$runtime_version/runtimes/linux-arm64/native"
-  rm -rf "$emu"
-  mkdir -p "$emu/host/fxr/$runtime_version" "$emu/shared/Microsoft.NETCore.App/$runtime_version"
-  cp "$rt/native/libhostfxr.so" "$emu/host/fxr/$runtime_version/"
-  cp "$rt/lib/net10.0/"* "$rt/native/"* "$emu/shared/Microsoft.NETCore.App/$runtime_version/"
-  rm "$emu/shared/Microsoft.NETCore.App/$runtime_version/libhostfxr.so"
-  sed 's/linux-x64/linux-arm64/g' "$sdk_root/shared/Microsoft.NETCore.App/$runtime_version/Microsoft.NETCore.App.deps.json" > "$emu/shared/Microsoft.NETCore.App/$runtime_version/Microsoft.NETCore.App.deps.json"
   cp -a "$sdk_root/sdk" "$sdk_root/packs" "$sdk_root/sdk-manifests" "$emu/"
-  python3 - "$emu" "$host/apphost" "$sdk_version" <<'PY'
+  arm64_apphost "$emu/sdk/$sdk_version/Roslyn/bincore/csc" "csc.dll"
+  python3 - "$emu" <<'PY'
 import glob, struct, sys
-emu, apphost, sdk = sys.argv[1:4]
-# An app host bound to an app path, as the SDK makes one: the placeholder holds the path.
-def bind(dst, app):
-    b = bytearray(open(apphost, 'rb').read())
-    mark = b"c3ab8ff13720e8ad9047dd39466b3c8974e592c2fa383d4a3960714caef0c4f2"
-    i = b.find(mark)
-    b[i:i + len(mark)] = app.encode().ljust(len(mark), b"\0")
-    open(dst, 'wb').write(b)
-bind(f"{emu}/dotnet", f"sdk/{sdk}/dotnet.dll")
-bind(f"{emu}/sdk/{sdk}/Roslyn/bincore/csc", "csc.dll")
+emu = sys.argv[1]
 # x64 ReadyToRun assemblies → IL-only arm64 ones (their IL and metadata are all still there).
 n = 0
 for p in glob.glob(f"{emu}/sdk/**/*.dll", recursive=True):
@@ -85,15 +59,8 @@ for p in glob.glob(f"{emu}/sdk/**/*.dll", recursive=True):
     n += 1
 print(f"{n} ReadyToRun assemblies made IL-only")
 PY
-  chmod +x "$emu/dotnet" "$emu/sdk/$sdk_version/Roslyn/bincore/csc"
-fi
-if [ ! -e "$sysroot/lib/ld-linux-aarch64.so.1" ]; then
-  echo "making the arm64 sysroot $sysroot"
-  debs=$(mktemp -d)
-  (cd "$debs" && apt-get download -qq libc6:arm64 libgcc-s1:arm64 libstdc++6:arm64 libssl3:arm64 zlib1g:arm64 2>&1 | grep -v unsandboxed || true)
-  mkdir -p "$sysroot"
-  for deb in "$debs"/*.deb; do dpkg-deb -x "$deb" "$sysroot"; done
-  rm -rf "$debs"
+  # Last: an existing $emu/dotnet marks the SDK as assembled.
+  arm64_apphost "$emu/dotnet" "sdk/$sdk_version/dotnet.dll"
 fi
 
 app="$work/app"
@@ -116,8 +83,7 @@ rm -rf "$app/bin" "$app/obj/Release" "$work/out-emulated"
 # The restore (package assets, not compilation) runs natively, as a cached NuGet folder would in CI.
 (cd "$app" && dotnet restore -r linux-arm64 -v q >/dev/null)
 t0=$(ms)
-(cd "$app" && env QEMU_LD_PREFIX="$sysroot" DOTNET_ROOT="$emu" DOTNET_HOST_PATH="$emu/dotnet" DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 \
-  DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_EnableWriteXorExecute=0 ${EMULATED_ENV:-} \
+(cd "$app" && arm64_run env DOTNET_HOST_PATH="$emu/dotnet" ${EMULATED_ENV:-} \
   "$emu/dotnet" publish --no-restore -c Release -r linux-arm64 --self-contained -o "$work/out-emulated" \
     -m:1 -nodeReuse:false -p:UseSharedCompilation=false -p:CscToolPath="$emu/sdk/$sdk_version/Roslyn/bincore" -p:CscToolExe=csc -v q >"$work/emulated.log" 2>&1) \
   || { echo "the emulated publish failed:"; tail -20 "$work/emulated.log"; exit 1; }
