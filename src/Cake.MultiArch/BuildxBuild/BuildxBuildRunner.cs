@@ -36,7 +36,7 @@ public sealed class BuildxBuildRunner : DockerRunner<BuildxBuildSettings>
     /// <param name="processRunner">The process runner.</param>
     /// <param name="tools">The tool locator.</param>
     /// <param name="log">The log.</param>
-    /// <param name="probe">Reads the builder, the engine's image store and the buildx version before the build.</param>
+    /// <param name="probe">Reads the builder and the engine's image store before a multi-platform load (BuildxBuild asks buildx no version: see ProgressChoice).</param>
     /// <param name="preflight">Makes the Dockerfile check, called only when a build checks its Dockerfile (nothing of the preflight is built otherwise).</param>
     /// <param name="rehearse">Starts, once per process, the rehearsal of the verification that follows a push (see <see cref="VerifyRehearsal"/>); called just before a pushing build starts.</param>
     internal BuildxBuildRunner(IFileSystem fileSystem, ICakeEnvironment environment, IProcessRunner processRunner, IToolLocator tools, ICakeLog log, IBuildxProbe probe, Func<IPreflight> preflight, Action rehearse)
@@ -59,25 +59,12 @@ public sealed class BuildxBuildRunner : DockerRunner<BuildxBuildSettings>
         ArgumentNullException.ThrowIfNull(settings);
         var plan = new BuildxBuildPlan(settings, FileSystem, Environment);
         plan.Validate();
-
-        // Once the settings are valid, 'docker buildx version' (for the progress) runs beside the
-        // Dockerfile preflight and the load check's 'docker buildx inspect' and 'docker info', which
-        // need none of its answer; each probe's answer is kept for the process.
-        var buildxVersion = ProgressChoice.NeedsVersion(settings) ? Task.Run(() => ReadBuildxVersion(settings)) : Task.FromResult<Version?>(null);
-        try
+        if (plan.Preflight() is { } preflight)
         {
-            if (plan.Preflight() is { } preflight)
-            {
-                _preflight().Run(preflight.Dockerfile, preflight.Settings, AliasName);
-            }
-
-            CheckLoad(settings);
-        }
-        finally
-        {
-            _ = Task.WaitAny(buildxVersion); // never leave a probe running behind a refusal
+            _preflight().Run(preflight.Dockerfile, preflight.Settings, AliasName);
         }
 
+        CheckLoad(settings);
         NoteEmulation(settings);
 
         var temporaryMetadata = settings.MetadataFile is null;
@@ -85,7 +72,8 @@ public sealed class BuildxBuildRunner : DockerRunner<BuildxBuildSettings>
             ?? new FilePath(System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"cake-multiarch-{Guid.NewGuid():N}.json"));
         try
         {
-            return Build(settings, plan, metadataFile, buildxVersion.GetAwaiter().GetResult());
+            var docker = settings.Progress is null && !settings.Quiet ? Target(settings).Identity : null;
+            return Build(settings, plan, metadataFile, docker, ProgressChoice.Refused(docker));
         }
         finally
         {
@@ -104,11 +92,11 @@ public sealed class BuildxBuildRunner : DockerRunner<BuildxBuildSettings>
     internal ProcessArgumentBuilder GetArguments(BuildxBuildSettings settings, FilePath temporaryMetadataFile, BuildProgress? defaultProgress = null) =>
         new BuildxBuildPlan(settings, FileSystem, Environment).Arguments(temporaryMetadataFile, defaultProgress);
 
-    private BuildxBuildResult Build(BuildxBuildSettings settings, BuildxBuildPlan plan, FilePath metadataFile, Version? buildxVersion)
+    private BuildxBuildResult Build(BuildxBuildSettings settings, BuildxBuildPlan plan, FilePath metadataFile, string? docker, bool rawJsonRefused)
     {
         var secretValues = settings.Secrets.Where(s => s.IsFromValue).ToArray();
         var secrets = plan.SecretValues(); // new SecretRedactor(secrets) masks them in anything else this build prints
-        var (progress, progressReader) = ProgressChoice.Choose(settings, secrets, () => buildxVersion, text => Log.Warning("BuildxBuild: {0}", text));
+        var (progress, progressReader) = ProgressChoice.Choose(settings, secrets, rawJsonRefused, text => Log.Warning("BuildxBuild: {0}", text));
         var started = DateTimeOffset.UtcNow;
         Log.Information("BuildxBuild: building {0} for {1}…", DescribeTarget(settings), settings.Platforms.Count == 0 ? "the builder's platform" : PlatformList.Format(settings.Platforms));
         var options = new DockerRunOptions("docker buildx build")
@@ -126,6 +114,12 @@ public sealed class BuildxBuildRunner : DockerRunner<BuildxBuildSettings>
         try
         {
             _ = RunDocker(settings, plan.Arguments(metadataFile, progress), options);
+        }
+        catch (CakeException) when (progressReader is RawJsonProgress { Refused: true })
+        {
+            ProgressChoice.NoteRefusal(docker);
+            Log.Information("BuildxBuild: this buildx does not know --progress=rawjson (buildx 0.11); building again with plain progress.");
+            return Build(settings, plan, metadataFile, docker, rawJsonRefused: true);
         }
         catch (CakeException)
         {
@@ -203,19 +197,6 @@ public sealed class BuildxBuildRunner : DockerRunner<BuildxBuildSettings>
         if (LoadPolicy.UsesContainerdStore(driverStatus) == false)
         {
             throw new CakeException(LoadPolicy.StoreRefusal(request, builder, driverStatus));
-        }
-    }
-
-    private Version? ReadBuildxVersion(BuildxBuildSettings settings)
-    {
-        try
-        {
-            return _probe.ReadVersion(Target(settings)).Version;
-        }
-        catch (CakeException ex)
-        {
-            Log.Verbose("BuildxBuild: could not read the buildx version, so progress stays plain: {0}", ex.Message);
-            return null;
         }
     }
 

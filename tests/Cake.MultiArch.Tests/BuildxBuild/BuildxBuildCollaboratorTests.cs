@@ -97,23 +97,21 @@ public sealed class BuildxBuildCollaboratorTests
         }
 
         [Fact]
-        public void Should_Read_The_Buildx_Version_Beside_The_Preflight()
+        public void Should_Ask_The_Probe_For_No_Buildx_Version()
         {
-            // Given: a preflight that waits for the version probe to start, as it can only when both run at once
+            // Given: the progress is rawjson without asking buildx (ProgressChoice)
             using var harness = new BuildxHarness();
-            using var versionAsked = new ManualResetEventSlim();
-            var probe = new FakeProbe(null) { OnReadVersion = versionAsked.Set };
-            var sawProbe = false;
-            var preflight = new FakePreflight { OnRun = () => sawProbe = versionAsked.Wait(TimeSpan.FromSeconds(10)) };
-            var runner = NewRunner(harness, probe, preflight);
+            var asked = 0;
+            var probe = new FakeProbe(null) { OnReadVersion = () => asked++ };
+            var runner = NewRunner(harness, probe, new FakePreflight());
             harness.Docker.On("buildx build", metadataFixture: TestPaths.Fixture("buildx/meta.json"));
 
             // When
-            runner.Run(harness.NewSettings().WithPlatform("linux/arm64"));
+            runner.Run(harness.NewSettings().WithPlatform("linux/amd64", "linux/arm64"));
 
             // Then
-            Assert.True(sawProbe, "the preflight ran to its end before 'docker buildx version' was asked");
-            Assert.Single(preflight.Calls);
+            Assert.Equal(0, asked);
+            Assert.Equal(["--progress", "rawjson"], harness.Docker.BuildCall().SkipWhile(a => a != "--progress").Take(2));
         }
 
         [Theory]

@@ -19,7 +19,7 @@ public sealed class BuildxBuildProbeTests
     private const string Info = "info --format {{json .DriverStatus}}";
     private const string Version = "buildx version";
 
-    /// <summary>A fake for a multi-platform load on the engine's own builder: inspect (docker driver), docker info (containerd store), buildx version.</summary>
+    /// <summary>A fake for a multi-platform load on the engine's own builder: inspect (docker driver), docker info (containerd store); BuildxBuild asks buildx no version (ProgressChoice).</summary>
     private static BuildxHarness Harness(double? sleepSeconds = null)
     {
         var harness = new BuildxHarness(buildxVersion: TestPaths.ReadFixture("buildx/buildx-version.txt"));
@@ -57,14 +57,13 @@ public sealed class BuildxBuildProbeTests
             // Then
             Assert.Equal(1, Count(harness, Inspect));
             Assert.Equal(1, Count(harness, Info));
-            Assert.Equal(1, Count(harness, Version));
+            Assert.Equal(0, Count(harness, Version));
             Assert.Equal(2, Count(harness, "buildx build"));
-            Assert.Equal(5, harness.Docker.Calls.Count);
+            Assert.Equal(4, harness.Docker.Calls.Count);
             var cached = harness.Cake.Log.Lines.Where(l => l.Level == LogLevel.Verbose && l.Text.Contains("using the answer read earlier in this process", StringComparison.Ordinal)).Select(l => l.Text).ToArray();
-            Assert.Equal(3, cached.Length);
+            Assert.Equal(2, cached.Length);
             Assert.Contains(cached, l => l.StartsWith("BuildxBuild: docker buildx inspect: using the answer read earlier in this process (cached until an alias changes the builders; " + harness.Docker.Path, StringComparison.Ordinal));
             Assert.Contains(cached, l => l.StartsWith("BuildxBuild: docker info: using the answer", StringComparison.Ordinal));
-            Assert.Contains(cached, l => l.StartsWith("BuildxBuild: docker buildx version: using the answer", StringComparison.Ordinal));
         }
 
         [Fact]
@@ -91,8 +90,8 @@ public sealed class BuildxBuildProbeTests
             // Then
             Assert.Equal(4, Count(harness, Inspect));
             Assert.Equal(4, Count(harness, Info));
-            Assert.Equal(4, Count(harness, Version));
-            var hosts = harness.Docker.Calls.Select((c, i) => (c, i)).Where(x => string.Join(' ', x.c).StartsWith(Version, StringComparison.Ordinal))
+            Assert.Equal(0, Count(harness, Version));
+            var hosts = harness.Docker.Calls.Select((c, i) => (c, i)).Where(x => string.Join(' ', x.c).StartsWith(Inspect, StringComparison.Ordinal))
                 .Select(x => harness.Docker.EnvironmentOf(x.i + 1).GetValueOrDefault("DOCKER_HOST")).ToArray();
             Assert.Single(hosts, h => h == "unix:///run/other-docker.sock");
         }
@@ -114,7 +113,7 @@ public sealed class BuildxBuildProbeTests
             Assert.Equal(1, Count(harness, "buildx", "inspect"));
             Assert.Equal(1, Count(harness, "buildx", "inspect", "default"));
             Assert.Equal(1, Count(harness, Info));
-            Assert.Equal(1, Count(harness, Version));
+            Assert.Equal(0, Count(harness, Version));
         }
 
         [Fact]
@@ -135,8 +134,8 @@ public sealed class BuildxBuildProbeTests
             Build(harness, settings);
 
             // Then
-            Assert.Equal(3, harness.Docker.Calls.Count(c => c[0] != "buildx" || c[1] != "build"));
-            Assert.Equal(3, other.Calls.Count(c => c[0] != "buildx" || c[1] != "build"));
+            Assert.Equal(2, harness.Docker.Calls.Count(c => c[0] != "buildx" || c[1] != "build"));
+            Assert.Equal(2, other.Calls.Count(c => c[0] != "buildx" || c[1] != "build"));
         }
 
         [Fact]
@@ -182,31 +181,25 @@ public sealed class BuildxBuildProbeTests
 
             // Then
             Assert.Equal(2, Count(harness, "buildx", "inspect", "gone"));
-            Assert.Equal(1, Count(harness, Version));
+            Assert.Equal(1, Count(harness, Info)); // the engine's store is the same engine's: kept
         }
 
         [Fact]
-        public void Should_Start_The_Version_Probe_Beside_The_Builder_Probe()
+        public void Should_Start_The_Build_After_The_Load_Probes_Ended_And_Ask_No_Version()
         {
-            // Given: each probe takes a while, so overlapping ones show in the fake's start/end record
+            // Given: each probe takes a while, so the fake's start/end record shows the order
             using var harness = new BuildxHarness(versionSleepSeconds: 0.4);
             harness.Docker.On(Inspect, stdout: File.ReadAllText(ProgressFixtures.Path("buildx-inspect-default-docker.txt")), sleepSeconds: 0.4)
-                .On(Info, stdout: TestPaths.ReadOutput("docker-info-driverstatus-containerd.txt"))
+                .On(Info, stdout: TestPaths.ReadOutput("docker-info-driverstatus-containerd.txt"), sleepSeconds: 0.2)
                 .On("buildx build", metadataFixture: TestPaths.Fixture("buildx/meta.json"));
 
             // When
             Build(harness, LoadBoth(harness));
 
-            // Then: both probes started before either ended; the build started after every probe ended
+            // Then: inspect, then docker info (it needs the builder's driver), then the build; no buildx version
             var events = harness.Docker.Events;
-            int At(string prefix) => events.ToList().FindIndex(e => e.StartsWith(prefix, StringComparison.Ordinal));
-            var calls = harness.Docker.Calls.Select(c => string.Join(' ', c)).ToList();
-            var version = calls.FindIndex(c => c.StartsWith(Version, StringComparison.Ordinal)) + 1;
-            var inspect = calls.FindIndex(c => c.StartsWith(Inspect, StringComparison.Ordinal)) + 1;
-            var build = calls.FindIndex(c => c.StartsWith("buildx build", StringComparison.Ordinal)) + 1;
-            Assert.True(At($"start {version} ") < At($"end {inspect}") && At($"start {inspect} ") < At($"end {version}"), "the probes overlap: " + string.Join(" | ", events));
-            Assert.True(At($"start {build} ") > At($"end {version}") && At($"start {build} ") > At($"end {inspect}"), "the build waits for the probes: " + string.Join(" | ", events));
-            Assert.Equal(4, events.Count(e => e.StartsWith("end ", StringComparison.Ordinal)));
+            Assert.Equal(["buildx inspect", Info, "buildx build"], harness.Docker.Calls.Select(c => string.Join(' ', c.Take(c[0] == "buildx" ? 2 : 3))));
+            Assert.Equal(["start 1", "end 1", "start 2", "end 2", "start 3", "end 3"], events.Select(e => string.Join(' ', e.Split(' ').Take(2))));
         }
     }
 }

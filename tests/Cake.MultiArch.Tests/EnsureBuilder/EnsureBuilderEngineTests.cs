@@ -200,7 +200,7 @@ public sealed class EnsureBuilderEngineTests : IDisposable
             .On("buildx use -- default");
         var builder = Run(Both(new EnsureBuilderSettings { Automatic = true }));
         Assert.Equal("default", builder.Name);
-        Assert.Equal(["buildx", "inspect", "--", "default"], Calls[1]);
+        Assert.Contains(["buildx", "inspect", "--", "default"], Calls[1..3]); // beside 'docker --context default info': either may start first
     }
 
     [Fact]

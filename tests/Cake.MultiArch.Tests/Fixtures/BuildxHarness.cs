@@ -17,7 +17,7 @@ internal sealed class BuildxHarness : IDisposable
         AppDir = Dir.Combine("app");
         Dir.WriteFile("app/Dockerfile", Dockerfile);
         Docker = new FakeDocker();
-        // By default buildx 0.10.5, before rawjson: plain progress, and the argv as before.
+        // Answers 'docker buildx version' (buildx 0.10.5) for the aliases that ask it; BuildxBuild does not (ProgressChoice).
         Docker.On("buildx version", stdout: buildxVersion ?? TestPaths.ReadFixture("buildx/buildx-version.txt"), sleepSeconds: versionSleepSeconds);
         Cake = new TestCakeContext(Dir.Path, ci, variables);
     }
@@ -55,6 +55,13 @@ internal sealed class BuildxHarness : IDisposable
         var metadata = argv.IndexOf("--metadata-file");
         Assert.True(metadata > 0, "--metadata-file is always passed");
         argv.RemoveRange(metadata, 2);
+        if (settings.Progress is null && !settings.Quiet)
+        {
+            var progress = argv.IndexOf("--progress");
+            Assert.True(progress > 0 && argv[progress + 1] == "rawjson", "--progress rawjson is passed when the settings choose no progress");
+            argv.RemoveRange(progress, 2);
+        }
+
         return argv.Skip(2).Take(argv.Count - 3).ToArray();
     }
 

@@ -47,7 +47,7 @@ internal abstract class BuildSummaryReader
 
     /// <summary>Sums up the steps read so far.</summary>
     /// <returns>The summary, or <see langword="null"/> when no step was read.</returns>
-    public BuildSummary? Summarize()
+    public virtual BuildSummary? Summarize()
     {
         lock (_gate)
         {

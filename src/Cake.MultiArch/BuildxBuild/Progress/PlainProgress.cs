@@ -58,6 +58,11 @@ internal sealed partial class PlainProgress : BuildSummaryReader
     protected override TimeSpan WallTime(IReadOnlyList<BuildStep> steps) =>
         TimeSpan.FromTicks(steps.Sum(s => s.Finished && !s.Cached ? (s.Duration ?? TimeSpan.Zero).Ticks : 0));
 
+    /// <summary>Tells whether a line is a plain progress step line (<c>#3 [2/2] RUN …</c>).</summary>
+    /// <param name="line">The line.</param>
+    /// <returns><see langword="true"/> when it is.</returns>
+    internal static bool IsStepLine(string line) => StepLinePattern().IsMatch(line);
+
     [GeneratedRegex(@"^#(?<n>\d+) (?<text>.+)$")]
     private static partial Regex StepLinePattern();
 

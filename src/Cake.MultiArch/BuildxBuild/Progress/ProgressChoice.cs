@@ -1,26 +1,48 @@
+using System.Collections.Concurrent;
+
 namespace Cake.MultiArch.BuildxBuild.Progress;
 
-/// <summary>Chooses the <c>--progress</c> a build asks for and the reader of what buildx prints.</summary>
+/// <summary>
+/// Chooses the <c>--progress</c> a build asks for and the reader of what buildx prints. With no
+/// progress in the settings a build asks for rawjson, read into readable lines and a per-platform
+/// summary, without asking buildx its version first (a process less before every cold build):
+/// buildx 0.12 and later print rawjson; buildx 0.10 and earlier take a mode they do not know as
+/// plain, which <see cref="RawJsonProgress"/> notices and reads as plain; buildx 0.11 refuses it
+/// before it builds anything (<see cref="RawJsonRefusal"/>), and the build runs again with plain
+/// progress — once per docker in a process: the refusal is kept (<see cref="NoteRefusal"/>).
+/// </summary>
 internal static class ProgressChoice
 {
     /// <summary>The first buildx with <c>--progress=rawjson</c>.</summary>
     public static readonly Version RawJsonVersion = new(0, 12, 0);
 
-    /// <summary>Tells whether <see cref="Choose"/> asks for buildx's version: when the settings choose no progress and no quiet build.</summary>
-    /// <param name="settings">The settings.</param>
-    /// <returns><see langword="true"/> when the version decides the progress.</returns>
-    public static bool NeedsVersion(BuildxBuildSettings settings) => settings.Progress is null && !settings.Quiet;
+    /// <summary>buildx 0.11's error for <c>--progress=rawjson</c> (docker/buildx v0.11.2, commands/build.go, toProgress), printed before it builds anything.</summary>
+    public const string RawJsonRefusal = "progress=rawjson is not a valid progress option";
 
-    /// <summary>
-    /// Chooses the user's progress when set (rawjson is then logged as it comes), else rawjson
-    /// rendered as readable lines where buildx has it (0.12+), else plain.
-    /// </summary>
+    private static readonly ConcurrentDictionary<string, bool> RefusedBy = new(StringComparer.Ordinal);
+
+    /// <summary>Tells whether this docker refused rawjson earlier in this process.</summary>
+    /// <param name="docker">The docker's identity (<see cref="Docker.DockerTarget.Identity"/>), or <see langword="null"/> when it has none.</param>
+    /// <returns><see langword="true"/> when it did.</returns>
+    public static bool Refused(string? docker) => docker is not null && RefusedBy.ContainsKey(docker);
+
+    /// <summary>Keeps, for the process, that this docker refused rawjson.</summary>
+    /// <param name="docker">The docker's identity, or <see langword="null"/> (then nothing is kept).</param>
+    public static void NoteRefusal(string? docker)
+    {
+        if (docker is not null)
+        {
+            RefusedBy[docker] = true;
+        }
+    }
+
+    /// <summary>Chooses the user's progress when set (rawjson is then logged as it comes), else rawjson rendered as readable lines unless this buildx refused it, else plain.</summary>
     /// <param name="settings">The settings.</param>
     /// <param name="secrets">The values to keep out of the log.</param>
-    /// <param name="buildxVersion">Reads buildx's version, or returns <see langword="null"/> when it cannot; asked only when the settings choose no progress.</param>
+    /// <param name="rawJsonRefused">Whether this buildx refused rawjson (buildx 0.11).</param>
     /// <param name="warn">Logs a warning about the progress stream.</param>
     /// <returns>The progress to pass when the settings name none, and the reader (none for quiet).</returns>
-    public static (BuildProgress? Default, BuildSummaryReader? Reader) Choose(BuildxBuildSettings settings, IReadOnlyCollection<string> secrets, Func<Version?> buildxVersion, Action<string> warn)
+    public static (BuildProgress? Default, BuildSummaryReader? Reader) Choose(BuildxBuildSettings settings, IReadOnlyCollection<string> secrets, bool rawJsonRefused, Action<string> warn)
     {
         switch (settings.Progress)
         {
@@ -33,8 +55,8 @@ internal static class ProgressChoice
                 return (null, new PlainProgress(settings.Platforms.ToArray(), secrets));
         }
 
-        return buildxVersion() is { } version && version >= RawJsonVersion
-            ? (BuildProgress.RawJson, new RawJsonProgress(settings.Platforms.ToArray(), secrets, warn))
-            : (null, new PlainProgress(settings.Platforms.ToArray(), secrets));
+        return rawJsonRefused
+            ? (null, new PlainProgress(settings.Platforms.ToArray(), secrets))
+            : (BuildProgress.RawJson, new RawJsonProgress(settings.Platforms.ToArray(), secrets, warn));
     }
 }

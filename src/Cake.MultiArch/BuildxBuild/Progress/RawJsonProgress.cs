@@ -16,11 +16,14 @@ internal sealed class RawJsonProgress : BuildSummaryReader
 {
     private readonly bool _passThrough;
     private readonly Action<string> _warn;
+    private readonly IReadOnlyCollection<string> _secrets;
     private readonly StringBuilder _document = new();
     private readonly Dictionary<string, StringBuilder> _partialLogs = new(StringComparer.Ordinal);
     private readonly HashSet<string> _printedStatuses = new(StringComparer.Ordinal);
     private readonly HashSet<string> _announced = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Platform?> _platforms = new(StringComparer.Ordinal);
+    private PlainProgress? _plain;
+    private bool _sawDocument;
     private int _depth;
     private bool _inString;
     private bool _escaped;
@@ -35,19 +38,44 @@ internal sealed class RawJsonProgress : BuildSummaryReader
     {
         _warn = warn;
         _passThrough = passThrough;
+        _secrets = secrets;
     }
 
     /// <inheritdoc />
     protected override bool RawJson => true;
 
+    /// <summary>Gets a value indicating whether buildx refused rawjson (buildx 0.11, <see cref="ProgressChoice.RawJsonRefusal"/>) before building anything.</summary>
+    public bool Refused { get; private set; }
+
     /// <inheritdoc />
     protected override IEnumerable<string> ReadCore(string line)
     {
-        if (_document.Length == 0 && !line.TrimStart().StartsWith('{'))
+        if (_plain is not null)
         {
-            return [line]; // buildx's own text, such as the Dockerfile excerpt and "ERROR: failed to solve: …"
+            return _plain.Read(line);
         }
 
+        if (_document.Length == 0 && !line.TrimStart().StartsWith('{'))
+        {
+            if (!_passThrough && !_sawDocument && PlainProgress.IsStepLine(line))
+            {
+                // buildx 0.10 and earlier take a progress mode they do not know as plain: read it as such.
+                _plain = new PlainProgress(RequestedPlatforms, _secrets);
+                return _plain.Read(line);
+            }
+
+            // buildx's own text, such as the Dockerfile excerpt and "ERROR: failed to solve: …"; not
+            // buildx 0.11's refusal of rawjson, which BuildxBuild answers by building again with plain progress.
+            if (!_passThrough && line.Contains(ProgressChoice.RawJsonRefusal, StringComparison.Ordinal))
+            {
+                Refused = true;
+                return [];
+            }
+
+            return [line];
+        }
+
+        _sawDocument = true;
         _document.Append(line).Append('\n');
         Scan(line);
         if (_depth > 0)
@@ -72,6 +100,9 @@ internal sealed class RawJsonProgress : BuildSummaryReader
 
         return _passThrough ? [line] : rendered;
     }
+
+    /// <inheritdoc />
+    public override BuildSummary? Summarize() => _plain is { } plain ? plain.Summarize() : base.Summarize();
 
     /// <inheritdoc />
     protected override Platform? PlatformOf(BuildStep step)

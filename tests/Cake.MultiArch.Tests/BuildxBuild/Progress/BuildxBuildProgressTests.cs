@@ -22,7 +22,7 @@ public sealed class BuildxBuildProgressTests
     public sealed class TheRunMethod
     {
         [Fact]
-        public void Should_Ask_For_Rawjson_And_Log_Readable_Lines_When_Buildx_Has_It()
+        public void Should_Ask_For_Rawjson_Without_Asking_The_Version_And_Log_Readable_Lines()
         {
             // Given
             using var harness = Harness("rawjson-two-platform.txt");
@@ -30,8 +30,8 @@ public sealed class BuildxBuildProgressTests
             // When
             harness.Run(harness.NewSettings().WithPlatform("linux/amd64", "linux/arm64"));
 
-            // Then
-            Assert.Equal(["buildx", "version"], harness.Docker.Calls[0]);
+            // Then: one process, the build
+            Assert.Single(harness.Docker.Calls);
             Assert.Equal(["--progress", "rawjson"], harness.Docker.BuildCall().SkipWhile(a => a != "--progress").Take(2));
             var info = Info(harness);
             Assert.Contains("#3 [linux/arm64 2/2] " + RunCommand, info);
@@ -101,6 +101,46 @@ public sealed class BuildxBuildProgressTests
             Assert.Contains("#3 0.212 token is [REDACTED]", Info(harness));
             Assert.DoesNotContain(Secret, harness.Cake.Log.All, StringComparison.Ordinal);
             Assert.DoesNotContain(Secret, result.Summary!.ToString(), StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void Should_Read_Plain_Progress_When_Buildx_Prints_Plain_For_Rawjson()
+        {
+            // Given: buildx 0.10 and earlier take a progress mode they do not know as plain
+            using var harness = Harness("plain-two-platform.txt");
+
+            // When
+            var result = harness.Run(harness.NewSettings().WithPlatform("linux/amd64", "linux/arm64"));
+
+            // Then: the lines are logged as they came and the summary is read from them
+            Assert.Equal(["--progress", "rawjson"], harness.Docker.BuildCall().SkipWhile(a => a != "--progress").Take(2));
+            Assert.Contains("#7 [2/2] " + RunCommand, Info(harness));
+            var summary = Assert.IsType<BuildSummary>(result.Summary);
+            Assert.False(summary.FromRawJson);
+            Assert.StartsWith("BuildxBuild: Build summary: ", Info(harness)[^1], StringComparison.Ordinal);
+            Assert.EndsWith("(plain progress)", summary.ToString().Split(System.Environment.NewLine)[0], StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void Should_Build_Again_With_Plain_Progress_And_Remember_It_When_Buildx_Refuses_Rawjson()
+        {
+            // Given: buildx 0.11 refuses rawjson before it builds anything (docker/buildx v0.11.2, commands/build.go)
+            using var harness = new BuildxHarness();
+            harness.Docker.On("buildx build", stderr: "ERROR: progress=rawjson is not a valid progress option\n", exitCode: 1, times: 1)
+                .On("buildx build", stderr: File.ReadAllText(ProgressFixtures.Path("plain-two-platform.txt")), metadataFixture: TestPaths.Fixture("buildx/meta.json"));
+            var settings = harness.NewSettings().WithPlatform("linux/amd64", "linux/arm64");
+
+            // When: two builds in one process
+            var result = harness.Run(settings);
+            harness.Run(settings);
+
+            // Then: rawjson once, then buildx's own progress (no --progress) for both builds; the user reads why, not buildx's error
+            Assert.Equal([true, false, false], harness.Docker.Calls.Select(c => c.Contains("--progress")));
+            Assert.Equal(["--progress", "rawjson"], harness.Docker.Calls[0].SkipWhile(a => a != "--progress").Take(2));
+            Assert.Single(Info(harness), l => l == "BuildxBuild: this buildx does not know --progress=rawjson (buildx 0.11); building again with plain progress.");
+            Assert.DoesNotContain(harness.Cake.Log.Lines, l => l.Text.Contains("not a valid progress option", StringComparison.Ordinal));
+            Assert.Contains("#7 [2/2] " + RunCommand, Info(harness));
+            Assert.False(result.Summary!.FromRawJson);
         }
 
         [Fact]

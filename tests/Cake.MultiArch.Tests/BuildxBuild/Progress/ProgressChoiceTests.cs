@@ -3,48 +3,62 @@ using Cake.MultiArch.BuildxBuild.Progress;
 
 namespace Cake.MultiArch.Tests.BuildxBuild.Progress;
 
-/// <summary>Which progress a build asks for and which reader it makes: the rawjson reader only when buildx 0.12 or later answers.</summary>
+/// <summary>Which progress a build asks for and which reader it makes: rawjson unless this buildx refused it (buildx 0.11).</summary>
 public sealed class ProgressChoiceTests
 {
     public sealed class TheChooseMethod
     {
         [Theory]
-        [InlineData("0.13.1", "rawjson", nameof(RawJsonProgress))]
-        [InlineData("0.12.0", "rawjson", nameof(RawJsonProgress))]
-        [InlineData("0.11.2", null, nameof(PlainProgress))]
-        [InlineData(null, null, nameof(PlainProgress))]
-        public void Should_Make_The_RawJson_Reader_Only_When_Buildx_0_12_Or_Later_Answers(string? buildx, string? expectedProgress, string expectedReader)
+        [InlineData(false, "rawjson", nameof(RawJsonProgress))]
+        [InlineData(true, null, nameof(PlainProgress))]
+        public void Should_Ask_For_RawJson_Unless_This_Buildx_Refused_It(bool refused, string? expectedProgress, string expectedReader)
         {
-            // Given: settings that choose no progress, and a buildx that answers this version (null: it could not be read)
+            // Given: settings that choose no progress
             var settings = new BuildxBuildSettings();
-            var asked = 0;
 
             // When
-            var (progress, reader) = ProgressChoice.Choose(settings, [], () => { asked++; return buildx is null ? null : Version.Parse(buildx); }, _ => { });
+            var (progress, reader) = ProgressChoice.Choose(settings, [], refused, _ => { });
 
             // Then
             Assert.Equal(expectedProgress, progress is null ? null : progress.Value.ToString().ToLowerInvariant());
             Assert.Equal(expectedReader, reader?.GetType().Name);
-            Assert.Equal(1, asked);
         }
 
         [Theory]
-        [InlineData(BuildProgress.Plain, nameof(PlainProgress))]
-        [InlineData(BuildProgress.RawJson, nameof(RawJsonProgress))]
-        [InlineData(BuildProgress.Quiet, null)]
-        public void Should_Not_Ask_Buildx_When_The_Settings_Choose_The_Progress(BuildProgress chosen, string? expectedReader)
+        [InlineData(BuildProgress.Plain, false, nameof(PlainProgress))]
+        [InlineData(BuildProgress.RawJson, false, nameof(RawJsonProgress))]
+        [InlineData(BuildProgress.RawJson, true, nameof(RawJsonProgress))]
+        [InlineData(BuildProgress.Quiet, false, null)]
+        public void Should_Keep_The_Progress_The_Settings_Choose(BuildProgress chosen, bool refused, string? expectedReader)
         {
             // Given
             var settings = new BuildxBuildSettings { Progress = chosen };
-            var asked = 0;
 
             // When
-            var (progress, reader) = ProgressChoice.Choose(settings, [], () => { asked++; return new Version(0, 13, 1); }, _ => { });
+            var (progress, reader) = ProgressChoice.Choose(settings, [], refused, _ => { });
 
-            // Then
+            // Then: the settings' own --progress is rendered by the arguments; no default is added
             Assert.Null(progress);
             Assert.Equal(expectedReader, reader?.GetType().Name);
-            Assert.Equal(0, asked);
+        }
+    }
+
+    public sealed class TheRefusedMethod
+    {
+        [Fact]
+        public void Should_Remember_A_Refusal_Per_Docker_And_Nothing_Without_An_Identity()
+        {
+            // Given
+            var docker = "/usr/bin/docker\0DOCKER_HOST=unix:///" + Guid.NewGuid().ToString("N");
+
+            // When
+            ProgressChoice.NoteRefusal(docker);
+            ProgressChoice.NoteRefusal(null);
+
+            // Then
+            Assert.True(ProgressChoice.Refused(docker));
+            Assert.False(ProgressChoice.Refused(docker + "-other"));
+            Assert.False(ProgressChoice.Refused(null));
         }
     }
 }
