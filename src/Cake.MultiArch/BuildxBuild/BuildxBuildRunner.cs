@@ -5,7 +5,6 @@ using Cake.Core.Tooling;
 using Cake.MultiArch.BuildxBuild.Progress;
 using Cake.MultiArch.Docker;
 using Cake.MultiArch.Platforms;
-using Cake.MultiArch.Publishing;
 
 namespace Cake.MultiArch.BuildxBuild;
 
@@ -17,7 +16,7 @@ public sealed class BuildxBuildRunner : DockerRunner<BuildxBuildSettings>
 
     private readonly IBuildxProbe _probe;
     private readonly Func<IPreflight> _preflight;
-    private readonly Action _rehearse;
+    private readonly Action<Rehearse> _rehearse;
 
     /// <summary>Initializes a new instance of the <see cref="BuildxBuildRunner"/> class.</summary>
     /// <param name="fileSystem">The file system.</param>
@@ -26,7 +25,7 @@ public sealed class BuildxBuildRunner : DockerRunner<BuildxBuildSettings>
     /// <param name="tools">The tool locator.</param>
     /// <param name="log">The log.</param>
     public BuildxBuildRunner(IFileSystem fileSystem, ICakeEnvironment environment, IProcessRunner processRunner, IToolLocator tools, ICakeLog log)
-        : this(fileSystem, environment, processRunner, tools, log, new BuildxProbe(), () => new DockerfilePreflight(fileSystem, environment, log), VerifyRehearsal.StartOnce)
+        : this(fileSystem, environment, processRunner, tools, log, new BuildxProbe(), () => new DockerfilePreflight(fileSystem, environment, log), parts => FirstUseRehearsal.StartOnce(parts, fileSystem, environment))
     {
     }
 
@@ -38,8 +37,8 @@ public sealed class BuildxBuildRunner : DockerRunner<BuildxBuildSettings>
     /// <param name="log">The log.</param>
     /// <param name="probe">Reads the builder and the engine's image store before a multi-platform load (BuildxBuild asks buildx no version: see ProgressChoice).</param>
     /// <param name="preflight">Makes the Dockerfile check, called only when a build checks its Dockerfile (nothing of the preflight is built otherwise).</param>
-    /// <param name="rehearse">Starts, once per process, the rehearsal of the verification that follows a push (see <see cref="VerifyRehearsal"/>); called just before a pushing build starts.</param>
-    internal BuildxBuildRunner(IFileSystem fileSystem, ICakeEnvironment environment, IProcessRunner processRunner, IToolLocator tools, ICakeLog log, IBuildxProbe probe, Func<IPreflight> preflight, Action rehearse)
+    /// <param name="rehearse">Starts the rehearsal of what the build will run (see <see cref="FirstUseRehearsal"/>), as the build begins.</param>
+    internal BuildxBuildRunner(IFileSystem fileSystem, ICakeEnvironment environment, IProcessRunner processRunner, IToolLocator tools, ICakeLog log, IBuildxProbe probe, Func<IPreflight> preflight, Action<Rehearse> rehearse)
         : base(fileSystem, environment, processRunner, tools, log)
     {
         _probe = probe;
@@ -57,6 +56,12 @@ public sealed class BuildxBuildRunner : DockerRunner<BuildxBuildSettings>
     public BuildxBuildResult Run(BuildxBuildSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        var parts = (!settings.SkipPreflight && settings.Platforms.Count > 0 ? Rehearse.Preflight : Rehearse.None) | (Pushes(settings) ? Rehearse.Verification : Rehearse.None);
+        if (parts != Rehearse.None)
+        {
+            _rehearse(parts); // compiled on another thread while this one validates and docker builds
+        }
+
         var plan = new BuildxBuildPlan(settings, FileSystem, Environment);
         plan.Validate();
         if (plan.Preflight() is { } preflight)
@@ -105,12 +110,6 @@ public sealed class BuildxBuildRunner : DockerRunner<BuildxBuildSettings>
             Secrets = secrets,
             TranslateErrorLine = progressReader is null ? null : progressReader.Read,
         };
-        var pushes = settings.Push || settings.Outputs.Any(o => o.Type == BuildOutputType.Registry || (o.Type == BuildOutputType.Image && o.Push == true));
-        if (pushes)
-        {
-            _rehearse(); // what follows a push is its verification: compile that code while docker works
-        }
-
         try
         {
             _ = RunDocker(settings, plan.Arguments(metadataFile, progress), options);
@@ -128,7 +127,7 @@ public sealed class BuildxBuildRunner : DockerRunner<BuildxBuildSettings>
         }
 
         var summary = progressReader?.Summarize();
-        var result = ReadMetadata(settings, metadataFile)?.WithSummary(summary).WithPushed(pushes);
+        var result = ReadMetadata(settings, metadataFile)?.WithSummary(summary).WithPushed(Pushes(settings));
         if (result is null)
         {
             LogSummary(summary);
@@ -222,6 +221,9 @@ public sealed class BuildxBuildRunner : DockerRunner<BuildxBuildSettings>
             Log.Information("BuildxBuild: {0}", summary);
         }
     }
+
+    private static bool Pushes(BuildxBuildSettings settings) =>
+        settings.Push || settings.Outputs.Any(o => o is { Type: BuildOutputType.Registry } or { Type: BuildOutputType.Image, Push: true }); // null entries are refused by the validation
 
     private static string DescribeTarget(BuildxBuildSettings settings) =>
         settings.Tags.Count > 0 ? string.Join(", ", settings.Tags) : settings.Target is { } target ? $"target '{target}'" : $"context '{settings.Context}'";

@@ -123,7 +123,7 @@ public sealed class BuildxBuildCollaboratorTests
             // Given
             using var harness = new BuildxHarness();
             var buildsBefore = new List<int>();
-            var runner = NewRunner(harness, new FakeProbe(null), () => new FakePreflight(), () => buildsBefore.Add(harness.Docker.Calls.Count(IsBuild)));
+            var runner = NewRunner(harness, new FakeProbe(null), () => new FakePreflight(), parts => buildsBefore.Add(parts == Rehearse.Verification ? harness.Docker.Calls.Count : -1));
             var settings = harness.NewSettings().WithTag("registry.example/app:1");
             _ = push switch
             {
@@ -136,9 +136,30 @@ public sealed class BuildxBuildCollaboratorTests
             // When
             runner.Run(settings);
 
-            // Then: once, before docker buildx build started
+            // Then: once, before docker started
             Assert.Equal([0], buildsBefore);
             Assert.Single(harness.Docker.Calls, IsBuild);
+        }
+
+        [Theory]
+        [InlineData(false, true, 3)]
+        [InlineData(false, false, 1)]
+        [InlineData(true, true, 2)]
+        public void Should_Rehearse_The_Preflight_When_The_Build_Will_Check_Its_Dockerfile(bool skipPreflight, bool push, int expected)
+        {
+            // Given: platforms set, so the preflight runs unless skipped
+            using var harness = new BuildxHarness();
+            var rehearsed = new List<Rehearse>();
+            var runner = NewRunner(harness, new FakeProbe(null), () => new FakePreflight(), rehearsed.Add);
+            var settings = harness.NewSettings().WithPlatform("linux/amd64", "linux/arm64").WithTag("registry.example/app:1").WithoutPreflight(skipPreflight);
+            settings.Push = push;
+            harness.Docker.On("buildx build", metadataFixture: TestPaths.Fixture("buildx/meta.json"));
+
+            // When
+            runner.Run(settings);
+
+            // Then: 1 the preflight, 2 the verification
+            Assert.Equal([(Rehearse)expected], rehearsed);
         }
 
         [Theory]
@@ -150,8 +171,8 @@ public sealed class BuildxBuildCollaboratorTests
         {
             // Given
             using var harness = new BuildxHarness();
-            var rehearsed = 0;
-            var runner = NewRunner(harness, new FakeProbe(null), () => new FakePreflight(), () => rehearsed++);
+            var rehearsed = new List<Rehearse>();
+            var runner = NewRunner(harness, new FakeProbe(null), () => new FakePreflight(), rehearsed.Add);
             var settings = harness.NewSettings().WithTag("registry.example/app:1");
             _ = output switch
             {
@@ -166,15 +187,15 @@ public sealed class BuildxBuildCollaboratorTests
             runner.Run(settings);
 
             // Then
-            Assert.Equal(0, rehearsed);
+            Assert.Empty(rehearsed);
         }
 
         private static bool IsBuild(IReadOnlyList<string> argv) => argv.Count > 1 && argv[0] == "buildx" && argv[1] == "build";
 
         private static BuildxBuildRunner NewRunner(BuildxHarness harness, IBuildxProbe probe, IPreflight preflight) => NewRunner(harness, probe, () => preflight);
 
-        private static BuildxBuildRunner NewRunner(BuildxHarness harness, IBuildxProbe probe, Func<IPreflight> preflight, Action? rehearse = null) =>
-            new(harness.Cake.FileSystem, harness.Cake.Environment, harness.Cake.ProcessRunner, harness.Cake.Tools, harness.Cake.Log.Log, probe, preflight, rehearse ?? (() => { }));
+        private static BuildxBuildRunner NewRunner(BuildxHarness harness, IBuildxProbe probe, Func<IPreflight> preflight, Action<Rehearse>? rehearse = null) =>
+            new(harness.Cake.FileSystem, harness.Cake.Environment, harness.Cake.ProcessRunner, harness.Cake.Tools, harness.Cake.Log.Log, probe, preflight, rehearse ?? (_ => { }));
     }
 
     private sealed class FakeProbe(EnsureBuilderResult? builder) : IBuildxProbe

@@ -1,17 +1,22 @@
+using Cake.MultiArch.BuildxBuild;
+using Cake.MultiArch.CheckDockerfile;
 using Cake.MultiArch.Publishing;
+using Cake.MultiArch.Tests.Fixtures;
+using Cake.MultiArch.VerifyManifest;
 
 namespace Cake.MultiArch.Tests.Publishing;
 
 /// <summary>
-/// The verification a pushing build rehearses while docker works (VerifyRehearsal): it must take the
-/// path a good image takes, or it compiles the wrong code and saves nothing.
+/// What a cold process rehearses while its first build validates and docker builds
+/// (FirstUseRehearsal): each rehearsal must take the path a good build takes, or it compiles the
+/// wrong code and saves nothing.
 /// </summary>
 public sealed class VerifyRehearsalTests
 {
     public sealed class TheVerifyAsyncMethod
     {
         [Fact]
-        public async Task Should_Pass_For_Both_Platforms_Of_Its_In_Memory_Image()
+        public async Task Should_Pass_For_Both_Platforms_Of_Its_In_Memory_Image_Through_The_Registry_Client()
         {
             // When
             var result = await VerifyRehearsal.VerifyAsync();
@@ -20,8 +25,30 @@ public sealed class VerifyRehearsalTests
             Assert.True(result.Passed, string.Join("; ", result.Problems));
             Assert.Equal("rehearsal.invalid/app@" + result.Digest, result.Image);
             Assert.Equal(["linux/amd64", "linux/arm64"], result.Platforms.Select(p => p.Platform.ToString()));
-            Assert.All(result.Platforms, p => Assert.Equal(Cake.MultiArch.VerifyManifest.PlatformCheckStatus.Ok, p.Status));
+            Assert.All(result.Platforms, p => Assert.Equal(PlatformCheckStatus.Ok, p.Status));
             Assert.Equal(2, result.AttestationManifests);
+        }
+    }
+
+    public sealed class ThePreflightCheckAsyncMethod
+    {
+        [Fact]
+        public async Task Should_Find_Nothing_And_Check_The_Base_Image_For_Both_Platforms()
+        {
+            // Given
+            using var dir = new TempDirectory();
+            var cake = new TestCakeContext(dir.Path);
+
+            // When
+            var result = await PreflightRehearsal.CheckAsync(cake.FileSystem, cake.Environment);
+
+            // Then
+            Assert.Empty(result.Findings);
+            var image = Assert.Single(result.BaseImages);
+            Assert.Equal("rehearsal.invalid/base:1", image.Image);
+            Assert.Equal(BaseImageState.Ok, image.State);
+            Assert.Equal(["linux/amd64", "linux/arm64"], image.Served.Select(p => p.ToString()).Order(StringComparer.Ordinal));
+            Assert.Empty(Directory.EnumerateFileSystemEntries(dir.Path));
         }
     }
 }
