@@ -27,10 +27,10 @@ public abstract class DockerRunner<TSettings> : Tool<TSettings>
     /// <param name="fileSystem">The file system.</param>
     /// <param name="environment">The environment.</param>
     /// <param name="processRunner">The process runner.</param>
-    /// <param name="tools">The tool locator.</param>
+    /// <param name="tools">The tool locator (each answer kept for this runner's life: <see cref="ToolLocatorOnce"/>).</param>
     /// <param name="log">The log.</param>
     protected DockerRunner(IFileSystem fileSystem, ICakeEnvironment environment, IProcessRunner processRunner, IToolLocator tools, ICakeLog log)
-        : base(fileSystem, environment, processRunner, tools)
+        : base(fileSystem, environment, processRunner, tools is null ? null! : new ToolLocatorOnce(tools))
     {
         _fileSystem = fileSystem;
         _environment = environment;
