@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace Cake.MultiArch.Registry;
@@ -9,7 +8,7 @@ namespace Cake.MultiArch.Registry;
 /// A registry held in memory, answering the distribution API's manifest and blob reads
 /// (<c>GET</c>/<c>HEAD /v2/NAME/manifests/REFERENCE</c> and <c>/v2/NAME/blobs/DIGEST</c>) as an
 /// <see cref="HttpMessageHandler"/> behind the real <see cref="RegistryClient"/>: the rehearsals
-/// (<see cref="Publishing.VerifyRehearsal"/>, <see cref="BuildxBuild.PreflightRehearsal"/>) run the
+/// (<see cref="BuildxBuild.VerifyRehearsal"/>, <see cref="BuildxBuild.PreflightRehearsal"/>) run the
 /// client's whole path without a connection.
 /// </summary>
 internal sealed class MemoryRegistry : HttpMessageHandler
@@ -64,18 +63,16 @@ internal sealed class MemoryRegistry : HttpMessageHandler
             response.Content = new ByteArrayContent(request.Method == HttpMethod.Head ? [] : bytes);
             response.Content.Headers.ContentType = new MediaTypeHeaderValue(mediaType!);
             response.Content.Headers.ContentLength = bytes.Length;
-            response.Headers.Add("Docker-Content-Digest", Digest(bytes));
+            response.Headers.Add("Docker-Content-Digest", RegistryClient.Sha256(bytes));
         }
 
         return Task.FromResult(response);
     }
 
-    private static string Digest(byte[] bytes) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes));
-
     private (string Digest, int Size) Blob(string json)
     {
         var bytes = Encoding.UTF8.GetBytes(json);
-        var digest = Digest(bytes);
+        var digest = RegistryClient.Sha256(bytes);
         _blobs[digest] = bytes;
         return (digest, bytes.Length);
     }
@@ -83,7 +80,7 @@ internal sealed class MemoryRegistry : HttpMessageHandler
     private (string Digest, int Size) Manifest(string mediaType, string json)
     {
         var bytes = Encoding.UTF8.GetBytes(json);
-        var digest = Digest(bytes);
+        var digest = RegistryClient.Sha256(bytes);
         _manifests[digest] = (bytes, mediaType);
         return (digest, bytes.Length);
     }

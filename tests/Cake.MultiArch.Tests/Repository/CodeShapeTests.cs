@@ -60,7 +60,7 @@ public sealed class CodeShapeTests
         }
 
         [Fact]
-        public void Should_Have_No_Partial_Type_But_The_Alias_Class_And_Generated_Regex_Holders()
+        public void Should_Have_No_Partial_Type_But_The_Alias_Class_And_The_Source_Generators_Holders()
         {
             // Given: partial declarations by type; a type may be partial only to hold [GeneratedRegex]
             // methods, or be the source-generated JSON context, in one file, or be the alias class

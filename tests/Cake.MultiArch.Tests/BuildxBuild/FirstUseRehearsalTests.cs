@@ -1,19 +1,18 @@
 using Cake.MultiArch.BuildxBuild;
 using Cake.MultiArch.CheckDockerfile;
-using Cake.MultiArch.Publishing;
 using Cake.MultiArch.Tests.Fixtures;
 using Cake.MultiArch.VerifyManifest;
 
-namespace Cake.MultiArch.Tests.Publishing;
+namespace Cake.MultiArch.Tests.BuildxBuild;
 
 /// <summary>
 /// What a cold process rehearses while its first build validates and docker builds
 /// (FirstUseRehearsal): each rehearsal must take the path a good build takes, or it compiles the
 /// wrong code and saves nothing.
 /// </summary>
-public sealed class VerifyRehearsalTests
+public sealed class FirstUseRehearsalTests
 {
-    public sealed class TheVerifyAsyncMethod
+    public sealed class TheVerifyRehearsal
     {
         [Fact]
         public async Task Should_Pass_For_Both_Platforms_Of_Its_In_Memory_Image_Through_The_Registry_Client()
@@ -30,7 +29,7 @@ public sealed class VerifyRehearsalTests
         }
     }
 
-    public sealed class ThePreflightCheckAsyncMethod
+    public sealed class ThePreflightRehearsal
     {
         [Fact]
         public async Task Should_Find_Nothing_And_Check_The_Base_Image_For_Both_Platforms()

@@ -1,9 +1,8 @@
 using Cake.Core.Diagnostics;
-using Cake.MultiArch.BuildxBuild;
 using Cake.MultiArch.Registry;
 using Cake.MultiArch.VerifyManifest;
 
-namespace Cake.MultiArch.Publishing;
+namespace Cake.MultiArch.BuildxBuild;
 
 /// <summary>
 /// The verification a cold process rehearses while its first pushing build runs (see
