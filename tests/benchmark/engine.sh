@@ -13,7 +13,9 @@
 #      b. with Cake's script cache on (CAKE_SETTINGS_ENABLESCRIPTCACHE=true, filled before the
 #         rounds), the whole Publish run against the least it could be: the bare commands plus
 #         the same script's empty target, cache on (target <= 1.10x);
-#      c. the two calls timed inside one Cake process: the first (JIT and set-up) and the second.
+#      c. the two calls timed inside one Cake process: the first (JIT and set-up) and the second;
+#      d. Cake's own floor: the same bare commands run by the script (StartProcess, no addin) less
+#         the empty target, i.e. what any Publish-length run of a freshly compiled script costs.
 # Medians of ROUNDS rounds (ADDIN_ROUNDS for part 3, default max(ROUNDS, 5)).
 # Usage: bash tests/benchmark/engine.sh [ROUNDS] [MB]     (ENGINE_PARTS=3: part 3 only)
 # Note: `docker buildx prune -af` empties the default builder's whole build cache.
@@ -113,6 +115,15 @@ VerifyManifestSettings Expect()
     return settings;
 }
 Task("Empty").Does(() => { });
+// The bare commands run by Cake itself (no addin): what any Publish-length run costs in this process.
+Task("Shell").Does(() =>
+{
+    foreach (var arguments in new[] { "buildx build --builder default --platform linux/amd64,linux/arm64 --build-arg TOKEN=$token --tag " + image + " --push $ctx", "buildx imagetools inspect " + image })
+    {
+        var code = StartProcess("docker", arguments);
+        if (code != 0) throw new Exception("docker " + arguments + " exited with " + code);
+    }
+});
 Task("Publish").Does(() => VerifyManifest(Build(), Expect()));
 Task("Twice").Does(() =>
 {
@@ -148,7 +159,7 @@ timed() { # timed ARRAY LOG command… : append the wall time in ms to ARRAY
   local -n into=$1; local log=$2; shift 2
   local t0 t1; t0=$(now); attempt "$log" "$@"; t1=$(now); into+=("$(ms "$t0" "$t1")")
 }
-bare=(); cake=(); empty=(); inside=(); again=(); cempty=(); ccake=(); pr_whole=(); pr_cached=()
+bare=(); cake=(); empty=(); shell=(); inside=(); again=(); cempty=(); ccake=(); pr_whole=(); pr_cached=(); pr_floor=()
 addin_rounds=${ADDIN_ROUNDS:-$(( rounds < 5 ? 5 : rounds ))}
 cd "$root"
 dotnet tool restore >/dev/null
@@ -158,6 +169,7 @@ for r in $(seq 1 "$addin_rounds"); do
   timed bare "$work/bare.log" bare_run
   timed empty "$work/empty.log" cake_run Empty
   timed cake "$work/publish.log" cake_run Publish
+  timed shell "$work/shell.log" cake_run Shell
   timed cempty "$work/cempty.log" cached_run Empty
   timed ccake "$work/cpublish.log" cached_run Publish
   attempt "$work/twice.log" cake_run Twice
@@ -166,11 +178,12 @@ for r in $(seq 1 "$addin_rounds"); do
   # Paired ratios: each round's own bare commands against the same round's runs, so a slow
   # stretch of the machine cancels out instead of moving one side of the ratio.
   pr_whole+=("$(awk -v p="${cake[-1]}" -v e="${empty[-1]}" -v b="${bare[-1]}" 'BEGIN {printf "%.3f", (p - e) / b}')")
+  pr_floor+=("$(awk -v s="${shell[-1]}" -v e="${empty[-1]}" -v b="${bare[-1]}" 'BEGIN {printf "%.3f", (s - e) / b}')")
   pr_cached+=("$(awk -v p="${ccake[-1]}" -v e="${cempty[-1]}" -v b="${bare[-1]}" 'BEGIN {printf "%.3f", p / (b + e)}')")
-  echo "round $r: bare ${bare[-1]} ms; dotnet cake Publish ${cake[-1]} ms, Empty ${empty[-1]} ms; with the script cache: Publish ${ccake[-1]} ms, Empty ${cempty[-1]} ms; inside Cake: first call ${inside[-1]} ms, again ${again[-1]} ms"
+  echo "round $r: bare ${bare[-1]} ms; dotnet cake Publish ${cake[-1]} ms, Empty ${empty[-1]} ms, Shell ${shell[-1]} ms; with the script cache: Publish ${ccake[-1]} ms, Empty ${cempty[-1]} ms; inside Cake: first call ${inside[-1]} ms, again ${again[-1]} ms"
 done
 m_bare=$(median "${bare[@]}"); m_cake=$(median "${cake[@]}"); m_empty=$(median "${empty[@]}")
-m_ccake=$(median "${ccake[@]}"); m_cempty=$(median "${cempty[@]}")
+m_ccake=$(median "${ccake[@]}"); m_cempty=$(median "${cempty[@]}"); m_shell=$(median "${shell[@]}")
 m_addin=$(( m_cake - m_empty )); m_inside=$(median "${inside[@]}"); m_again=$(median "${again[@]}")
 m_least=$(( m_bare + m_cempty ))
 
@@ -190,6 +203,8 @@ echo "| bare: buildx build --push + imagetools inspect (cached) | $m_bare ms |"
 echo "| dotnet cake --target=Publish (one BuildxBuild + VerifyManifest, cold process) | $m_cake ms |"
 echo "| dotnet cake --target=Empty (Cake start-up + script compile) | $m_empty ms |"
 echo "| whole process less Empty: the addin's work (Publish - Empty) | $m_addin ms = $(ratio "$m_addin" "$m_bare")x the bare commands (target <= 1.10x) |"
+echo "| the same bare commands run by the script itself (StartProcess, no addin), less Empty: Cake's own floor | $(( m_shell - m_empty )) ms = $(ratio "$(( m_shell - m_empty ))" "$m_bare")x the bare commands (paired: $(fmed "${pr_floor[@]}")x) |"
+echo "| the addin against that floor: (Publish - Empty) / (Shell - Empty) | $(ratio "$m_addin" "$(( m_shell - m_empty ))")x |"
 echo "| with the script cache: dotnet cake --target=Publish | $m_ccake ms |"
 echo "| with the script cache: dotnet cake --target=Empty | $m_cempty ms |"
 echo "| with the script cache: the whole run against the least it could be (bare + Empty, cache on: $m_least ms) | $(ratio "$m_ccake" "$m_least")x (target <= 1.10x) |"

@@ -56,7 +56,9 @@ public sealed class BuildxBuildRunner : DockerRunner<BuildxBuildSettings>
     public BuildxBuildResult Run(BuildxBuildSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var parts = (!settings.SkipPreflight && settings.Platforms.Count > 0 ? Rehearse.Preflight : Rehearse.None) | (Pushes(settings) ? Rehearse.Verification : Rehearse.None);
+        var parts = (!settings.SkipPreflight && settings.Platforms.Count > 0 ? Rehearse.Preflight : Rehearse.None)
+            | ((settings.Progress is null && !settings.Quiet) || settings.Progress == BuildProgress.RawJson ? Rehearse.Progress : Rehearse.None)
+            | (Pushes(settings) ? Rehearse.Verification : Rehearse.None);
         if (parts != Rehearse.None)
         {
             _rehearse(parts); // compiled on another thread while this one validates and docker builds

@@ -15,15 +15,19 @@ internal enum Rehearse
 
     /// <summary>The verification that follows a push (<see cref="VerifyRehearsal"/>).</summary>
     Verification = 2,
+
+    /// <summary>The summary of buildx's rawjson progress at the build's end (<see cref="ProgressRehearsal"/>).</summary>
+    Progress = 4,
 }
 
 /// <summary>
 /// Compiles ahead, on a thread-pool thread, the code a cold process's first build runs next. A
 /// `dotnet cake` process JIT-compiles every method of the addin on first use (an x64 ReadyToRun
 /// image would spare that, but an arm64 Cake refuses it: docs/benchmarks.md); BuildxBuild starts
-/// this as it begins, so the Dockerfile preflight is compiled while the settings are validated and
-/// the verification while docker builds. Each part runs once per process, on data held in memory:
-/// no connection, process, file or log; whatever a rehearsal throws is dropped, because it can
+/// this as it begins, so the Dockerfile preflight is compiled while the settings are validated, and
+/// the progress summary and the verification while docker builds. Each part runs once per process,
+/// on data held in memory: no socket, process, file or log (the verification's HTTP/1.1 connection
+/// is a <see cref="Registry.MemoryConnection"/>); whatever a rehearsal throws is dropped, because it can
 /// only ever cost the time it saves.
 /// </summary>
 internal static class FirstUseRehearsal
@@ -50,6 +54,11 @@ internal static class FirstUseRehearsal
                 if (now.HasFlag(Rehearse.Preflight))
                 {
                     _ = await PreflightRehearsal.CheckAsync(fileSystem, environment).ConfigureAwait(false);
+                }
+
+                if (now.HasFlag(Rehearse.Progress))
+                {
+                    _ = ProgressRehearsal.Summarize();
                 }
 
                 if (now.HasFlag(Rehearse.Verification))

@@ -356,12 +356,16 @@ internal sealed class RegistryTransport : IDisposable
     /// </summary>
     private static class SharedPool
     {
-        public static readonly SocketsHttpHandler Handler = new()
-        {
-            AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            ConnectTimeout = TimeSpan.FromSeconds(10),
-        };
+        public static readonly SocketsHttpHandler Handler = NewHandler();
     }
+
+    /// <summary>Makes a handler configured as the run's shared pool is (the rehearsals give theirs an in-memory connection).</summary>
+    /// <returns>The handler.</returns>
+    internal static SocketsHttpHandler NewHandler() => new()
+    {
+        AllowAutoRedirect = false,
+        AutomaticDecompression = DecompressionMethods.None,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        ConnectTimeout = TimeSpan.FromSeconds(10),
+    };
 }

@@ -123,7 +123,7 @@ public sealed class BuildxBuildCollaboratorTests
             // Given
             using var harness = new BuildxHarness();
             var buildsBefore = new List<int>();
-            var runner = NewRunner(harness, new FakeProbe(null), () => new FakePreflight(), parts => buildsBefore.Add(parts == Rehearse.Verification ? harness.Docker.Calls.Count : -1));
+            var runner = NewRunner(harness, new FakeProbe(null), () => new FakePreflight(), parts => buildsBefore.Add(parts.HasFlag(Rehearse.Verification) ? harness.Docker.Calls.Count : -1));
             var settings = harness.NewSettings().WithTag("registry.example/app:1");
             _ = push switch
             {
@@ -142,9 +142,9 @@ public sealed class BuildxBuildCollaboratorTests
         }
 
         [Theory]
-        [InlineData(false, true, 3)]
-        [InlineData(false, false, 1)]
-        [InlineData(true, true, 2)]
+        [InlineData(false, true, 7)]
+        [InlineData(false, false, 5)]
+        [InlineData(true, true, 6)]
         public void Should_Rehearse_The_Preflight_When_The_Build_Will_Check_Its_Dockerfile(bool skipPreflight, bool push, int expected)
         {
             // Given: platforms set, so the preflight runs unless skipped
@@ -158,8 +158,31 @@ public sealed class BuildxBuildCollaboratorTests
             // When
             runner.Run(settings);
 
-            // Then: 1 the preflight, 2 the verification
+            // Then: 1 the preflight, 2 the verification, 4 the progress summary (rawjson, the default)
             Assert.Equal([(Rehearse)expected], rehearsed);
+        }
+
+        [Theory]
+        [InlineData("default", 4)]
+        [InlineData("Quiet", 0)]
+        [InlineData("plain", 0)]
+        [InlineData("rawjson", 4)]
+        public void Should_Rehearse_The_Progress_Summary_Only_When_The_Build_Reads_Rawjson_Progress(string progress, int expected)
+        {
+            // Given: no platforms (no preflight), no push (no verification)
+            using var harness = new BuildxHarness();
+            var rehearsed = new List<Rehearse>();
+            var runner = NewRunner(harness, new FakeProbe(null), () => new FakePreflight(), rehearsed.Add);
+            var settings = harness.NewSettings().WithTag("registry.example/app:1");
+            settings.Quiet = progress == "Quiet";
+            settings.Progress = progress switch { "plain" => BuildProgress.Plain, "rawjson" => BuildProgress.RawJson, _ => null };
+            harness.Docker.On("buildx build", metadataFixture: TestPaths.Fixture("buildx/meta.json"));
+
+            // When
+            runner.Run(settings);
+
+            // Then: rawjson (the default, or asked for) is summed up when docker exits; plain and quiet are not rehearsed
+            Assert.Equal(expected == 0 ? [] : [(Rehearse)expected], rehearsed);
         }
 
         [Theory]
@@ -186,8 +209,8 @@ public sealed class BuildxBuildCollaboratorTests
             // When
             runner.Run(settings);
 
-            // Then
-            Assert.Empty(rehearsed);
+            // Then: only the progress summary (the build reads rawjson)
+            Assert.Equal([Rehearse.Progress], rehearsed);
         }
 
         private static bool IsBuild(IReadOnlyList<string> argv) => argv.Count > 1 && argv[0] == "buildx" && argv[1] == "build";

@@ -1,5 +1,7 @@
 using Cake.MultiArch.BuildxBuild;
+using Cake.MultiArch.BuildxBuild.Progress;
 using Cake.MultiArch.CheckDockerfile;
+using Cake.MultiArch.Platforms;
 using Cake.MultiArch.Tests.Fixtures;
 using Cake.MultiArch.VerifyManifest;
 
@@ -27,6 +29,30 @@ public sealed class FirstUseRehearsalTests
             Assert.All(result.Platforms, p => Assert.Equal(PlatformCheckStatus.Ok, p.Status));
             Assert.Equal(2, result.AttestationManifests);
         }
+    }
+
+    public sealed class TheProgressRehearsal
+    {
+        [Fact]
+        public void Should_Sum_Up_Both_Platforms_Of_Its_Rawjson_Build()
+        {
+            // When
+            var summary = ProgressRehearsal.Summarize();
+
+            // Then: a cached step and a run one, each platform emulated or not as on this host (amd64 CI: arm64 is)
+            Assert.Equal(
+                $"""
+                Build summary: 2 platforms, 0.5s (rawjson progress)
+                  PLATFORM      RUN  CACHED     WALL  EMULATED
+                  linux/amd64     0       1     0.5s  {Emulated("linux/amd64")}
+                  linux/arm64     1       0     0.5s  {Emulated("linux/arm64")}
+                  Slowest steps:
+                     0.5s  [linux/arm64 1/1] COPY app /app
+                """.ReplaceLineEndings("\n"),
+                summary.ReplaceLineEndings("\n"));
+        }
+
+        private static string Emulated(string platform) => Emulation.IsEmulated(Platform.Parse(platform)) ? "yes" : "no";
     }
 
     public sealed class ThePreflightRehearsal
