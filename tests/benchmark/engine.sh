@@ -14,8 +14,9 @@
 #         rounds), the whole Publish run against the least it could be: the bare commands plus
 #         the same script's empty target, cache on (target <= 1.10x);
 #      c. the two calls timed inside one Cake process: the first (JIT and set-up) and the second;
-#      d. Cake's own floor: the same bare commands run by the script (StartProcess, no addin) less
-#         the empty target, i.e. what any Publish-length run of a freshly compiled script costs.
+#      d. Cake's own floor: the same bare commands run by the script (StartProcess, no addin), as a
+#         and b measure Publish (less Empty; with the script cache, against bare + Empty): what
+#         running that work from a Cake script costs before any addin code runs.
 # Medians of ROUNDS rounds (ADDIN_ROUNDS for part 3, default max(ROUNDS, 5)).
 # Usage: bash tests/benchmark/engine.sh [ROUNDS] [MB]     (ENGINE_PARTS=3: part 3 only)
 # Note: `docker buildx prune -af` empties the default builder's whole build cache.
@@ -159,7 +160,7 @@ timed() { # timed ARRAY LOG command… : append the wall time in ms to ARRAY
   local -n into=$1; local log=$2; shift 2
   local t0 t1; t0=$(now); attempt "$log" "$@"; t1=$(now); into+=("$(ms "$t0" "$t1")")
 }
-bare=(); cake=(); empty=(); shell=(); inside=(); again=(); cempty=(); ccake=(); pr_whole=(); pr_cached=(); pr_floor=()
+bare=(); cake=(); empty=(); shell=(); inside=(); again=(); cempty=(); ccake=(); cshell=(); pr_whole=(); pr_cached=(); pr_floor=(); pr_cfloor=()
 addin_rounds=${ADDIN_ROUNDS:-$(( rounds < 5 ? 5 : rounds ))}
 cd "$root"
 dotnet tool restore >/dev/null
@@ -172,6 +173,7 @@ for r in $(seq 1 "$addin_rounds"); do
   timed shell "$work/shell.log" cake_run Shell
   timed cempty "$work/cempty.log" cached_run Empty
   timed ccake "$work/cpublish.log" cached_run Publish
+  timed cshell "$work/cshell.log" cached_run Shell
   attempt "$work/twice.log" cake_run Twice
   inside+=("$(grep -oE 'ADDIN_MS=[0-9]+' "$work/twice.log" | cut -d= -f2)")
   again+=("$(grep -oE 'AGAIN_MS=[0-9]+' "$work/twice.log" | cut -d= -f2)")
@@ -179,11 +181,12 @@ for r in $(seq 1 "$addin_rounds"); do
   # stretch of the machine cancels out instead of moving one side of the ratio.
   pr_whole+=("$(awk -v p="${cake[-1]}" -v e="${empty[-1]}" -v b="${bare[-1]}" 'BEGIN {printf "%.3f", (p - e) / b}')")
   pr_floor+=("$(awk -v s="${shell[-1]}" -v e="${empty[-1]}" -v b="${bare[-1]}" 'BEGIN {printf "%.3f", (s - e) / b}')")
+  pr_cfloor+=("$(awk -v s="${cshell[-1]}" -v e="${cempty[-1]}" -v b="${bare[-1]}" 'BEGIN {printf "%.3f", s / (b + e)}')")
   pr_cached+=("$(awk -v p="${ccake[-1]}" -v e="${cempty[-1]}" -v b="${bare[-1]}" 'BEGIN {printf "%.3f", p / (b + e)}')")
-  echo "round $r: bare ${bare[-1]} ms; dotnet cake Publish ${cake[-1]} ms, Empty ${empty[-1]} ms, Shell ${shell[-1]} ms; with the script cache: Publish ${ccake[-1]} ms, Empty ${cempty[-1]} ms; inside Cake: first call ${inside[-1]} ms, again ${again[-1]} ms"
+  echo "round $r: bare ${bare[-1]} ms; dotnet cake Publish ${cake[-1]} ms, Empty ${empty[-1]} ms, Shell ${shell[-1]} ms; with the script cache: Publish ${ccake[-1]} ms, Empty ${cempty[-1]} ms, Shell ${cshell[-1]} ms; inside Cake: first call ${inside[-1]} ms, again ${again[-1]} ms"
 done
 m_bare=$(median "${bare[@]}"); m_cake=$(median "${cake[@]}"); m_empty=$(median "${empty[@]}")
-m_ccake=$(median "${ccake[@]}"); m_cempty=$(median "${cempty[@]}"); m_shell=$(median "${shell[@]}")
+m_ccake=$(median "${ccake[@]}"); m_cempty=$(median "${cempty[@]}"); m_shell=$(median "${shell[@]}"); m_cshell=$(median "${cshell[@]}")
 m_addin=$(( m_cake - m_empty )); m_inside=$(median "${inside[@]}"); m_again=$(median "${again[@]}")
 m_least=$(( m_bare + m_cempty ))
 
@@ -208,6 +211,7 @@ echo "| the addin against that floor: (Publish - Empty) / (Shell - Empty) | $(ra
 echo "| with the script cache: dotnet cake --target=Publish | $m_ccake ms |"
 echo "| with the script cache: dotnet cake --target=Empty | $m_cempty ms |"
 echo "| with the script cache: the whole run against the least it could be (bare + Empty, cache on: $m_least ms) | $(ratio "$m_ccake" "$m_least")x (target <= 1.10x) |"
+echo "| with the script cache, Cake's own floor: Shell / (bare + Empty) | $(ratio "$m_cshell" "$m_least")x (paired: $(fmed "${pr_cfloor[@]}")x) |"
 echo "| paired per round, median of the rounds' ratios: (Publish - Empty) / bare; cached Publish / (bare + cached Empty) | $(fmed "${pr_whole[@]}")x; $(fmed "${pr_cached[@]}")x |"
 echo "| BuildxBuild + VerifyManifest timed inside the Cake process, first call | $m_inside ms = $(ratio "$m_inside" "$m_bare")x the bare commands |"
 echo "| the same, second call in the same process (steady cost) | $m_again ms = $(ratio "$m_again" "$m_bare")x the bare commands |"
