@@ -9,7 +9,8 @@ namespace Cake.MultiArch.BuildxBuild;
 /// <see cref="FirstUseRehearsal"/>): buildx's metadata for a two-platform push is read and the image
 /// verified through the real registry client, served by a <see cref="MemoryRegistry"/> under the
 /// reserved name <c>rehearsal.invalid</c>, so that the code the real verification runs (the client
-/// over HttpClient and its HTTP/1.1 connection, the JSON models, the platform checks, the result) is compiled by then.
+/// over HttpClient and its HTTP/1.1 connection, the JSON models, the platform checks, the result)
+/// is compiled by then.
 /// </summary>
 internal static class VerifyRehearsal
 {
