@@ -57,7 +57,7 @@ public sealed class BuildxBuildRunner : DockerRunner<BuildxBuildSettings>
     {
         ArgumentNullException.ThrowIfNull(settings);
         var parts = (!settings.SkipPreflight && settings.Platforms.Count > 0 ? Rehearse.Preflight : Rehearse.None)
-            | ((settings.Progress is null && !settings.Quiet) || settings.Progress == BuildProgress.RawJson ? Rehearse.Progress : Rehearse.None)
+            | (ProgressChoice.ReadsRawJson(settings) ? Rehearse.Progress : Rehearse.None)
             | (Pushes(settings) ? Rehearse.Verification : Rehearse.None);
         if (parts != Rehearse.None)
         {

@@ -15,7 +15,7 @@ internal static class ProgressRehearsal
     private const string Done = "2026-01-01T00:00:00.500000000Z";
 
     /// <summary>buildx's rawjson for a cached two-platform build with a push, one document per line.</summary>
-    internal static readonly string[] Lines =
+    private static readonly string[] Lines =
     [
         $$"""{"vertexes":[{"digest":"sha256:01","name":"[internal] load build definition from Dockerfile","started":"{{Started}}","completed":"{{Done}}"}]}""",
         $$"""{"statuses":[{"id":"transferring dockerfile:","vertex":"sha256:01","name":"transferring","current":29,"timestamp":"{{Done}}","started":"{{Started}}","completed":"{{Done}}"}]}""",

@@ -149,14 +149,11 @@ public sealed class BuildxBuildCollaboratorTests
         {
             // Given: platforms set, so the preflight runs unless skipped
             using var harness = new BuildxHarness();
-            var rehearsed = new List<Rehearse>();
-            var runner = NewRunner(harness, new FakeProbe(null), () => new FakePreflight(), rehearsed.Add);
             var settings = harness.NewSettings().WithPlatform("linux/amd64", "linux/arm64").WithTag("registry.example/app:1").WithoutPreflight(skipPreflight);
             settings.Push = push;
-            harness.Docker.On("buildx build", metadataFixture: TestPaths.Fixture("buildx/meta.json"));
 
             // When
-            runner.Run(settings);
+            var rehearsed = Rehearsed(harness, settings);
 
             // Then: 1 the preflight, 2 the verification, 4 the progress summary (rawjson, the default)
             Assert.Equal([(Rehearse)expected], rehearsed);
@@ -171,15 +168,12 @@ public sealed class BuildxBuildCollaboratorTests
         {
             // Given: no platforms (no preflight), no push (no verification)
             using var harness = new BuildxHarness();
-            var rehearsed = new List<Rehearse>();
-            var runner = NewRunner(harness, new FakeProbe(null), () => new FakePreflight(), rehearsed.Add);
             var settings = harness.NewSettings().WithTag("registry.example/app:1");
             settings.Quiet = progress == "Quiet";
             settings.Progress = progress switch { "plain" => BuildProgress.Plain, "rawjson" => BuildProgress.RawJson, _ => null };
-            harness.Docker.On("buildx build", metadataFixture: TestPaths.Fixture("buildx/meta.json"));
 
             // When
-            runner.Run(settings);
+            var rehearsed = Rehearsed(harness, settings);
 
             // Then: rawjson (the default, or asked for) is summed up when docker exits; plain and quiet are not rehearsed
             Assert.Equal(expected == 0 ? [] : [(Rehearse)expected], rehearsed);
@@ -194,8 +188,6 @@ public sealed class BuildxBuildCollaboratorTests
         {
             // Given
             using var harness = new BuildxHarness();
-            var rehearsed = new List<Rehearse>();
-            var runner = NewRunner(harness, new FakeProbe(null), () => new FakePreflight(), rehearsed.Add);
             var settings = harness.NewSettings().WithTag("registry.example/app:1");
             _ = output switch
             {
@@ -204,13 +196,22 @@ public sealed class BuildxBuildCollaboratorTests
                 "type=image,push=false" => settings.WithOutput(new BuildOutput(BuildOutputType.Image) { Push = false }),
                 _ => settings.WithOutput(BuildOutput.LocalFolder(new DirectoryPath("/tmp/out"))),
             };
-            harness.Docker.On("buildx build", metadataFixture: TestPaths.Fixture("buildx/meta.json"));
 
             // When
-            runner.Run(settings);
+            var rehearsed = Rehearsed(harness, settings);
 
             // Then: only the progress summary (the build reads rawjson)
             Assert.Equal([Rehearse.Progress], rehearsed);
+        }
+
+        /// <summary>Runs a build of the settings on the fake docker and returns the parts it asked to rehearse.</summary>
+        private static List<Rehearse> Rehearsed(BuildxHarness harness, BuildxBuildSettings settings)
+        {
+            var rehearsed = new List<Rehearse>();
+            var runner = NewRunner(harness, new FakeProbe(null), () => new FakePreflight(), rehearsed.Add);
+            harness.Docker.On("buildx build", metadataFixture: TestPaths.Fixture("buildx/meta.json"));
+            runner.Run(settings);
+            return rehearsed;
         }
 
         private static bool IsBuild(IReadOnlyList<string> argv) => argv.Count > 1 && argv[0] == "buildx" && argv[1] == "build";

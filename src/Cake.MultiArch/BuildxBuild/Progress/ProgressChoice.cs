@@ -36,6 +36,12 @@ internal static class ProgressChoice
         }
     }
 
+    /// <summary>Whether <see cref="Choose"/> reads these settings' progress as rawjson (unless this buildx refused it): rawjson asked for, or no progress named and not quiet.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <returns>Whether a rawjson reader sums the build up.</returns>
+    public static bool ReadsRawJson(BuildxBuildSettings settings) =>
+        settings.Progress == BuildProgress.RawJson || (settings.Progress is null && !settings.Quiet);
+
     /// <summary>Chooses the user's progress when set (rawjson is then logged as it comes), else rawjson rendered as readable lines unless this buildx refused it, else plain.</summary>
     /// <param name="settings">The settings.</param>
     /// <param name="secrets">The values to keep out of the log.</param>
