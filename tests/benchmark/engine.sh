@@ -16,7 +16,9 @@
 #      c. the two calls timed inside one Cake process: the first (JIT and set-up) and the second;
 #      d. Cake's own floor: the same bare commands run by the script (StartProcess, no addin), as a
 #         and b measure Publish (less Empty; with the script cache, against bare + Empty): what
-#         running that work from a Cake script costs before any addin code runs.
+#         running that work from a Cake script costs before any addin code runs;
+#      e. the bare commands as buildx's own binary (docker-buildx build …, docker-buildx imagetools
+#         inspect), the way the aliases run buildx: what the docker CLI in front of buildx costs.
 # Medians of ROUNDS rounds (ADDIN_ROUNDS for part 3, default max(ROUNDS, 5)).
 # Usage: bash tests/benchmark/engine.sh [ROUNDS] [MB]     (ENGINE_PARTS=3: part 3 only)
 # Note: `docker buildx prune -af` empties the default builder's whole build cache.
@@ -154,13 +156,24 @@ bare_run() {
   docker buildx build --builder default --platform linux/amd64,linux/arm64 --build-arg "TOKEN=$token" --tag "$reg/app:$token" --push "$ctx" \
     && docker buildx imagetools inspect "$reg/app:$token"
 }
+# The same bare commands run as buildx's own binary (standalone), as the aliases run them (docs/engine.md,
+# "How the aliases run buildx"): the docker CLI's cost in front of each buildx command, shown apart.
+plugin=""
+for d in "${DOCKER_CONFIG:-$HOME/.docker}/cli-plugins" /usr/local/lib/docker/cli-plugins /usr/local/libexec/docker/cli-plugins /usr/lib/docker/cli-plugins /usr/libexec/docker/cli-plugins; do
+  [ -x "$d/docker-buildx" ] && { plugin="$d/docker-buildx"; break; }
+done
+[ -n "$plugin" ] || { echo "no docker-buildx in docker's plugin folders"; exit 1; }
+direct_run() {
+  "$plugin" build --builder default --platform linux/amd64,linux/arm64 --build-arg "TOKEN=$token" --tag "$reg/app:$token" --push "$ctx" \
+    && "$plugin" imagetools inspect "$reg/app:$token"
+}
 cake_run() { dotnet cake "$work/bench.cake" --target="$1"; }
 cached_run() { CAKE_SETTINGS_ENABLESCRIPTCACHE=true dotnet cake "$work/bench.cake" --target="$1"; }
 timed() { # timed ARRAY LOG command… : append the wall time in ms to ARRAY
   local -n into=$1; local log=$2; shift 2
   local t0 t1; t0=$(now); attempt "$log" "$@"; t1=$(now); into+=("$(ms "$t0" "$t1")")
 }
-bare=(); cake=(); empty=(); shell=(); inside=(); again=(); cempty=(); ccake=(); cshell=(); pr_whole=(); pr_cached=(); pr_floor=(); pr_cfloor=()
+bare=(); direct=(); cake=(); empty=(); shell=(); inside=(); again=(); cempty=(); ccake=(); cshell=(); pr_whole=(); pr_cached=(); pr_floor=(); pr_cfloor=()
 addin_rounds=${ADDIN_ROUNDS:-$(( rounds < 5 ? 5 : rounds ))}
 cd "$root"
 dotnet tool restore >/dev/null
@@ -168,6 +181,7 @@ dotnet tool restore >/dev/null
 attempt "$work/warm-cache.log" cached_run Empty
 for r in $(seq 1 "$addin_rounds"); do
   timed bare "$work/bare.log" bare_run
+  timed direct "$work/direct.log" direct_run
   timed empty "$work/empty.log" cake_run Empty
   timed cake "$work/publish.log" cake_run Publish
   timed shell "$work/shell.log" cake_run Shell
@@ -183,9 +197,9 @@ for r in $(seq 1 "$addin_rounds"); do
   pr_floor+=("$(awk -v s="${shell[-1]}" -v e="${empty[-1]}" -v b="${bare[-1]}" 'BEGIN {printf "%.3f", (s - e) / b}')")
   pr_cfloor+=("$(awk -v s="${cshell[-1]}" -v e="${cempty[-1]}" -v b="${bare[-1]}" 'BEGIN {printf "%.3f", s / (b + e)}')")
   pr_cached+=("$(awk -v p="${ccake[-1]}" -v e="${cempty[-1]}" -v b="${bare[-1]}" 'BEGIN {printf "%.3f", p / (b + e)}')")
-  echo "round $r: bare ${bare[-1]} ms; dotnet cake Publish ${cake[-1]} ms, Empty ${empty[-1]} ms, Shell ${shell[-1]} ms; with the script cache: Publish ${ccake[-1]} ms, Empty ${cempty[-1]} ms, Shell ${cshell[-1]} ms; inside Cake: first call ${inside[-1]} ms, again ${again[-1]} ms"
+  echo "round $r: bare ${bare[-1]} ms (as buildx's own binary ${direct[-1]} ms); dotnet cake Publish ${cake[-1]} ms, Empty ${empty[-1]} ms, Shell ${shell[-1]} ms; with the script cache: Publish ${ccake[-1]} ms, Empty ${cempty[-1]} ms, Shell ${cshell[-1]} ms; inside Cake: first call ${inside[-1]} ms, again ${again[-1]} ms"
 done
-m_bare=$(median "${bare[@]}"); m_cake=$(median "${cake[@]}"); m_empty=$(median "${empty[@]}")
+m_bare=$(median "${bare[@]}"); m_direct=$(median "${direct[@]}"); m_cake=$(median "${cake[@]}"); m_empty=$(median "${empty[@]}")
 m_ccake=$(median "${ccake[@]}"); m_cempty=$(median "${cempty[@]}"); m_shell=$(median "${shell[@]}"); m_cshell=$(median "${cshell[@]}")
 m_addin=$(( m_cake - m_empty )); m_inside=$(median "${inside[@]}"); m_again=$(median "${again[@]}")
 m_least=$(( m_bare + m_cempty ))
@@ -203,11 +217,13 @@ echo "| the same build again, everything local (a build's fixed cost) | $m_floor
 echo "| the cache's share of the step work: (rebuild - local) / (cold - local) | $(awk -v a="$m_warm" -v b="$m_cold" -v f="$m_floor" 'BEGIN {printf "%.1f", 100 * (a - f) / (b - f)}') % |"
 fi
 echo "| bare: buildx build --push + imagetools inspect (cached) | $m_bare ms |"
+echo "| the same bare commands as buildx's own binary ($plugin build …, $plugin imagetools inspect): without the docker CLI in front | $m_direct ms = $(ratio "$m_direct" "$m_bare")x the bare commands |"
 echo "| dotnet cake --target=Publish (one BuildxBuild + VerifyManifest, cold process) | $m_cake ms |"
 echo "| dotnet cake --target=Empty (Cake start-up + script compile) | $m_empty ms |"
 echo "| whole process less Empty: the addin's work (Publish - Empty) | $m_addin ms = $(ratio "$m_addin" "$m_bare")x the bare commands (target <= 1.10x) |"
 echo "| the same bare commands run by the script itself (StartProcess, no addin), less Empty: Cake's own floor | $(( m_shell - m_empty )) ms = $(ratio "$(( m_shell - m_empty ))" "$m_bare")x the bare commands (paired: $(fmed "${pr_floor[@]}")x) |"
 echo "| the addin against that floor: (Publish - Empty) / (Shell - Empty) | $(ratio "$m_addin" "$(( m_shell - m_empty ))")x |"
+echo "| the addin against the bare commands as buildx's own binary: (Publish - Empty) / direct | $(ratio "$m_addin" "$m_direct")x |"
 echo "| with the script cache: dotnet cake --target=Publish | $m_ccake ms |"
 echo "| with the script cache: dotnet cake --target=Empty | $m_cempty ms |"
 echo "| with the script cache: the whole run against the least it could be (bare + Empty, cache on: $m_least ms) | $(ratio "$m_ccake" "$m_least")x (target <= 1.10x) |"

@@ -125,11 +125,20 @@ if [ "$(cat /usr/local/sbin/runc 2>/dev/null)" != "$wrapper" ]; then
 fi
 
 # dockerd
-if ! docker info >/dev/null 2>&1; then
-  log "starting dockerd"
+# A second try: on a machine just restored, containerd's metadata store (/var/lib/docker/containerd)
+# can take longer to open than dockerd waits for it ("timeout waiting for containerd to start").
+for attempt in 1 2; do
+  docker info >/dev/null 2>&1 && break
+  if [ "$attempt" = 1 ]; then log "starting dockerd"; else log "starting dockerd again (the first one stopped: $(grep -m1 -o 'failed to start containerd.*' "$TESTBED/dockerd.log" || echo 'see dockerd.log'))"; fi
   (PATH=/usr/local/sbin:$PATH nohup dockerd >"$TESTBED/dockerd.log" 2>&1 &)
-  for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
-  docker info >/dev/null 2>&1 || { log "dockerd did not start"; tail -20 "$TESTBED/dockerd.log"; exit 1; }
+  for _ in $(seq 1 60); do
+    sleep 1
+    docker info >/dev/null 2>&1 && break
+    pgrep -x dockerd >/dev/null || break # it gave up: try again
+  done
+done
+if ! docker info >/dev/null 2>&1; then
+  log "dockerd did not start"; tail -20 "$TESTBED/dockerd.log"; exit 1
 fi
 
 # A local QEMU installer image in the style of tonistiigi/binfmt (Docker Hub is out of reach):

@@ -20,6 +20,7 @@ public abstract class DockerRunner<TSettings> : Tool<TSettings>
 
     private readonly IFileSystem _fileSystem;
     private readonly ICakeEnvironment _environment;
+    private readonly IProcessRunner _processRunner;
     // Per call, and per thread of control: independent probes run at the same time on one runner.
     private readonly AsyncLocal<IReadOnlyDictionary<string, string>?> _extraEnvironment = new();
 
@@ -34,6 +35,7 @@ public abstract class DockerRunner<TSettings> : Tool<TSettings>
     {
         _fileSystem = fileSystem;
         _environment = environment;
+        _processRunner = processRunner;
         Log = log;
     }
 
@@ -167,7 +169,7 @@ public abstract class DockerRunner<TSettings> : Tool<TSettings>
         _extraEnvironment.Value = environment;
         try
         {
-            using var process = RunProcess(settings, arguments, processSettings);
+            using var process = Start(settings, arguments, processSettings);
             var timeout = settings.ToolTimeout;
             if (timeout is { } t)
             {
@@ -196,6 +198,36 @@ public abstract class DockerRunner<TSettings> : Tool<TSettings>
         {
             _extraEnvironment.Value = null;
         }
+    }
+
+    // docker buildx … as buildx's own binary when that cannot differ (BuildxPlugin), else through docker as Cake's Tool runs it.
+    private IProcess Start(TSettings settings, ProcessArgumentBuilder arguments, ProcessSettings processSettings)
+    {
+        var docker = settings.ToolPath is null ? GetToolPath(settings)?.MakeAbsolute(_environment) : null;
+        if (BuildxPlugin.Plan(settings, arguments, docker, ConfigFolder(settings), BuildxPlugin.SystemFolders) is not { } plugin)
+        {
+            return RunProcess(settings, arguments, processSettings);
+        }
+
+        // What Cake's Tool.RunProcess sets, for the plugin instead of docker.
+        processSettings.Arguments = plugin.Arguments;
+        processSettings.WorkingDirectory = GetWorkingDirectory(settings).MakeAbsolute(_environment).FullPath;
+        processSettings.EnvironmentVariables = GetEnvironmentVariables(settings);
+        processSettings.NoWorkingDirectory = settings.NoWorkingDirectory;
+        return _processRunner.Start(plugin.Plugin, processSettings)
+            ?? throw new CakeException($"{AliasName}: buildx ('{plugin.Plugin.FullPath}') was not started.");
+    }
+
+    // The docker client configuration folder the process sees: DOCKER_CONFIG as passed, else from the environment, else ~/.docker.
+    private string? ConfigFolder(TSettings settings)
+    {
+        if (GetEnvironmentVariables(settings).TryGetValue("DOCKER_CONFIG", out var passed) && !string.IsNullOrEmpty(passed))
+        {
+            return passed;
+        }
+
+        return _environment.GetEnvironmentVariable("DOCKER_CONFIG") is { Length: > 0 } set ? set
+            : _environment.GetEnvironmentVariable("HOME") is { Length: > 0 } home ? System.IO.Path.Combine(home, ".docker") : null;
     }
 
     // Cake's own "Could not locate executable" names no path: say which ToolPath is wrong.
