@@ -17,6 +17,9 @@
 #      d. Cake's own floor: the same bare commands run by the script (StartProcess, no addin), as a
 #         and b measure Publish (less Empty; with the script cache, against bare + Empty): what
 #         running that work from a Cake script costs before any addin code runs;
+#      (a and d are also given from each process's script start to its end: Cake's start and the
+#      script's compile, 3-4 s that Publish and Empty share, vary by +-0.7 s between rounds and
+#      drown a difference of about 0.7 s; the script prints SCRIPT_START_MS as it starts)
 #      e. the bare commands as buildx's own binary (docker-buildx build …, docker-buildx imagetools
 #         inspect), the way the aliases run buildx: what the docker CLI in front of buildx costs.
 # Medians of ROUNDS rounds (ADDIN_ROUNDS for part 3, default max(ROUNDS, 5)).
@@ -103,6 +106,9 @@ build "$work/steady.log" "$token"
 # process: the first call with its JIT and set-up, then the steady cost).
 cat > "$work/bench.cake" <<CAKE
 #r "$addin"
+// When the compiled script starts to run: the part of the process after Cake's start and the
+// script's compile (the shell takes the process's end; see "after the script starts" below).
+System.Console.WriteLine("SCRIPT_START_MS=" + System.DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
 var image = "$reg/app:$token";
 BuildxBuildResult Build() => BuildxBuild("$ctx", s => s
     .WithBuilder("default")
@@ -172,8 +178,11 @@ cached_run() { CAKE_SETTINGS_ENABLESCRIPTCACHE=true dotnet cake "$work/bench.cak
 timed() { # timed ARRAY LOG command… : append the wall time in ms to ARRAY
   local -n into=$1; local log=$2; shift 2
   local t0 t1; t0=$(now); attempt "$log" "$@"; t1=$(now); into+=("$(ms "$t0" "$t1")")
+  last_end=$t1
 }
-bare=(); direct=(); cake=(); empty=(); shell=(); inside=(); again=(); cempty=(); ccake=(); cshell=(); pr_whole=(); pr_cached=(); pr_floor=(); pr_cfloor=()
+# ms from the script's first statement (SCRIPT_START_MS in LOG) to the end of the process timed last
+after_start() { echo $(( last_end / 1000000 - $(grep -oE 'SCRIPT_START_MS=[0-9]+' "$1" | cut -d= -f2) )); }
+a_cake=(); a_empty=(); a_shell=(); pr_after=(); bare=(); direct=(); cake=(); empty=(); shell=(); inside=(); again=(); cempty=(); ccake=(); cshell=(); pr_whole=(); pr_cached=(); pr_floor=(); pr_cfloor=()
 addin_rounds=${ADDIN_ROUNDS:-$(( rounds < 5 ? 5 : rounds ))}
 cd "$root"
 dotnet tool restore >/dev/null
@@ -182,9 +191,9 @@ attempt "$work/warm-cache.log" cached_run Empty
 for r in $(seq 1 "$addin_rounds"); do
   timed bare "$work/bare.log" bare_run
   timed direct "$work/direct.log" direct_run
-  timed empty "$work/empty.log" cake_run Empty
-  timed cake "$work/publish.log" cake_run Publish
-  timed shell "$work/shell.log" cake_run Shell
+  timed empty "$work/empty.log" cake_run Empty; a_empty+=("$(after_start "$work/empty.log")")
+  timed cake "$work/publish.log" cake_run Publish; a_cake+=("$(after_start "$work/publish.log")")
+  timed shell "$work/shell.log" cake_run Shell; a_shell+=("$(after_start "$work/shell.log")")
   timed cempty "$work/cempty.log" cached_run Empty
   timed ccake "$work/cpublish.log" cached_run Publish
   timed cshell "$work/cshell.log" cached_run Shell
@@ -196,6 +205,7 @@ for r in $(seq 1 "$addin_rounds"); do
   pr_whole+=("$(awk -v p="${cake[-1]}" -v e="${empty[-1]}" -v b="${bare[-1]}" 'BEGIN {printf "%.3f", (p - e) / b}')")
   pr_floor+=("$(awk -v s="${shell[-1]}" -v e="${empty[-1]}" -v b="${bare[-1]}" 'BEGIN {printf "%.3f", (s - e) / b}')")
   pr_cfloor+=("$(awk -v s="${cshell[-1]}" -v e="${cempty[-1]}" -v b="${bare[-1]}" 'BEGIN {printf "%.3f", s / (b + e)}')")
+  pr_after+=("$(awk -v p="${a_cake[-1]}" -v e="${a_empty[-1]}" -v b="${bare[-1]}" 'BEGIN {printf "%.3f", (p - e) / b}')")
   pr_cached+=("$(awk -v p="${ccake[-1]}" -v e="${cempty[-1]}" -v b="${bare[-1]}" 'BEGIN {printf "%.3f", p / (b + e)}')")
   echo "round $r: bare ${bare[-1]} ms (as buildx's own binary ${direct[-1]} ms); dotnet cake Publish ${cake[-1]} ms, Empty ${empty[-1]} ms, Shell ${shell[-1]} ms; with the script cache: Publish ${ccake[-1]} ms, Empty ${cempty[-1]} ms, Shell ${cshell[-1]} ms; inside Cake: first call ${inside[-1]} ms, again ${again[-1]} ms"
 done
@@ -224,9 +234,12 @@ echo "| whole process less Empty: the addin's work (Publish - Empty) | $m_addin 
 echo "| the same bare commands run by the script itself (StartProcess, no addin), less Empty: Cake's own floor | $(( m_shell - m_empty )) ms = $(ratio "$(( m_shell - m_empty ))" "$m_bare")x the bare commands (paired: $(fmed "${pr_floor[@]}")x) |"
 echo "| the addin against that floor: (Publish - Empty) / (Shell - Empty) | $(ratio "$m_addin" "$(( m_shell - m_empty ))")x |"
 echo "| the addin against the bare commands as buildx's own binary: (Publish - Empty) / direct | $(ratio "$m_addin" "$m_direct")x |"
+m_acake=$(median "${a_cake[@]}"); m_aempty=$(median "${a_empty[@]}"); m_ashell=$(median "${a_shell[@]}")
+echo "| the same, each process timed from its script's first statement (what follows Cake's start and the compile, which Publish and Empty share): Publish $m_acake ms, Empty $m_aempty ms, Shell $m_ashell ms | Publish - Empty: $(( m_acake - m_aempty )) ms = $(ratio "$(( m_acake - m_aempty ))" "$m_bare")x the bare commands (paired: $(fmed "${pr_after[@]}")x); Shell - Empty: $(ratio "$(( m_ashell - m_aempty ))" "$m_bare")x |"
 echo "| with the script cache: dotnet cake --target=Publish | $m_ccake ms |"
 echo "| with the script cache: dotnet cake --target=Empty | $m_cempty ms |"
 echo "| with the script cache: the whole run against the least it could be (bare + Empty, cache on: $m_least ms) | $(ratio "$m_ccake" "$m_least")x (target <= 1.10x) |"
+echo "| with the script cache, against the bare commands as buildx's own binary: Publish / (direct + Empty) | $(ratio "$m_ccake" "$(( m_direct + m_cempty ))")x |"
 echo "| with the script cache, Cake's own floor: Shell / (bare + Empty) | $(ratio "$m_cshell" "$m_least")x (paired: $(fmed "${pr_cfloor[@]}")x) |"
 echo "| paired per round, median of the rounds' ratios: (Publish - Empty) / bare; cached Publish / (bare + cached Empty) | $(fmed "${pr_whole[@]}")x; $(fmed "${pr_cached[@]}")x |"
 echo "| BuildxBuild + VerifyManifest timed inside the Cake process, first call | $m_inside ms = $(ratio "$m_inside" "$m_bare")x the bare commands |"
