@@ -203,8 +203,9 @@ public abstract class DockerRunner<TSettings> : Tool<TSettings>
     // docker buildx … as buildx's own binary when that cannot differ (BuildxPlugin), else through docker as Cake's Tool runs it.
     private IProcess Start(TSettings settings, ProcessArgumentBuilder arguments, ProcessSettings processSettings)
     {
+        var variables = GetEnvironmentVariables(settings);
         var docker = settings.ToolPath is null ? GetToolPath(settings)?.MakeAbsolute(_environment) : null;
-        if (BuildxPlugin.Plan(settings, arguments, docker, ConfigFolder(settings), BuildxPlugin.SystemFolders) is not { } plugin)
+        if (docker is null || BuildxPlugin.Plan(settings, arguments, docker, ConfigFolder(variables), BuildxPlugin.SystemFolders) is not { } plugin)
         {
             return RunProcess(settings, arguments, processSettings);
         }
@@ -212,16 +213,16 @@ public abstract class DockerRunner<TSettings> : Tool<TSettings>
         // What Cake's Tool.RunProcess sets, for the plugin instead of docker.
         processSettings.Arguments = plugin.Arguments;
         processSettings.WorkingDirectory = GetWorkingDirectory(settings).MakeAbsolute(_environment).FullPath;
-        processSettings.EnvironmentVariables = GetEnvironmentVariables(settings);
+        processSettings.EnvironmentVariables = variables;
         processSettings.NoWorkingDirectory = settings.NoWorkingDirectory;
         return _processRunner.Start(plugin.Plugin, processSettings)
             ?? throw new CakeException($"{AliasName}: buildx ('{plugin.Plugin.FullPath}') was not started.");
     }
 
     // The docker client configuration folder the process sees: DOCKER_CONFIG as passed, else from the environment, else ~/.docker.
-    private string? ConfigFolder(TSettings settings)
+    private string? ConfigFolder(IDictionary<string, string> variables)
     {
-        if (GetEnvironmentVariables(settings).TryGetValue("DOCKER_CONFIG", out var passed) && !string.IsNullOrEmpty(passed))
+        if (variables.TryGetValue("DOCKER_CONFIG", out var passed) && !string.IsNullOrEmpty(passed))
         {
             return passed;
         }
