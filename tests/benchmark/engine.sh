@@ -22,6 +22,9 @@
 #      drown a difference of about 0.7 s; the script prints SCRIPT_START_MS as it starts)
 #      e. the bare commands as buildx's own binary (docker-buildx build …, docker-buildx imagetools
 #         inspect), the way the aliases run buildx: what the docker CLI in front of buildx costs.
+#      f. where a script-cached Publish goes against Empty and the bare commands (ACCOUNT_ROUNDS
+#         more rounds): Cake's start, the task, the time to buildx starting, buildx (through a
+#         timing wrapper), the verification and the exit, each a median.
 # Medians of ROUNDS rounds (ADDIN_ROUNDS for part 3, default max(ROUNDS, 5)).
 # Usage: bash tests/benchmark/engine.sh [ROUNDS] [MB]     (ENGINE_PARTS=3: part 3 only)
 # Note: `docker buildx prune -af` empties the default builder's whole build cache.
@@ -133,7 +136,13 @@ Task("Shell").Does(() =>
         if (code != 0) throw new Exception("docker " + arguments + " exited with " + code);
     }
 });
-Task("Publish").Does(() => VerifyManifest(Build(), Expect()));
+// TASK_MS and VERIFIED_MS: the marks of the accounting below (two lines of output, well under a millisecond).
+Task("Publish").Does(() =>
+{
+    System.Console.WriteLine("TASK_MS=" + System.DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+    VerifyManifest(Build(), Expect());
+    System.Console.WriteLine("VERIFIED_MS=" + System.DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+});
 Task("Twice").Does(() =>
 {
     var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -209,6 +218,40 @@ for r in $(seq 1 "$addin_rounds"); do
   pr_cached+=("$(awk -v p="${ccake[-1]}" -v e="${cempty[-1]}" -v b="${bare[-1]}" 'BEGIN {printf "%.3f", p / (b + e)}')")
   echo "round $r: bare ${bare[-1]} ms (as buildx's own binary ${direct[-1]} ms); dotnet cake Publish ${cake[-1]} ms, Empty ${empty[-1]} ms, Shell ${shell[-1]} ms; with the script cache: Publish ${ccake[-1]} ms, Empty ${cempty[-1]} ms, Shell ${cshell[-1]} ms; inside Cake: first call ${inside[-1]} ms, again ${again[-1]} ms"
 done
+# Where a script-cached Publish goes, against Empty and the bare commands (ACCOUNT_ROUNDS rounds, default
+# the rounds above). buildx runs through a timing wrapper: a DOCKER_CONFIG of this run's own whose
+# config.json names a plugin folder (cliPluginsExtraDirs) holding a script that notes when the real plugin
+# starts and ends, around it (bash adds a few ms); the script's marks (SCRIPT_START_MS, TASK_MS,
+# VERIFIED_MS) cut the rest; the bare commands are timed one by one.
+account=$work/account; mkdir -p "$account/plugins"
+printf '{"cliPluginsExtraDirs":["%s"]}\n' "$account/plugins" > "$account/config.json"
+cat > "$account/plugins/docker-buildx" <<WRAPPER
+#!/bin/bash
+start=\$(date +%s%3N)
+"$plugin" "\$@"
+code=\$?
+echo "\$start \$(date +%s%3N)" >> "$account/buildx.times"
+exit \$code
+WRAPPER
+chmod +x "$account/plugins/docker-buildx"
+account_run() { DOCKER_CONFIG=$account CAKE_SETTINGS_ENABLESCRIPTCACHE=true dotnet cake "$work/bench.cake" --target="$1"; }
+mark() { grep -oE "$1=[0-9]+" "$2" | cut -d= -f2; }
+ac_bbuild=(); ac_binspect=(); ac_epre=(); ac_eafter=(); ac_ppre=(); ac_task=(); ac_tobx=(); ac_bx=(); ac_post=(); ac_exit=(); ac_pub=(); ac_emp=(); ac_bare=()
+for r in $(seq 1 "${ACCOUNT_ROUNDS:-$addin_rounds}"); do
+  t0=$(now); attempt "$work/bare.log" docker buildx build --builder default --platform linux/amd64,linux/arm64 --build-arg "TOKEN=$token" --tag "$reg/app:$token" --push "$ctx"; t1=$(now)
+  attempt "$work/bare-inspect.log" docker buildx imagetools inspect "$reg/app:$token"; t2=$(now)
+  ac_bbuild+=("$(ms "$t0" "$t1")"); ac_binspect+=("$(ms "$t1" "$t2")"); ac_bare+=("$(ms "$t0" "$t2")")
+  t0=$(now); attempt "$work/aempty.log" cached_run Empty; t1=$(now)
+  start=$(mark SCRIPT_START_MS "$work/aempty.log")
+  ac_emp+=("$(ms "$t0" "$t1")"); ac_epre+=($(( start - t0 / 1000000 ))); ac_eafter+=($(( t1 / 1000000 - start )))
+  rm -f "$account/buildx.times"
+  t0=$(now); attempt "$work/apublish.log" account_run Publish; t1=$(now)
+  start=$(mark SCRIPT_START_MS "$work/apublish.log"); task=$(mark TASK_MS "$work/apublish.log"); verified=$(mark VERIFIED_MS "$work/apublish.log")
+  read -r bx_start bx_end < <(tail -1 "$account/buildx.times") # the last, if a 500 made it try again
+  ac_pub+=("$(ms "$t0" "$t1")"); ac_ppre+=($(( start - t0 / 1000000 ))); ac_task+=($(( task - start ))); ac_tobx+=($(( bx_start - task )))
+  ac_bx+=($(( bx_end - bx_start ))); ac_post+=($(( verified - bx_end ))); ac_exit+=($(( t1 / 1000000 - verified )))
+done
+
 m_bare=$(median "${bare[@]}"); m_direct=$(median "${direct[@]}"); m_cake=$(median "${cake[@]}"); m_empty=$(median "${empty[@]}")
 m_ccake=$(median "${ccake[@]}"); m_cempty=$(median "${cempty[@]}"); m_shell=$(median "${shell[@]}"); m_cshell=$(median "${cshell[@]}")
 m_addin=$(( m_cake - m_empty )); m_inside=$(median "${inside[@]}"); m_again=$(median "${again[@]}")
@@ -245,3 +288,13 @@ echo "| paired per round, median of the rounds' ratios: (Publish - Empty) / bare
 echo "| BuildxBuild + VerifyManifest timed inside the Cake process, first call | $m_inside ms = $(ratio "$m_inside" "$m_bare")x the bare commands |"
 echo "| the same, second call in the same process (steady cost) | $m_again ms = $(ratio "$m_again" "$m_bare")x the bare commands |"
 echo "| pushes the registry answered with a 500 and that were tried again | $retried |"
+echo
+echo "| where a script-cached run goes, ms (medians of ${#ac_pub[@]} rounds; buildx timed by a wrapper) | Empty | Publish | bare commands |"
+echo "| --- | --- | --- | --- |"
+echo "| Cake's start, to the script's first statement | $(median "${ac_epre[@]}") | $(median "${ac_ppre[@]}") | — |"
+echo "| the script's first statement to the task | $(median "${ac_eafter[@]}") (to the process's end) | $(median "${ac_task[@]}") | — |"
+echo "| the task to buildx starting (settings, checks, docker lookup, process start) | — | $(median "${ac_tobx[@]}") | — |"
+echo "| buildx build --push | — | $(median "${ac_bx[@]}") | $(median "${ac_bbuild[@]}") (docker buildx build) |"
+echo "| buildx's end to verified (VerifyManifest; bare: docker buildx imagetools inspect) | — | $(median "${ac_post[@]}") | $(median "${ac_binspect[@]}") |"
+echo "| verified to the process's end | — | $(median "${ac_exit[@]}") | — |"
+echo "| whole | $(median "${ac_emp[@]}") | $(median "${ac_pub[@]}") = $(ratio "$(median "${ac_pub[@]}")" "$(( $(median "${ac_bare[@]}") + $(median "${ac_emp[@]}") ))")x (bare + Empty) | $(median "${ac_bare[@]}") |"

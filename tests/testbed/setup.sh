@@ -125,9 +125,10 @@ if [ "$(cat /usr/local/sbin/runc 2>/dev/null)" != "$wrapper" ]; then
 fi
 
 # dockerd
-# A second try: on a machine just restored, containerd's metadata store (/var/lib/docker/containerd)
-# can take longer to open than dockerd waits for it ("timeout waiting for containerd to start").
-for attempt in 1 2; do
+# Up to four tries: on a machine just restored, containerd's metadata store (/var/lib/docker/containerd)
+# can take longer to open than dockerd waits for it ("timeout waiting for containerd to start");
+# each try reads more of it into the page cache (seen: two tries failing, the third starting).
+for attempt in 1 2 3 4; do
   docker info >/dev/null 2>&1 && break
   if [ "$attempt" = 1 ]; then log "starting dockerd"; else log "starting dockerd again (the first one stopped: $(grep -m1 -o 'failed to start containerd.*' "$TESTBED/dockerd.log" || echo 'see dockerd.log'))"; fi
   (PATH=/usr/local/sbin:$PATH nohup dockerd >"$TESTBED/dockerd.log" 2>&1 &)

@@ -37,7 +37,7 @@ public sealed class BuildxBuildRunner : DockerRunner<BuildxBuildSettings>
     /// <param name="log">The log.</param>
     /// <param name="probe">Reads the builder and the engine's image store before a multi-platform load (BuildxBuild asks buildx no version: see ProgressChoice).</param>
     /// <param name="preflight">Makes the Dockerfile check, called only when a build checks its Dockerfile (nothing of the preflight is built otherwise).</param>
-    /// <param name="rehearse">Starts the rehearsal of what the build will run (see <see cref="FirstUseRehearsal"/>), as the build begins.</param>
+    /// <param name="rehearse">Starts a rehearsal of what the build will run (see <see cref="FirstUseRehearsal"/>): the preflight's as the build begins, the summary's and the verification's once docker has started.</param>
     internal BuildxBuildRunner(IFileSystem fileSystem, ICakeEnvironment environment, IProcessRunner processRunner, IToolLocator tools, ICakeLog log, IBuildxProbe probe, Func<IPreflight> preflight, Action<Rehearse> rehearse)
         : base(fileSystem, environment, processRunner, tools, log)
     {
@@ -59,9 +59,10 @@ public sealed class BuildxBuildRunner : DockerRunner<BuildxBuildSettings>
         var parts = (!settings.SkipPreflight && settings.Platforms.Count > 0 ? Rehearse.Preflight : Rehearse.None)
             | (ProgressChoice.ReadsRawJson(settings) ? Rehearse.Progress : Rehearse.None)
             | (Pushes(settings) ? Rehearse.Verification : Rehearse.None);
-        if (parts != Rehearse.None)
+        LookUpDockerEarly(settings); // on another thread while this one validates and checks the Dockerfile
+        if (parts.HasFlag(Rehearse.Preflight))
         {
-            _rehearse(parts); // compiled on another thread while this one validates and docker builds
+            _rehearse(Rehearse.Preflight); // compiled on another thread ahead of this one
         }
 
         var plan = new BuildxBuildPlan(settings, FileSystem, Environment);
@@ -80,7 +81,7 @@ public sealed class BuildxBuildRunner : DockerRunner<BuildxBuildSettings>
         try
         {
             var docker = settings.Progress is null && !settings.Quiet ? Target(settings).Identity : null;
-            return Build(settings, plan, metadataFile, docker, ProgressChoice.Refused(docker));
+            return Build(settings, plan, metadataFile, docker, ProgressChoice.Refused(docker), parts & ~Rehearse.Preflight);
         }
         finally
         {
@@ -99,7 +100,7 @@ public sealed class BuildxBuildRunner : DockerRunner<BuildxBuildSettings>
     internal ProcessArgumentBuilder GetArguments(BuildxBuildSettings settings, FilePath temporaryMetadataFile, BuildProgress? defaultProgress = null) =>
         new BuildxBuildPlan(settings, FileSystem, Environment).Arguments(temporaryMetadataFile, defaultProgress);
 
-    private BuildxBuildResult Build(BuildxBuildSettings settings, BuildxBuildPlan plan, FilePath metadataFile, string? docker, bool rawJsonRefused)
+    private BuildxBuildResult Build(BuildxBuildSettings settings, BuildxBuildPlan plan, FilePath metadataFile, string? docker, bool rawJsonRefused, Rehearse whileBuilding)
     {
         var secretValues = settings.Secrets.Where(s => s.IsFromValue).ToArray();
         var secrets = plan.SecretValues(); // new SecretRedactor(secrets) masks them in anything else this build prints
@@ -111,6 +112,7 @@ public sealed class BuildxBuildRunner : DockerRunner<BuildxBuildSettings>
             Environment = secretValues.ToDictionary(s => s.EnvironmentVariable!, s => s.Value!),
             Secrets = secrets,
             TranslateErrorLine = progressReader is null ? null : progressReader.Read,
+            Started = whileBuilding == Rehearse.None ? null : () => _rehearse(whileBuilding), // compiled while docker builds
         };
         try
         {
@@ -120,7 +122,7 @@ public sealed class BuildxBuildRunner : DockerRunner<BuildxBuildSettings>
         {
             ProgressChoice.NoteRefusal(docker);
             Log.Information("BuildxBuild: this buildx does not know --progress=rawjson (buildx 0.11); building again with plain progress.");
-            return Build(settings, plan, metadataFile, docker, rawJsonRefused: true);
+            return Build(settings, plan, metadataFile, docker, rawJsonRefused: true, whileBuilding);
         }
         catch (CakeException)
         {

@@ -23,9 +23,11 @@ internal enum Rehearse
 /// <summary>
 /// Compiles ahead, on a thread-pool thread, the code a cold process's first build runs next. A
 /// `dotnet cake` process JIT-compiles every method of the addin on first use (an x64 ReadyToRun
-/// image would spare that, but an arm64 Cake refuses it: docs/benchmarks.md); BuildxBuild starts
-/// this as it begins, so the Dockerfile preflight is compiled while the settings are validated, and
-/// the progress summary and the verification while docker builds. Each part runs once per process,
+/// image would spare that, but an arm64 Cake refuses it: docs/benchmarks.md). BuildxBuild starts the
+/// preflight's part as it begins, so that the Dockerfile check is compiled while the settings are
+/// validated, and the progress summary's and the verification's once docker has started, so that
+/// they are compiled while docker builds and leave the two cores of a small runner to the checks
+/// and the docker lookup before it (docs/benchmarks.md, "The fifth pass"). Each part runs once per process,
 /// on data held in memory: no socket, process, file or log (the verification's HTTP/1.1 connection
 /// is a <see cref="Registry.MemoryConnection"/>); whatever a rehearsal throws is dropped, because it can
 /// only ever cost the time it saves.

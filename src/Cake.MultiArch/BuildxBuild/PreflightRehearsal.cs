@@ -35,12 +35,17 @@ internal static class PreflightRehearsal
     /// <returns>The result (no finding, the base image serving both platforms: the tests hold it to that).</returns>
     internal static async Task<CheckDockerfileResult> CheckAsync(IFileSystem fileSystem, ICakeEnvironment environment)
     {
-        var registry = new MemoryRegistry();
-        _ = registry.AddTwoPlatformImage("1");
+        // Made when the check first asks for the base image, so that the parser and the checks compile first.
+        var registry = new Lazy<MemoryRegistry>(() =>
+        {
+            var made = new MemoryRegistry();
+            _ = made.AddTwoPlatformImage("1");
+            return made;
+        });
         var settings = new CheckDockerfileSettings();
         settings.Platforms.Add(Platform.Parse("linux/amd64"));
         settings.Platforms.Add(Platform.Parse("linux/arm64"));
-        var runner = new CheckDockerfileRunner(fileSystem, environment, new NullLog(), _ => new RegistryClient(new RegistryClientOptions { MaxAttempts = 1 }, registry));
+        var runner = new CheckDockerfileRunner(fileSystem, environment, new NullLog(), _ => new RegistryClient(new RegistryClientOptions { MaxAttempts = 1 }, registry.Value));
         var result = await runner.CheckTextAsync(Dockerfile, "Dockerfile (rehearsal)", settings, CancellationToken.None).ConfigureAwait(false);
         runner.Log(result, "BuildxBuild");
         return result;

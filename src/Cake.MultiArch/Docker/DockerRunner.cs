@@ -115,7 +115,7 @@ public abstract class DockerRunner<TSettings> : Tool<TSettings>
             RedirectedStandardErrorHandler = errors.Handler(options.LogErrorOutput, options.TranslateErrorLine),
         };
 
-        var exitCode = RunAndWait(settings, arguments, processSettings, options.Environment);
+        var exitCode = RunAndWait(settings, arguments, processSettings, options);
         var outLines = output.Lines();
         var errLines = errors.Lines();
         if (exitCode != 0 && !options.AllowedExitCodes.Contains(exitCode))
@@ -150,6 +150,33 @@ public abstract class DockerRunner<TSettings> : Tool<TSettings>
         return new DockerTarget(Run, DockerTarget.MakeIdentity(executable.MakeAbsolute(_environment).FullPath, seen), Log, AliasName);
     }
 
+    /// <summary>
+    /// Starts looking docker up (Cake's tool locator: its tools folder, then PATH) on another thread,
+    /// for a runner with work to do before docker starts (BuildxBuild's checks): the first call that
+    /// needs docker then waits for this answer instead of walking again (<see cref="ToolLocatorOnce"/>).
+    /// The lookup only reads; nothing starts. With ToolPath set there is nothing to look up.
+    /// </summary>
+    /// <param name="settings">The settings.</param>
+    private protected void LookUpDockerEarly(TSettings settings)
+    {
+        if (settings.ToolPath is not null)
+        {
+            return;
+        }
+
+        _ = Task.Run(() =>
+        {
+            try
+            {
+                _ = GetToolPath(settings);
+            }
+            catch (Exception)
+            {
+                // Kept by ToolLocatorOnce: the call that needs docker meets the same error on its own thread.
+            }
+        });
+    }
+
     /// <summary>Makes the error for a docker call whose non-zero exit the caller allowed but cannot handle.</summary>
     /// <param name="subject">What the call does.</param>
     /// <param name="result">What it returned.</param>
@@ -164,12 +191,13 @@ public abstract class DockerRunner<TSettings> : Tool<TSettings>
         return $"{AliasName}: {subject} failed with exit code {exitCode}.{said}";
     }
 
-    private int RunAndWait(TSettings settings, ProcessArgumentBuilder arguments, ProcessSettings processSettings, IReadOnlyDictionary<string, string> environment)
+    private int RunAndWait(TSettings settings, ProcessArgumentBuilder arguments, ProcessSettings processSettings, DockerRunOptions options)
     {
-        _extraEnvironment.Value = environment;
+        _extraEnvironment.Value = options.Environment;
         try
         {
             using var process = Start(settings, arguments, processSettings);
+            options.Started?.Invoke();
             var timeout = settings.ToolTimeout;
             if (timeout is { } t)
             {
@@ -280,6 +308,9 @@ internal sealed record DockerRunOptions(string Subject)
 
     /// <summary>Gets the non-zero exit codes the caller handles itself.</summary>
     public IReadOnlyCollection<int> AllowedExitCodes { get; init; } = [];
+
+    /// <summary>Gets what to do once docker has started (on the calling thread, while docker runs).</summary>
+    public Action? Started { get; init; }
 }
 
 /// <summary>What one docker call returned.</summary>

@@ -1,11 +1,13 @@
 using Cake.Core;
 using Cake.Core.IO;
+using Cake.Core.Tooling;
 using Cake.MultiArch.BuildxBuild;
 using Cake.MultiArch.BuildxVersion;
 using Cake.MultiArch.CheckDockerfile;
 using Cake.MultiArch.Docker;
 using Cake.MultiArch.EnsureBuilder;
 using Cake.MultiArch.Tests.Fixtures;
+using NSubstitute;
 
 namespace Cake.MultiArch.Tests.BuildxBuild;
 
@@ -118,12 +120,16 @@ public sealed class BuildxBuildCollaboratorTests
         [InlineData("Push")]
         [InlineData("type=registry")]
         [InlineData("type=image,push=true")]
-        public void Should_Start_The_Verification_Rehearsal_Before_A_Pushing_Build_Starts(string push)
+        public void Should_Start_The_Verification_Rehearsal_Once_Docker_Has_Started_And_Before_It_Exits(string push)
         {
-            // Given
+            // Given: a build that takes a second, so that the rehearsal's start can be placed in it
             using var harness = new BuildxHarness();
-            var buildsBefore = new List<int>();
-            var runner = NewRunner(harness, new FakeProbe(null), () => new FakePreflight(), parts => buildsBefore.Add(parts.HasFlag(Rehearse.Verification) ? harness.Docker.Calls.Count : -1));
+            var seen = new List<(Rehearse Parts, bool Started, bool Ended)>();
+            var runner = NewRunner(harness, new FakeProbe(null), () => new FakePreflight(), parts =>
+            {
+                var started = SpinWait.SpinUntil(() => harness.Docker.Events.Any(e => e.StartsWith("start 1 buildx build", StringComparison.Ordinal)), TimeSpan.FromSeconds(10));
+                seen.Add((parts, started, harness.Docker.Events.Contains("end 1")));
+            });
             var settings = harness.NewSettings().WithTag("registry.example/app:1");
             _ = push switch
             {
@@ -131,21 +137,68 @@ public sealed class BuildxBuildCollaboratorTests
                 "type=registry" => settings.WithOutput(new BuildOutput(BuildOutputType.Registry)),
                 _ => settings.WithOutput(new BuildOutput(BuildOutputType.Image) { Push = true }),
             };
-            harness.Docker.On("buildx build", metadataFixture: TestPaths.Fixture("buildx/meta.json"));
+            harness.Docker.On("buildx build", metadataFixture: TestPaths.Fixture("buildx/meta.json"), sleepSeconds: 1);
 
             // When
             runner.Run(settings);
 
-            // Then: once, before docker started
-            Assert.Equal([0], buildsBefore);
+            // Then: once, with the progress summary, while docker ran (the checks before it have both cores)
+            Assert.Equal([(Rehearse.Verification | Rehearse.Progress, true, false)], seen);
             Assert.Single(harness.Docker.Calls, IsBuild);
         }
 
+        [Fact]
+        public void Should_Look_Docker_Up_While_The_Dockerfile_Is_Checked()
+        {
+            // Given: docker found through Cake's tool locator, and a preflight that waits for that lookup
+            using var harness = new BuildxHarness();
+            harness.Docker.On("buildx build", metadataFixture: TestPaths.Fixture("buildx/meta.json"));
+            using var asked = new ManualResetEventSlim();
+            var tools = Substitute.For<IToolLocator>();
+            tools.Resolve(Arg.Any<IEnumerable<string>>()).Returns(_ =>
+            {
+                asked.Set();
+                return new FilePath(harness.Docker.Path);
+            });
+            var askedDuringPreflight = false;
+            var preflight = new FakePreflight { OnRun = () => askedDuringPreflight = asked.Wait(TimeSpan.FromSeconds(10)) };
+            var settings = harness.NewSettings().WithPlatform("linux/amd64", "linux/arm64").WithTag("registry.example/app:1");
+            settings.ToolPath = null;
+
+            // When
+            _ = new BuildxBuildRunner(harness.Cake.FileSystem, harness.Cake.Environment, harness.Cake.ProcessRunner, tools, harness.Cake.Log.Log, new FakeProbe(null), () => preflight, _ => { }).Run(settings);
+
+            // Then: looked up on another thread before the check ended, once for the whole build
+            Assert.True(askedDuringPreflight);
+            Assert.Single(preflight.Calls);
+            Assert.Single(harness.Docker.Calls, IsBuild);
+            tools.Received(1).Resolve(Arg.Any<IEnumerable<string>>());
+        }
+
+        [Fact]
+        public void Should_Raise_The_Tool_Locators_Error_On_The_Alias_Thread_When_The_Early_Lookup_Fails()
+        {
+            // Given: Cake's tool locator throws (a tools folder it cannot read)
+            using var harness = new BuildxHarness();
+            var tools = Substitute.For<IToolLocator>();
+            tools.Resolve(Arg.Any<IEnumerable<string>>()).Returns<FilePath>(_ => throw new UnauthorizedAccessException("Access to the path '/work/tools/x' is denied."));
+            var settings = harness.NewSettings().WithPlatform("linux/amd64").WithTag("registry.example/app:1").WithoutPreflight();
+            settings.ToolPath = null;
+
+            // When
+            var ex = Assert.Throws<UnauthorizedAccessException>(() => new BuildxBuildRunner(harness.Cake.FileSystem, harness.Cake.Environment, harness.Cake.ProcessRunner, tools, harness.Cake.Log.Log, new FakeProbe(null), () => new FakePreflight(), _ => { }).Run(settings));
+
+            // Then: the locator's own words, asked once, and nothing started
+            Assert.Equal("Access to the path '/work/tools/x' is denied.", ex.Message);
+            tools.Received(1).Resolve(Arg.Any<IEnumerable<string>>());
+            Assert.Empty(harness.Docker.Calls);
+        }
+
         [Theory]
-        [InlineData(false, true, 7)]
-        [InlineData(false, false, 5)]
-        [InlineData(true, true, 6)]
-        public void Should_Rehearse_The_Preflight_When_The_Build_Will_Check_Its_Dockerfile(bool skipPreflight, bool push, int expected)
+        [InlineData(false, true, new[] { 1, 6 })]
+        [InlineData(false, false, new[] { 1, 4 })]
+        [InlineData(true, true, new[] { 6 })]
+        public void Should_Rehearse_The_Preflight_When_The_Build_Will_Check_Its_Dockerfile(bool skipPreflight, bool push, int[] expected)
         {
             // Given: platforms set, so the preflight runs unless skipped
             using var harness = new BuildxHarness();
@@ -155,8 +208,8 @@ public sealed class BuildxBuildCollaboratorTests
             // When
             var rehearsed = Rehearsed(harness, settings);
 
-            // Then: 1 the preflight, 2 the verification, 4 the progress summary (rawjson, the default)
-            Assert.Equal([(Rehearse)expected], rehearsed);
+            // Then: 1 the preflight, as the build starts; then, once docker runs, 2 the verification and 4 the progress summary (rawjson, the default)
+            Assert.Equal(expected.Select(e => (Rehearse)e), rehearsed);
         }
 
         [Theory]

@@ -36,6 +36,33 @@ public sealed class ToolLocatorOnceTests
         }
 
         [Fact]
+        public async Task Should_Walk_Once_When_Two_Threads_Ask_At_Once()
+        {
+            // Given: Cake's walk holds the first caller until the second has asked too
+            var inner = Substitute.For<IToolLocator>();
+            using var entered = new ManualResetEventSlim();
+            using var release = new ManualResetEventSlim();
+            inner.Resolve(Arg.Any<IEnumerable<string>>()).Returns(call =>
+            {
+                entered.Set();
+                _ = release.Wait(TimeSpan.FromSeconds(10));
+                return new FilePath("/usr/bin/docker");
+            });
+            var tools = new ToolLocatorOnce(inner);
+
+            // When: the second asks while the first walks
+            var first = Task.Run(() => tools.Resolve(["docker", "docker.exe"]), TestContext.Current.CancellationToken);
+            Assert.True(entered.Wait(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
+            var second = Task.Run(() => tools.Resolve(["docker", "docker.exe"]), TestContext.Current.CancellationToken);
+            await Task.Delay(300, TestContext.Current.CancellationToken); // it waits for the first's answer instead of walking
+            release.Set();
+
+            // Then
+            Assert.Same(await first, await second);
+            inner.Received(1).Resolve(Arg.Any<IEnumerable<string>>());
+        }
+
+        [Fact]
         public void Should_Ask_Again_After_A_Tool_Is_Registered()
         {
             // Given
