@@ -167,10 +167,9 @@ attempt() { # attempt LOG command… : run it; on a registry 500, once more
   fi
   cat "$log"; exit 1
 }
-bare_run() {
-  docker buildx build --builder default --platform linux/amd64,linux/arm64 --build-arg "TOKEN=$token" --tag "$reg/app:$token" --push "$ctx" \
-    && docker buildx imagetools inspect "$reg/app:$token"
-}
+bare_build() { docker buildx build --builder default --platform linux/amd64,linux/arm64 --build-arg "TOKEN=$token" --tag "$reg/app:$token" --push "$ctx"; }
+bare_inspect() { docker buildx imagetools inspect "$reg/app:$token"; }
+bare_run() { bare_build && bare_inspect; }
 # The same bare commands run as buildx's own binary (standalone), as the aliases run them (docs/engine.md,
 # "How the aliases run buildx"): the docker CLI's cost in front of each buildx command, shown apart.
 plugin=""
@@ -238,8 +237,8 @@ account_run() { DOCKER_CONFIG=$account CAKE_SETTINGS_ENABLESCRIPTCACHE=true dotn
 mark() { grep -oE "$1=[0-9]+" "$2" | cut -d= -f2; }
 ac_bbuild=(); ac_binspect=(); ac_epre=(); ac_eafter=(); ac_ppre=(); ac_task=(); ac_tobx=(); ac_bx=(); ac_post=(); ac_exit=(); ac_pub=(); ac_emp=(); ac_bare=()
 for r in $(seq 1 "${ACCOUNT_ROUNDS:-$addin_rounds}"); do
-  t0=$(now); attempt "$work/bare.log" docker buildx build --builder default --platform linux/amd64,linux/arm64 --build-arg "TOKEN=$token" --tag "$reg/app:$token" --push "$ctx"; t1=$(now)
-  attempt "$work/bare-inspect.log" docker buildx imagetools inspect "$reg/app:$token"; t2=$(now)
+  t0=$(now); attempt "$work/bare.log" bare_build; t1=$(now)
+  attempt "$work/bare-inspect.log" bare_inspect; t2=$(now)
   ac_bbuild+=("$(ms "$t0" "$t1")"); ac_binspect+=("$(ms "$t1" "$t2")"); ac_bare+=("$(ms "$t0" "$t2")")
   t0=$(now); attempt "$work/aempty.log" cached_run Empty; t1=$(now)
   start=$(mark SCRIPT_START_MS "$work/aempty.log")

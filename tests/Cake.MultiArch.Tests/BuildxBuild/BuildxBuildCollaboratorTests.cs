@@ -166,7 +166,7 @@ public sealed class BuildxBuildCollaboratorTests
             settings.ToolPath = null;
 
             // When
-            _ = new BuildxBuildRunner(harness.Cake.FileSystem, harness.Cake.Environment, harness.Cake.ProcessRunner, tools, harness.Cake.Log.Log, new FakeProbe(null), () => preflight, _ => { }).Run(settings);
+            _ = NewRunner(harness, new FakeProbe(null), () => preflight, tools: tools).Run(settings);
 
             // Then: looked up on another thread before the check ended, once for the whole build
             Assert.True(askedDuringPreflight);
@@ -186,7 +186,7 @@ public sealed class BuildxBuildCollaboratorTests
             settings.ToolPath = null;
 
             // When
-            var ex = Assert.Throws<UnauthorizedAccessException>(() => new BuildxBuildRunner(harness.Cake.FileSystem, harness.Cake.Environment, harness.Cake.ProcessRunner, tools, harness.Cake.Log.Log, new FakeProbe(null), () => new FakePreflight(), _ => { }).Run(settings));
+            var ex = Assert.Throws<UnauthorizedAccessException>(() => NewRunner(harness, new FakeProbe(null), () => new FakePreflight(), tools: tools).Run(settings));
 
             // Then: the locator's own words, asked once, and nothing started
             Assert.Equal("Access to the path '/work/tools/x' is denied.", ex.Message);
@@ -271,8 +271,8 @@ public sealed class BuildxBuildCollaboratorTests
 
         private static BuildxBuildRunner NewRunner(BuildxHarness harness, IBuildxProbe probe, IPreflight preflight) => NewRunner(harness, probe, () => preflight);
 
-        private static BuildxBuildRunner NewRunner(BuildxHarness harness, IBuildxProbe probe, Func<IPreflight> preflight, Action<Rehearse>? rehearse = null) =>
-            new(harness.Cake.FileSystem, harness.Cake.Environment, harness.Cake.ProcessRunner, harness.Cake.Tools, harness.Cake.Log.Log, probe, preflight, rehearse ?? (_ => { }));
+        private static BuildxBuildRunner NewRunner(BuildxHarness harness, IBuildxProbe probe, Func<IPreflight> preflight, Action<Rehearse>? rehearse = null, IToolLocator? tools = null) =>
+            new(harness.Cake.FileSystem, harness.Cake.Environment, harness.Cake.ProcessRunner, tools ?? harness.Cake.Tools, harness.Cake.Log.Log, probe, preflight, rehearse ?? (_ => { }));
     }
 
     private sealed class FakeProbe(EnsureBuilderResult? builder) : IBuildxProbe
