@@ -33,8 +33,9 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 rounds=${1:-3}
 mb=${2:-400}
 TESTBED=${TESTBED:-/var/cache/cake-multiarch}
-addin=${ADDIN:-"$root/src/Cake.MultiArch/bin/Release/net10.0/Cake.MultiArch.dll"}   # ADDIN=…/Cake.MultiArch.dll measures another build
-[ -f "$addin" ] || { echo "build the addin first: dotnet cake build/build.cake --target=Pack ($addin is missing)"; exit 1; }
+# The package from artifacts/ as users install it, or ADDIN=…/Cake.MultiArch.dll (tests/benchmark/addin-directive.sh).
+source "$root/tests/benchmark/addin-directive.sh"
+addin_directive_for "$root"
 work=$(mktemp -d)
 suffix=$$
 # The test bed's persistent registry (tests/testbed/setup.sh), in a repository of this run's own.
@@ -108,7 +109,9 @@ build "$work/steady.log" "$token"
 # BuildxBuild + VerifyManifest, as a user's run does) and Twice (the same twice, timed inside the
 # process: the first call with its JIT and set-up, then the steady cost).
 cat > "$work/bench.cake" <<CAKE
-#r "$addin"
+$addin_directive
+// Which copy Cake loaded (the package's runtimes/RID/lib folder for this machine, or lib/).
+System.Console.WriteLine("ADDIN_FILE=" + typeof(Platform).Assembly.Location);
 // When the compiled script starts to run: the part of the process after Cake's start and the
 // script's compile (the shell takes the process's end; see "after the script starts" below).
 System.Console.WriteLine("SCRIPT_START_MS=" + System.DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
@@ -196,6 +199,7 @@ cd "$root"
 dotnet tool restore >/dev/null
 # The script cache is filled once before the rounds (its first run compiles and stores).
 attempt "$work/warm-cache.log" cached_run Empty
+echo "addin: $addin_directive; Cake loaded $(addin_loaded "$work/warm-cache.log")"
 for r in $(seq 1 "$addin_rounds"); do
   timed bare "$work/bare.log" bare_run
   timed direct "$work/direct.log" direct_run

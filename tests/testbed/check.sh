@@ -24,6 +24,12 @@ bad() { printf 'check: MISSING %s: %s\n' "$1" "$2"; missing+=("$1"); }   # bad P
 if curl -sf "http://$TESTBED_REGISTRY/v2/" >/dev/null 2>&1; then ok "registry: http://$TESTBED_REGISTRY"
 else bad registry "nothing answers on http://$TESTBED_REGISTRY/v2/"; fi
 
+# The arm64 .NET runtime and sysroot for arm64-cake.sh (step 5 of setup.sh).
+arm64_dotnet="$TESTBED/bench-dotnet/dotnet-arm64"
+if ls "$arm64_dotnet"/shared/Microsoft.NETCore.App/*/libcoreclr.so >/dev/null 2>&1 && [ -e "$TESTBED/bench-dotnet/sysroot-arm64/lib/ld-linux-aarch64.so.1" ]; then
+  ok "arm64 .NET runtime: $arm64_dotnet ($(ls "$arm64_dotnet/shared/Microsoft.NETCore.App" | sort -V | tail -1))"
+else bad "arm64 .NET runtime" "no $arm64_dotnet with a sysroot beside it (setup.sh step 5)"; fi
+
 # The BuildKit proxy: the engine's BuildKit answers through each port (HTTP/2 SETTINGS frame).
 for addr in $BUILDKIT_PROXY_ADDRS; do
   if out=$(perl "$here/buildkit-proxy.pl" --check "$addr" 2>&1); then ok "buildkit-proxy: tcp://$addr (pid $(cat "$TESTBED/buildkit-proxy.pid" 2>/dev/null || echo '?'))"

@@ -430,4 +430,13 @@ if [ "$(curl -sf -H 'Accept: application/vnd.oci.image.index.v1+json' \
   docker image rm "$SBOM_SCANNER" >/dev/null 2>&1 || true
 fi
 log "SBOM scanner: --sbom=generator=$SBOM_SCANNER"
+
+# 5. An arm64 .NET runtime and sysroot (NuGet's runtime and host packs for linux-arm64, Debian's arm64
+#    libc6, libgcc-s1, libstdc++6, libssl3, zlib1g), for running Cake itself as arm64 under QEMU
+#    (arm64-cake.sh): PackageTests checks that an arm64 Cake loads the package's arm64 copy. Made once,
+#    reused (tests/benchmark/arm64-dotnet.sh, shared with the .NET benchmarks).
+# shellcheck source=../benchmark/arm64-dotnet.sh
+source "$TESTBED_SRC/../benchmark/arm64-dotnet.sh"
+arm64_runtime "$TESTBED/bench-dotnet" | while read -r line; do log "$line"; done
+log "arm64 .NET runtime: $TESTBED/bench-dotnet/dotnet-arm64 ($(dotnet --list-runtimes | awk '$1 == "Microsoft.NETCore.App" {print $2}' | sort -V | tail -1))"
 bash "$TESTBED_SRC/check.sh"

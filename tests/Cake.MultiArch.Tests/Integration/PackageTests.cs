@@ -13,34 +13,13 @@ namespace Cake.MultiArch.Tests.Integration;
 [Collection("registry")]
 public sealed class PackageTests(RegistryBed bed)
 {
-    // Both packages, packed once for the class by this repository's own projects (in a
-    // configuration of their own, so a concurrent Release build elsewhere cannot collide with it).
-    private static readonly Lazy<(string Feed, string Version)> Packed = new(() =>
-    {
-        var feed = Directory.CreateTempSubdirectory("cake-multiarch-feed-").FullName;
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(feed, recursive: true);
-        foreach (var project in new[] { "src/Cake.MultiArch/Cake.MultiArch.csproj", "src/Cake.MultiArch.Recipe/Cake.MultiArch.Recipe.csproj" })
-        {
-            var (packExit, packOutput) = TestBed.RunIn(
-                "dotnet", TestPaths.RepositoryRoot, new Dictionary<string, string>(),
-                "pack", project, "--configuration", "PackageTest", "--output", feed, "--no-restore", "-p:ContinuousIntegrationBuild=true");
-            if (packExit != 0)
-            {
-                throw new InvalidOperationException($"dotnet pack {project} failed: {packOutput}");
-            }
-        }
-
-        var nupkg = Directory.GetFiles(feed, "Cake.MultiArch.*.nupkg").Single(f => !Path.GetFileName(f).StartsWith("Cake.MultiArch.Recipe.", StringComparison.Ordinal));
-        return (feed, Path.GetFileNameWithoutExtension(nupkg)["Cake.MultiArch.".Length..]);
-    }, LazyThreadSafetyMode.ExecutionAndPublication);
-
     [Fact]
     public async Task Should_Install_The_Package_With_Addin_And_Run_Every_Alias()
     {
         // Given
         bed.Require();
         using var dir = new TempDirectory();
-        var (feed, version) = Packed.Value;
+        var (feed, version) = PackedPackages.Value;
 
         // A zstd-compressed single-platform image (this machine's /bin/busybox, amd64) in the real registry.
         var (image, pinned) = await PushZstdImageAsync("cma/zstd", "1");
@@ -54,6 +33,7 @@ public sealed class PackageTests(RegistryBed bed)
         dir.WriteFile("app/Dockerfile", BuildxHarness.Dockerfile);
         var script = dir.WriteFile("build.cake", $$"""
             #addin nuget:file://{{feed}}?package=Cake.MultiArch&version={{version}}
+            Information("ADDIN_FILE=" + typeof(Platform).Assembly.Location);
             var docker = "{{docker.Path}}";
             var qemu = RegisterQemu(new RegisterQemuSettings { Platforms = { "linux/amd64" } });
             Information("QEMU=" + qemu.Platforms.Count);
@@ -88,6 +68,13 @@ public sealed class PackageTests(RegistryBed bed)
         Assert.True(exitCode == 0, output);
         Assert.Matches(@"^0\.1\.0(-preview\.0\.\d+)?$", version);
         Assert.True(File.Exists(Path.Combine(dir.Path, "tools", "Addins", $"Cake.MultiArch.{version}", "lib", "net10.0", "ZstdSharp.dll")), "the bundled dependency comes with the package");
+
+        // Cake chose the package's copy for this machine (NuGet's RID rules): the ReadyToRun one on
+        // x64 or arm64 Linux, beside its own ZstdSharp.dll (the zstd image below is verified with it).
+        var installed = Path.Combine(dir.Path, "tools", "Addins", $"Cake.MultiArch.{version}");
+        var copy = PackedPackages.CopyFor(System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture);
+        Assert.Contains("ADDIN_FILE=" + Path.Combine(installed, copy, "Cake.MultiArch.dll") + "\n", output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(installed, copy, "ZstdSharp.dll")), output);
         Assert.Contains("QEMU=1", output, StringComparison.Ordinal);
         Assert.Contains("BUILDX=0.10.5", output, StringComparison.Ordinal);
         Assert.Contains("BUILDER=multiarch/docker-container", output, StringComparison.Ordinal);
@@ -111,7 +98,7 @@ public sealed class PackageTests(RegistryBed bed)
         // README gives, pointed at a folder feed (CAKE_NUGET_SOURCE makes the recipe's own
         // #addin of Cake.MultiArch find the addin there too).
         await RequireEngineAsync();
-        var (feed, version) = Packed.Value;
+        var (feed, version) = PackedPackages.Value;
         using var dir = new TempDirectory();
         dir.WriteFile("Dockerfile", "ARG BASE_IMAGE=127.0.0.1:5000/testbed/busybox:1\nFROM ${BASE_IMAGE}\nRUN echo \"built on $(uname -m)\" > /built.txt\nCMD [\"/bin/cat\", \"/built.txt\"]\n");
         var script = dir.WriteFile("build.cake", $"#load nuget:file://{feed}?package=Cake.MultiArch.Recipe&version={version}\nRunTarget(Argument(\"target\", \"Publish\"));\n");
@@ -151,7 +138,7 @@ public sealed class PackageTests(RegistryBed bed)
     public void Should_Carry_The_Cake_Addin_Metadata_In_The_Package()
     {
         // Given
-        var (feed, version) = Packed.Value;
+        var (feed, version) = PackedPackages.Value;
         var nupkg = Path.Combine(feed, $"Cake.MultiArch.{version}.nupkg");
 
         // When

@@ -1,10 +1,10 @@
 // Where a cold `dotnet cake` run's first use of the addin goes, from an EventPipe trace written with
 // the runtime's JIT, loader and type-load events (../trace.sh sets them up):
 //   dotnet run -- TRACE.nettrace [TOP]
-// The window opens when the first alias is JIT-compiled (Cake.MultiArch.MultiArchAliases: the script
-// calls the addin for the first time; Cake's start and the script's compilation are over, bar the
-// background tier-1 recompilations they leave) and closes at the trace's end: the addin's first use
-// and Cake's shut-down.
+// The window opens when the first alias is JIT-compiled or, from a ReadyToRun copy of the addin, its
+// precompiled code is first looked up (Cake.MultiArch.MultiArchAliases: the script calls the addin for
+// the first time; Cake's start and the script's compilation are over, bar the background tier-1
+// recompilations they leave) and closes at the trace's end: the addin's first use and Cake's shut-down.
 using Microsoft.Diagnostics.Tracing;
 using Microsoft.Diagnostics.Tracing.Parsers.Clr;
 
@@ -17,10 +17,14 @@ internal sealed record Jitted(string Name, double Start, double Ms, bool Rejit, 
 
 internal sealed record Loaded(string Name, double Start, double Ms);
 
+// A method whose ReadyToRun code the runtime took instead of JIT-compiling it (CompilationDiagnostic keyword).
+internal sealed record Precompiled(string Name, double Start, int Thread);
+
 internal sealed class Trace
 {
     private readonly List<Jitted> _jitted = [];
     private readonly List<Loaded> _types = [];
+    private readonly List<Precompiled> _precompiled = [];
     private readonly List<(string Name, double At)> _assemblies = [];
     private double _end;
 
@@ -40,6 +44,7 @@ internal sealed class Trace
                 trace._jitted.Add(new Jitted(start.Name, start.At, e.TimeStampRelativeMSec - start.At, rejit, start.Thread, e.OptimizationTier.ToString()));
             }
         };
+        source.Clr.MethodR2RGetEntryPoint += e => trace._precompiled.Add(new Precompiled($"{e.MethodNamespace}.{e.MethodName}", e.TimeStampRelativeMSec, e.ThreadID));
         source.Clr.TypeLoadStart += e => typeStarts[(e.ThreadID, e.TypeLoadStartID)] = e.TimeStampRelativeMSec;
         source.Clr.TypeLoadStop += e =>
         {
@@ -56,10 +61,13 @@ internal sealed class Trace
 
     public void Print(int top)
     {
-        var first = _jitted.FirstOrDefault(j => j.Name.StartsWith("Cake.MultiArch.MultiArchAliases.", StringComparison.Ordinal));
-        if (first is null)
+        static bool IsAlias(string name) => name.StartsWith("Cake.MultiArch.MultiArchAliases.", StringComparison.Ordinal);
+        var first = _jitted.Where(j => IsAlias(j.Name)).Select(j => (j.Start, j.Thread))
+            .Concat(_precompiled.Where(p => IsAlias(p.Name)).Select(p => (p.Start, p.Thread)))
+            .OrderBy(f => f.Start).FirstOrDefault((Start: double.NaN, Thread: 0));
+        if (double.IsNaN(first.Start))
         {
-            Console.WriteLine("no alias of the addin (Cake.MultiArch.MultiArchAliases) was JIT-compiled in this trace");
+            Console.WriteLine("no alias of the addin (Cake.MultiArch.MultiArchAliases) was JIT-compiled or taken precompiled in this trace");
             return;
         }
 
@@ -68,7 +76,7 @@ internal sealed class Trace
         var rejitted = _jitted.Where(j => j.Start >= from && j.Rejit).ToList();
         var types = _types.Where(t => t.Start >= from).ToList();
         var assemblies = _assemblies.Where(a => a.At >= from).Select(a => a.Name).ToList();
-        Console.WriteLine($"trace: {_end:F0} ms in all; the addin's window (its first alias JIT-compiled → end): {_end - from:F0} ms");
+        Console.WriteLine($"trace: {_end:F0} ms in all; the addin's window (its first alias called → end): {_end - from:F0} ms");
         Console.WriteLine($"JIT in the window, first compilations: {jitted.Count} methods, {jitted.Sum(j => j.Ms):F0} ms; background tier-1 recompilations: {rejitted.Count}, {rejitted.Sum(j => j.Ms):F0} ms (in the whole run: {_jitted.Count} compilations, {_jitted.Sum(j => j.Ms):F0} ms)");
         var roslyn = jitted.Where(j => j.Name.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal)).ToList();
         if (roslyn.Count > 0)
@@ -109,7 +117,9 @@ internal sealed class Trace
         }
 
         Console.WriteLine($"first compilations by tier: {string.Join(", ", jitted.GroupBy(j => j.Tier).Select(g => $"{g.Key} {g.Count()} ({g.Sum(j => j.Ms):F0} ms)"))}");
-        Console.WriteLine($"of which the addin (Cake.MultiArch): {addin.Count} methods, {addin.Sum(j => j.Ms):F0} ms; its last at +{addin.Max(j => j.Start) - from:F0} ms");
+        Console.WriteLine($"of which the addin (Cake.MultiArch): {addin.Count} methods, {addin.Sum(j => j.Ms):F0} ms; its last at +{(addin.Count > 0 ? addin.Max(j => j.Start) - from : 0):F0} ms");
+        var precompiled = _precompiled.Where(p => p.Start >= from).ToList();
+        Console.WriteLine($"methods taken precompiled (ReadyToRun) in the window: {precompiled.Count}, of which the addin's: {precompiled.Count(p => p.Name.StartsWith("Cake.MultiArch.", StringComparison.Ordinal))}");
         Console.WriteLine($"type loads in the window: {types.Count}, {types.Sum(t => t.Ms):F0} ms (nested loads counted in their parent too)");
         Console.WriteLine($"assemblies loaded in the window: {assemblies.Count} (in the whole run: {_assemblies.Count}): {string.Join(", ", assemblies)}");
         Console.WriteLine();
