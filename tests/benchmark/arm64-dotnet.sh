@@ -83,3 +83,11 @@ arm64_run() {
   env QEMU_LD_PREFIX="$arm64_sysroot" DOTNET_ROOT="$arm64_root" DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 \
     DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_EnableWriteXorExecute=0 "$@"
 }
+
+# cake_tool_dir ROOT: sets cake_version (ROOT's .config/dotnet-tools.json) and cake_tool, that
+# Cake.Tool's folder in the NuGet cache, whose Cake.dll runs natively or under arm64_run.
+cake_tool_dir() {
+  cake_version=$(jq -r '.tools["cake.tool"].version' "$1/.config/dotnet-tools.json")
+  cake_tool="$(dotnet nuget locals global-packages --list | sed 's/^global-packages: //;s:/*$::')/cake.tool/$cake_version/tools/net10.0/any"
+  [ -f "$cake_tool/Cake.dll" ] || { echo "Cake.Tool $cake_version is not in the NuGet cache ($cake_tool): run dotnet tool restore"; return 1; }
+}

@@ -18,9 +18,8 @@
 # Usage: bash tests/benchmark/r2r-arm64.sh      (KEEP=1 keeps the logs and the package)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-version=$(jq -r '.tools["cake.tool"].version' "$root/.config/dotnet-tools.json")
-cake_tool="$(dotnet nuget locals global-packages --list | sed 's/^global-packages: //;s:/*$::')/cake.tool/$version/tools/net10.0/any"
-[ -f "$cake_tool/Cake.dll" ] || { echo "Cake.Tool $version is not in the NuGet cache ($cake_tool): run dotnet tool restore"; exit 1; }
+source "$root/tests/benchmark/arm64-dotnet.sh"
+cake_tool_dir "$root"
 out=$(mktemp -d)
 [ -n "${KEEP:-}" ] && echo "logs and the package in $out" || trap 'rm -rf "$out"' EXIT
 unset CAKE_SETTINGS_ENABLESCRIPTCACHE

@@ -14,13 +14,11 @@ work=${WORK:-$TESTBED/bench-dotnet}
 [ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] || { echo "no qemu-aarch64 binfmt handler: run tests/testbed/setup.sh"; exit 3; }
 [ -f "$work/dotnet-arm64/host/fxr/$(ls "$work/dotnet-arm64/host/fxr" 2>/dev/null | sort -V | tail -1)/libhostfxr.so" ] \
   || { echo "no arm64 .NET runtime in $work/dotnet-arm64: run tests/testbed/setup.sh"; exit 3; }
-version=$(jq -r '.tools["cake.tool"].version' "$root/.config/dotnet-tools.json")
-cake_tool="$(dotnet nuget locals global-packages --list | sed 's/^global-packages: //;s:/*$::')/cake.tool/$version/tools/net10.0/any"
-[ -f "$cake_tool/Cake.dll" ] || { echo "Cake.Tool $version is not in the NuGet cache ($cake_tool): run dotnet tool restore"; exit 3; }
 source "$root/tests/benchmark/arm64-dotnet.sh"
+cake_tool_dir "$root" || exit 3
 arm64_runtime "$work" >&2
 # A copy of the tool's folder with an arm64 app host bound to Cake.dll, made once per Cake version.
-host="$work/cake-$version-arm64"
+host="$work/cake-$cake_version-arm64"
 if [ ! -x "$host/Cake" ]; then
   rm -rf "$host.tmp"; cp -r "$cake_tool" "$host.tmp"
   arm64_apphost "$host.tmp/Cake" Cake.dll

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Checks the test bed's builder and supply-chain parts (setup.sh makes them; README.md says what
-# they are). The C# tests rely on these; setup.sh runs this at its end.
+# Checks the test bed's builder and supply-chain parts and its arm64 .NET runtime (setup.sh makes
+# them; README.md says what they are). The C# tests rely on these; setup.sh runs this at its end.
 #   check.sh           quick (about a second): each part is up; exits 1 naming what is missing
 #   check.sh --prove   also runs each part end to end (about half a minute): a two-node remote
 #                      builder and a docker-container builder (stand-in image) build two platforms
